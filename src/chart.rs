@@ -1,0 +1,478 @@
+//! The annotated chart, drawn with plotters on any [`DrawingBackend`]: SVG natively (tests, the
+//! CLI's `--svg`, the HTML report), a canvas in the browser. Same code, same picture.
+//!
+//! It shows the data reduced to one min/max pair per pixel column, the fitted segments, the
+//! onset with its uncertainty band, restarts, the stop, the limit, the growth projected to the
+//! limit with its prediction band, and the user's annotations. It reads series and report types
+//! and never computes analysis; it never names a web type.
+
+use crate::ingest::time::{format_date, format_hm};
+use crate::ingest::units::format_value;
+use crate::report::SeriesReport;
+use crate::series::{TimeAxis, Unit};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A user annotation: a labelled instant ("deploy", "rollback", "alert").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Annotation {
+    /// When, epoch ms.
+    pub ms: i64,
+    /// The text drawn beside the line.
+    pub label: String,
+}
+
+/// How to draw: the visible range, the time zone, the theme and the decorations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ChartView {
+    /// Visible time range (epoch ms); `None` shows all data (and the exhaustion, if near).
+    pub x_range: Option<(i64, i64)>,
+    /// Minutes east of UTC for axis labels; 0 is UTC.
+    pub tz_offset_min: i32,
+    /// Label of the time zone for the axis title (`UTC`, `local`).
+    pub tz_label: String,
+    /// Dark colours.
+    pub dark: bool,
+    /// The chart title.
+    pub title: String,
+    /// User annotations.
+    pub annotations: Vec<Annotation>,
+    /// A line of small text under the chart (source file and range), for images.
+    pub footer: Option<String>,
+}
+
+/// One min/max pair for a pixel column.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// Time of the column's first sample, epoch ms.
+    pub ms: i64,
+    /// Smallest value in the column.
+    pub min: f64,
+    /// Largest value in the column.
+    pub max: f64,
+}
+
+/// A series ready to draw: its samples (raw or already reduced) and its analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSeries<'a> {
+    /// Legend name.
+    pub name: &'a str,
+    /// Unit of the values.
+    pub unit: &'a Unit,
+    /// The samples, as min/max pairs (a raw sample is a pair with `min == max`).
+    pub points: &'a [Envelope],
+    /// The analysis to annotate (onset, segments, restarts, ...), if any.
+    pub report: Option<&'a SeriesReport>,
+    /// The memory limit to draw, if any.
+    pub limit: Option<f64>,
+}
+
+/// Where the plot landed on the drawing area, so a pointer can be mapped back to data.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ChartLayout {
+    /// Left edge of the plotting area, px.
+    pub left: i32,
+    /// Right edge, px.
+    pub right: i32,
+    /// Top edge, px.
+    pub top: i32,
+    /// Bottom edge, px.
+    pub bottom: i32,
+    /// Time at the left edge, epoch ms.
+    pub x0: i64,
+    /// Time at the right edge, epoch ms.
+    pub x1: i64,
+    /// Value at the bottom edge.
+    pub y0: f64,
+    /// Value at the top edge.
+    pub y1: f64,
+}
+
+/// Raw samples as envelope points (no reduction).
+pub fn raw_envelope(times_ms: &[i64], values: &[f64]) -> Vec<Envelope> {
+    times_ms.iter().zip(values).map(|(&ms, &v)| Envelope { ms, min: v, max: v }).collect()
+}
+
+/// Reduces samples within `[x0, x1]` to at most one min/max pair per column of `columns`
+/// (plus the nearest sample outside each edge, so lines run to the border). O(log n + k) when
+/// the data is already small, O(k) per visible sample otherwise.
+pub fn reduce(times_ms: &[i64], values: &[f64], x0: i64, x1: i64, columns: usize) -> Vec<Envelope> {
+    let n = times_ms.len().min(values.len());
+    if n == 0 || x1 <= x0 {
+        return Vec::new();
+    }
+    let start = times_ms[..n].partition_point(|&t| t < x0).saturating_sub(1);
+    let end = (times_ms[..n].partition_point(|&t| t <= x1) + 1).min(n);
+    let columns = columns.max(1);
+    if end - start <= columns * 2 {
+        return raw_envelope(&times_ms[start..end], &values[start..end]);
+    }
+    let width = (x1 - x0) as f64 / columns as f64;
+    let mut out: Vec<Envelope> = Vec::with_capacity(columns + 2);
+    let mut current: Option<(i64, Envelope)> = None;
+    for i in start..end {
+        let t = times_ms[i];
+        let v = values[i];
+        let column = ((t - x0) as f64 / width).floor() as i64;
+        match &mut current {
+            Some((c, env)) if *c == column => {
+                env.min = env.min.min(v);
+                env.max = env.max.max(v);
+            }
+            _ => {
+                if let Some((_, env)) = current.take() {
+                    out.push(env);
+                }
+                current = Some((column, Envelope { ms: t, min: v, max: v }));
+            }
+        }
+    }
+    if let Some((_, env)) = current {
+        out.push(env);
+    }
+    out
+}
+
+struct Palette {
+    background: RGBColor,
+    foreground: RGBColor,
+    grid: RGBColor,
+    series: [RGBColor; 6],
+    onset: RGBColor,
+    restart: RGBColor,
+    stop: RGBColor,
+    limit: RGBColor,
+    fit: RGBColor,
+    annotation: RGBColor,
+}
+
+fn palette(dark: bool) -> Palette {
+    if dark {
+        Palette {
+            background: RGBColor(24, 26, 31),
+            foreground: RGBColor(222, 226, 232),
+            grid: RGBColor(52, 56, 64),
+            series: [RGBColor(110, 168, 254), RGBColor(255, 179, 102), RGBColor(125, 211, 160), RGBColor(214, 150, 255), RGBColor(255, 214, 102), RGBColor(120, 220, 232)],
+            onset: RGBColor(255, 107, 107),
+            restart: RGBColor(255, 179, 71),
+            stop: RGBColor(105, 219, 124),
+            limit: RGBColor(255, 120, 120),
+            fit: RGBColor(240, 240, 240),
+            annotation: RGBColor(190, 160, 255),
+        }
+    } else {
+        Palette {
+            background: RGBColor(255, 255, 255),
+            foreground: RGBColor(33, 37, 41),
+            grid: RGBColor(230, 232, 236),
+            series: [RGBColor(31, 100, 200), RGBColor(214, 110, 0), RGBColor(20, 140, 70), RGBColor(130, 60, 190), RGBColor(170, 130, 0), RGBColor(0, 130, 150)],
+            onset: RGBColor(200, 30, 30),
+            restart: RGBColor(200, 110, 0),
+            stop: RGBColor(20, 140, 50),
+            limit: RGBColor(190, 0, 0),
+            fit: RGBColor(40, 40, 40),
+            annotation: RGBColor(110, 60, 200),
+        }
+    }
+}
+
+/// The visible time range: the view's, or all data plus the exhaustion when it is near.
+pub fn default_x_range(series: &[ChartSeries]) -> Option<(i64, i64)> {
+    let lo = series.iter().filter_map(|s| s.points.first().map(|p| p.ms)).min()?;
+    let hi = series.iter().filter_map(|s| s.points.last().map(|p| p.ms)).max()?;
+    let span = (hi - lo).max(1);
+    let mut right = hi;
+    for s in series {
+        if let Some(ex) = s.report.and_then(|r| r.exhaustion) {
+            // Show the crossing when it is within half the data span beyond the end.
+            if ex.ms > hi && ex.ms - hi <= span / 2 {
+                right = right.max(ex.ms + span / 40);
+            }
+        }
+    }
+    Some((lo, right.max(lo + 1)))
+}
+
+/// Draws the chart and returns where the plot landed.
+///
+/// # Errors
+/// A message when the backend fails (a canvas gone, a full disk).
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[ChartSeries], view: &ChartView) -> Result<ChartLayout, String> {
+    let colors = palette(view.dark);
+    area.fill(&colors.background).map_err(|e| e.to_string())?;
+    let area = match &view.footer {
+        Some(footer) => {
+            let (w, h) = area.dim_in_pixel();
+            let (main, foot) = area.split_vertically(h.saturating_sub(22));
+            let style = ("sans-serif", 12).into_font().color(&colors.foreground);
+            foot.draw_text(footer, &style, (10, 4)).map_err(|e| e.to_string())?;
+            let _ = w;
+            main
+        }
+        None => area.clone(),
+    };
+    let Some((x0, x1)) = view.x_range.filter(|(a, b)| b > a).or_else(|| default_x_range(series)) else {
+        let style = ("sans-serif", 16).into_font().color(&colors.foreground);
+        area.draw_text("no data to draw", &style, (20, 20)).map_err(|e| e.to_string())?;
+        return Ok(ChartLayout { left: 0, right: 0, top: 0, bottom: 0, x0: 0, x1: 1, y0: 0.0, y1: 1.0 });
+    };
+    let unit = series.first().map(|s| s.unit.clone()).unwrap_or_default();
+    let axis = series.first().and_then(|s| s.report).map_or(TimeAxis::Epoch, |r| r.time_axis);
+
+    // Value range over what is visible, the limit when the projection reaches it, and the fit.
+    let mut y_lo = f64::INFINITY;
+    let mut y_hi = f64::NEG_INFINITY;
+    for s in series {
+        for p in s.points.iter().filter(|p| p.ms >= x0 && p.ms <= x1) {
+            y_lo = y_lo.min(p.min);
+            y_hi = y_hi.max(p.max);
+        }
+        if let (Some(limit), Some(r)) = (s.limit, s.report) {
+            if r.exhaustion.is_some_and(|e| e.ms <= x1) || y_hi > 0.8 * limit {
+                y_hi = y_hi.max(limit);
+            }
+        }
+    }
+    if !y_lo.is_finite() || !y_hi.is_finite() {
+        y_lo = 0.0;
+        y_hi = 1.0;
+    }
+    if unit == Unit::Bytes && y_lo >= 0.0 {
+        y_lo = 0.0;
+    }
+    let pad = ((y_hi - y_lo) * 0.06).max(y_hi.abs() * 1e-3).max(1e-9);
+    let (y0, y1) = (if y_lo == 0.0 { 0.0 } else { y_lo - pad }, y_hi + pad);
+
+    let span = x1 - x0;
+    let tz = view.tz_offset_min;
+    let x_fmt = move |ms: &i64| -> String {
+        match axis {
+            TimeAxis::Epoch if span > 2 * 86_400_000 => format!("{} {}", &format_date(*ms, tz)[5..], format_hm(*ms, tz)),
+            TimeAxis::Epoch => format_hm(*ms, tz),
+            TimeAxis::Relative => crate::ingest::time::format_duration((*ms) as f64),
+            _ => format!("{ms}"),
+        }
+    };
+    let x_title = match axis {
+        TimeAxis::Epoch => {
+            let day = format_date(x0, tz);
+            let label = if view.tz_label.is_empty() { "UTC" } else { view.tz_label.as_str() };
+            format!("time ({label}) from {day}")
+        }
+        TimeAxis::Relative => "time since start".to_string(),
+        TimeAxis::Instructions => "instructions executed".to_string(),
+        TimeAxis::AllocatedBytes => "bytes allocated".to_string(),
+    };
+    let y_unit = unit.clone();
+    let y_fmt = move |v: &f64| format_value(*v, &y_unit);
+
+    let title_style = ("sans-serif", 17).into_font().color(&colors.foreground);
+    let label_style = ("sans-serif", 12).into_font().color(&colors.foreground);
+    let mut chart = ChartBuilder::on(&area)
+        .caption(if view.title.is_empty() { "memory" } else { view.title.as_str() }, title_style)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(78)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc(x_title)
+        .label_style(label_style.clone())
+        .axis_desc_style(label_style.clone())
+        .axis_style(colors.foreground)
+        .bold_line_style(colors.grid)
+        .light_line_style(colors.background)
+        .draw()
+        .map_err(|e| e.to_string())?;
+
+    let vline = |ms: i64| vec![(ms, y0), (ms, y1)];
+    let primary = series.first().and_then(|s| s.report);
+
+    // Onset band first, so data draws over it.
+    if let Some(onset) = primary.and_then(|r| r.onset) {
+        let band = colors.onset.mix(0.14).filled();
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(onset.low_ms.max(x0), y0), (onset.high_ms.min(x1).max(onset.low_ms.max(x0)), y1)], band)))
+            .map_err(|e| e.to_string())?;
+    }
+    // Prediction band of the projection to the limit.
+    if let (Some(r), Some(s)) = (primary, series.first()) {
+        if let (Some(ex), Some(g), Some(last)) = (r.exhaustion, r.growth, s.points.last()) {
+            let end_value = r.segments.last().map_or(last.max, |seg| seg.end_value);
+            let start = r.end_ms;
+            let hours = |ms: i64| (ms - start) as f64 / 3_600_000.0;
+            let far = ex.high_ms.min(x1).max(start);
+            let upper_end = ex.low_ms.min(x1).max(start);
+            let poly = vec![
+                (start, end_value),
+                (upper_end, (end_value + g.high * hours(upper_end)).min(ex.limit)),
+                (far, (end_value + g.low.max(0.0) * hours(far)).min(ex.limit)),
+            ];
+            chart.draw_series(std::iter::once(Polygon::new(poly, colors.limit.mix(0.12).filled()))).map_err(|e| e.to_string())?;
+            let mid_end = ex.ms.min(x1).max(start);
+            chart
+                .draw_series(std::iter::once(PathElement::new(vec![(start, end_value), (mid_end, end_value + g.per_hour * hours(mid_end))], colors.limit.stroke_width(2))))
+                .map_err(|e| e.to_string())?
+                .label(format!("projection: limit reached {}", describe_ms(ex.ms, axis, tz)))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colors.limit.stroke_width(2)));
+        }
+    }
+
+    for (k, s) in series.iter().enumerate() {
+        let color = colors.series[k % colors.series.len()];
+        let mut path: Vec<(i64, f64)> = Vec::with_capacity(s.points.len() * 2);
+        // Break the line at gaps longer than 5 typical steps.
+        let typical = typical_step(s.points);
+        let mut previous: Option<i64> = None;
+        let mut pieces: Vec<Vec<(i64, f64)>> = Vec::new();
+        for p in s.points {
+            if let Some(prev) = previous {
+                if typical > 0 && p.ms - prev > typical * 5 && !path.is_empty() {
+                    pieces.push(std::mem::take(&mut path));
+                }
+            }
+            path.push((p.ms, p.min));
+            if p.max != p.min {
+                path.push((p.ms, p.max));
+            }
+            previous = Some(p.ms);
+        }
+        pieces.push(path);
+        let mut first = true;
+        for piece in pieces {
+            let drawn = chart.draw_series(LineSeries::new(piece, color.stroke_width(1))).map_err(|e| e.to_string())?;
+            if first {
+                let name = s.name.to_string();
+                drawn.label(clip_label(&name, 60)).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+                first = false;
+            }
+        }
+    }
+
+    if let Some(r) = primary {
+        if !r.segments.is_empty() {
+            let fit = colors.fit.stroke_width(2);
+            for seg in &r.segments {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(vec![(seg.start_ms, seg.start_value), (seg.end_ms, seg.end_value)], fit)))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        let mut marks: Vec<(i64, RGBColor, String)> = Vec::new();
+        if let Some(onset) = r.onset {
+            marks.push((onset.ms, colors.onset, format!("onset {}", describe_ms(onset.ms, axis, tz))));
+        }
+        for &ms in &r.restarts_ms {
+            marks.push((ms, colors.restart, format!("restart {}", describe_ms(ms, axis, tz))));
+        }
+        if let Some(stop) = r.stop_ms {
+            marks.push((stop, colors.stop, format!("stop {}", describe_ms(stop, axis, tz))));
+        }
+        for (i, (ms, color, text)) in marks.into_iter().enumerate() {
+            if ms < x0 || ms > x1 {
+                continue;
+            }
+            chart.draw_series(std::iter::once(PathElement::new(vline(ms), color.stroke_width(2)))).map_err(|e| e.to_string())?;
+            let row = (i % 3) as f64;
+            let y = y1 - (y1 - y0) * (0.04 + 0.06 * row);
+            let style = ("sans-serif", 12).into_font().color(&color);
+            chart.draw_series(std::iter::once(Text::new(text, (ms, y), style))).map_err(|e| e.to_string())?;
+        }
+    }
+    if let Some(limit) = series.first().and_then(|s| s.limit) {
+        if limit >= y0 && limit <= y1 {
+            chart
+                .draw_series(std::iter::once(PathElement::new(vec![(x0, limit), (x1, limit)], colors.limit.stroke_width(1))))
+                .map_err(|e| e.to_string())?;
+            let style = ("sans-serif", 12).into_font().color(&colors.limit);
+            chart
+                .draw_series(std::iter::once(Text::new(format!("limit {}", format_value(limit, &unit)), (x0, limit), style)))
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    for (i, a) in view.annotations.iter().enumerate() {
+        if a.ms < x0 || a.ms > x1 {
+            continue;
+        }
+        chart.draw_series(std::iter::once(PathElement::new(vline(a.ms), colors.annotation.stroke_width(1)))).map_err(|e| e.to_string())?;
+        let y = y0 + (y1 - y0) * (0.05 + 0.06 * (i % 4) as f64);
+        let style = ("sans-serif", 12).into_font().color(&colors.annotation);
+        chart
+            .draw_series(std::iter::once(Text::new(format!("{} {}", clip_label(&a.label, 40), describe_ms(a.ms, axis, tz)), (a.ms, y), style)))
+            .map_err(|e| e.to_string())?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(colors.background.mix(0.85))
+        .border_style(colors.grid)
+        .label_font(label_style)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    area.present().map_err(|e| e.to_string())?;
+    Ok(ChartLayout { left: xr.start, right: xr.end, top: yr.start, bottom: yr.end, x0, x1, y0, y1 })
+}
+
+fn typical_step(points: &[Envelope]) -> i64 {
+    if points.len() < 3 {
+        return 0;
+    }
+    let mut steps: Vec<i64> = points.windows(2).take(1000).map(|w| w[1].ms - w[0].ms).collect();
+    steps.sort_unstable();
+    steps[steps.len() / 2]
+}
+
+fn describe_ms(ms: i64, axis: TimeAxis, tz: i32) -> String {
+    match axis {
+        TimeAxis::Epoch => format_hm(ms, tz),
+        TimeAxis::Relative => format!("+{}", crate::ingest::time::format_duration(ms as f64)),
+        _ => format!("{ms}"),
+    }
+}
+
+fn clip_label(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().filter(|c| !c.is_control()).take(max).collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+/// Renders the chart to an SVG document string.
+///
+/// # Errors
+/// A message when drawing fails.
+pub fn render_svg(series: &[ChartSeries], view: &ChartView, width: u32, height: u32) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let backend = SVGBackend::with_string(&mut svg, (width, height));
+        let area = backend.into_drawing_area();
+        draw(&area, series, view)?;
+    }
+    Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reduce_keeps_extremes_and_bounds_size() {
+        let times: Vec<i64> = (0..100_000).collect();
+        let mut values: Vec<f64> = times.iter().map(|&t| (t % 100) as f64).collect();
+        values[54_321] = 1e6;
+        let env = reduce(&times, &values, 0, 99_999, 500);
+        assert!(env.len() <= 502, "{}", env.len());
+        assert!(env.iter().any(|e| e.max == 1e6));
+        assert!(env.iter().all(|e| e.min <= e.max));
+        let small = reduce(&times[..10], &values[..10], 0, 9, 500);
+        assert_eq!(small.len(), 10);
+    }
+}

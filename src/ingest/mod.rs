@@ -1,0 +1,260 @@
+//! Ingest: bytes in, [`Series`] out.
+//!
+//! The pipeline is: undo transport encodings (gzip), decode text (UTF-8 with or without BOM,
+//! UTF-16LE with BOM), then ask each known format, in a fixed order, whether the content looks
+//! like it (never the file name), and parse with the first that does. Every failure is an
+//! [`Error`] naming the input, the line or JSON path, and what was expected.
+//!
+//! Formats live one family per file and register in [`FORMATS`]. This module and its children
+//! must never name a web type, and must never panic on any bytes (fuzzed under `fuzz/`).
+
+pub mod csv;
+pub mod time;
+pub mod units;
+
+use crate::error::{Error, Result};
+use crate::series::Series;
+use std::borrow::Cow;
+use std::cell::OnceCell;
+
+/// The largest input accepted after decompression, in bytes. Larger inputs stop early with an
+/// error naming this limit rather than exhausting memory.
+pub const MAX_INPUT_BYTES: usize = 1 << 30;
+
+/// Options a user can give about an input.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// The wall-clock start (epoch ms) for sources whose time is relative (psrecord, uptime GC
+    /// logs, massif); `None` keeps the time relative.
+    pub start_ms: Option<i64>,
+}
+
+/// What an input turned into.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The detected format's identifier (`generic-csv`, `prometheus-matrix`, ...), as in the
+    /// report's `source.format`.
+    pub format: &'static str,
+    /// The detected format's name for people ("Prometheus query_range").
+    pub format_label: &'static str,
+    /// Every series found, in file order.
+    pub series: Vec<Series>,
+    /// Things a user should know that did not stop the parse (merged duplicates, skipped rows).
+    pub warnings: Vec<String>,
+}
+
+/// What a format parser sees: the decoded text and a few things computed once for all sniffers.
+pub struct Input<'a> {
+    /// The input's name for messages (file name, `-`, `pasted text`).
+    pub name: &'a str,
+    /// The whole decoded text, BOM removed.
+    pub text: &'a str,
+    /// The user's options.
+    pub options: &'a IngestOptions,
+    json: OnceCell<Option<serde_json::Value>>,
+}
+
+impl<'a> Input<'a> {
+    /// Makes an input from decoded text.
+    pub fn new(name: &'a str, text: &'a str, options: &'a IngestOptions) -> Self {
+        Input { name, text, options, json: OnceCell::new() }
+    }
+
+    /// The first non-blank character of the text.
+    pub fn first_char(&self) -> Option<char> {
+        self.text.trim_start().chars().next()
+    }
+
+    /// The start of the text (up to 64 KiB, cut on a char boundary), for cheap sniffing.
+    pub fn head(&self) -> &'a str {
+        let mut end = self.text.len().min(64 * 1024);
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &self.text[..end]
+    }
+
+    /// The text parsed as one JSON document, once, shared by every JSON sniffer; `None` when
+    /// the text is not a single JSON value.
+    pub fn json(&self) -> Option<&serde_json::Value> {
+        self.json
+            .get_or_init(|| {
+                if !matches!(self.first_char(), Some('{') | Some('[')) {
+                    return None;
+                }
+                serde_json::from_str(self.text).ok()
+            })
+            .as_ref()
+    }
+}
+
+/// One format a file can be in.
+pub struct Format {
+    /// Identifier reported as `source.format`.
+    pub id: &'static str,
+    /// Name shown to people.
+    pub label: &'static str,
+    /// True when the content looks like this format. Must be cheap on non-matching input.
+    pub sniff: fn(&Input) -> bool,
+    /// Parses the content; only called after `sniff` said yes.
+    pub parse: fn(&Input) -> Result<Vec<Series>>,
+}
+
+/// Every known format, most specific first: the first whose `sniff` says yes parses the input.
+/// The generic CSV comes last because almost any text with commas looks like it.
+pub static FORMATS: &[&Format] = &[&csv::GENERIC_CSV];
+
+/// Reads an input of any known format.
+///
+/// # Errors
+/// An [`Error`] naming `name` and the place in it when the bytes are empty, binary, of no known
+/// format, or malformed for the format they look like.
+///
+/// ```
+/// use leakscope::ingest::{parse, IngestOptions};
+/// let parsed = parse("mem.csv", b"time,rss\n1723700000,100\n1723700060,110\n", &IngestOptions::default()).unwrap();
+/// assert_eq!(parsed.format, "generic-csv");
+/// assert_eq!(parsed.series[0].values, vec![100.0, 110.0]);
+/// ```
+pub fn parse(name: &str, bytes: &[u8], options: &IngestOptions) -> Result<Parsed> {
+    let bytes = decompress(name, bytes)?;
+    let text = decode_text(name, &bytes)?;
+    let input = Input::new(name, &text, options);
+    if input.first_char().is_none() {
+        return Err(Error::file(name, "the file is empty: expected a metrics export (CSV, JSON or a log)"));
+    }
+    let format = FORMATS.iter().find(|f| (f.sniff)(&input)).ok_or_else(|| unknown_format(&input))?;
+    let mut series = (format.parse)(&input)?;
+    let mut warnings = Vec::new();
+    for s in &mut series {
+        let merged = s.normalize();
+        if merged > 0 {
+            warnings.push(format!("{}: merged {merged} duplicate timestamps (kept the last value)", s.name));
+        }
+    }
+    series.retain(|s| !s.is_empty());
+    if series.is_empty() {
+        return Err(Error::file(name, format!("no data points: the file looks like {} but holds no sample", format.label)));
+    }
+    Ok(Parsed { format: format.id, format_label: format.label, series, warnings })
+}
+
+fn unknown_format(input: &Input) -> Error {
+    let known: Vec<&str> = FORMATS.iter().map(|f| f.label).collect();
+    if input.json().is_some() {
+        Error::json(input.name, "$", format!("a JSON document of an unknown shape; known shapes: {}", known.join(", ")))
+    } else if matches!(input.first_char(), Some('{') | Some('[')) {
+        match serde_json::from_str::<serde_json::Value>(input.text) {
+            Err(e) => Error::line(input.name, e.line(), format!("invalid JSON: {e}")),
+            Ok(_) => Error::file(input.name, "unknown JSON shape"),
+        }
+    } else {
+        Error::line(input.name, 1, format!("not a format this tool reads; known formats: {}", known.join(", ")))
+    }
+}
+
+/// Undoes gzip (by its magic bytes, not the file name), bounded by [`MAX_INPUT_BYTES`].
+fn decompress<'b>(name: &str, bytes: &'b [u8]) -> Result<Cow<'b, [u8]>> {
+    use std::io::Read;
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    let mut out = Vec::new();
+    let decoder = flate2::read::MultiGzDecoder::new(bytes);
+    decoder
+        .take(MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::file(name, format!("the gzip data is damaged: {e}")))?;
+    if out.len() > MAX_INPUT_BYTES {
+        return Err(Error::file(name, format!("decompressed data exceeds the {} MiB limit", MAX_INPUT_BYTES >> 20)));
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// Decodes text: UTF-8 (BOM removed) or UTF-16LE/BE with BOM. Binary content is refused.
+fn decode_text<'b>(name: &str, bytes: &'b [u8]) -> Result<Cow<'b, str>> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Error::file(name, format!("the file exceeds the {} MiB limit", MAX_INPUT_BYTES >> 20)));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe]) {
+        return decode_utf16(name, rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xfe, 0xff]) {
+        return decode_utf16(name, rest, u16::from_be_bytes);
+    }
+    let body = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => {
+            if let Some(pos) = text.find('\0') {
+                let line = 1 + text[..pos].matches('\n').count();
+                return Err(Error::line(name, line, "binary data (a NUL byte): expected a text export"));
+            }
+            Ok(Cow::Borrowed(text))
+        }
+        Err(e) => {
+            let good = &body[..e.valid_up_to()];
+            let line = 1 + good.iter().filter(|b| **b == b'\n').count();
+            Err(Error::line(name, line, "binary data or an encoding other than UTF-8/UTF-16: expected a text export"))
+        }
+    }
+}
+
+fn decode_utf16<'b>(name: &str, bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<Cow<'b, str>> {
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut line = 1;
+    for ch in char::decode_utf16(units) {
+        match ch {
+            Ok('\0') | Err(_) => return Err(Error::line(name, line, "invalid UTF-16 text: expected a text export")),
+            Ok(c) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                text.push(c);
+            }
+        }
+    }
+    Ok(Cow::Owned(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> IngestOptions {
+        IngestOptions::default()
+    }
+
+    #[test]
+    fn empty_and_binary_inputs_are_refused_with_a_reason() {
+        let e = parse("a.csv", b"  \n", &opts()).unwrap_err();
+        assert!(e.to_string().starts_with("a.csv: the file is empty"), "{e}");
+        let e = parse("a.bin", b"ab\ncd\0\x01", &opts()).unwrap_err();
+        assert_eq!(e.to_string(), "a.bin:2: binary data (a NUL byte): expected a text export");
+        let e = parse("a.bin", &[0x41, 0x0a, 0xff, 0xfe, 0x00], &opts()).unwrap_err();
+        assert!(e.to_string().starts_with("a.bin:2: binary data"), "{e}");
+    }
+
+    #[test]
+    fn gzip_and_utf16_are_transparent() {
+        use std::io::Write;
+        let csv = "time,v\n1723700000,1\n1723700060,2\n";
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(csv.as_bytes()).unwrap();
+        let parsed = parse("a.csv.gz", &gz.finish().unwrap(), &opts()).unwrap();
+        assert_eq!(parsed.series[0].values, vec![1.0, 2.0]);
+
+        let mut utf16 = vec![0xff, 0xfe];
+        for u in csv.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let parsed = parse("a.csv", &utf16, &opts()).unwrap();
+        assert_eq!(parsed.series[0].values, vec![1.0, 2.0]);
+    }
+
+    #[test]
+    fn truncated_json_names_the_line() {
+        let e = parse("q.json", b"{\"status\":\"success\",\n\"data\":{", &opts()).unwrap_err();
+        assert!(e.to_string().starts_with("q.json:2: invalid JSON"), "{e}");
+    }
+}

@@ -1,0 +1,148 @@
+//! The `leakscope` command line: the same core as the page, for scripts, CI and tests.
+//!
+//! ```text
+//! leakscope analyze FILE... [--json] [--limit SIZE] [--start TIME] [--svg OUT]
+//! leakscope demo            # prints the built-in demo incident as CSV
+//! ```
+//! Exit 0 on success, 2 with `error: FILE:LINE: ...` on bad input or usage, never a panic.
+
+use leakscope::analyze::AnalyzeOptions;
+use leakscope::chart::{raw_envelope, render_svg, ChartSeries, ChartView};
+use leakscope::ingest::{self, IngestOptions};
+use leakscope::report::Report;
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  leakscope analyze FILE... [--json] [--limit SIZE] [--start TIME] [--svg OUT]
+  leakscope demo
+
+FILE may be - for standard input. SIZE is like 4GiB, 512MB or a byte count.
+TIME is an RFC 3339 timestamp for logs whose time is relative (psrecord, GC uptime).";
+
+struct AnalyzeArgs {
+    files: Vec<String>,
+    json: bool,
+    limit: Option<f64>,
+    start_ms: Option<i64>,
+    svg: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("analyze") => analyze(parse_analyze_args(&args[1..])?),
+        Some("demo") => {
+            print_out(&leakscope::demo::demo_csv());
+            Ok(())
+        }
+        Some("-h") | Some("--help") | Some("help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command \"{other}\"\n{USAGE}")),
+        None => Err(format!("missing command\n{USAGE}")),
+    }
+}
+
+fn parse_analyze_args(args: &[String]) -> Result<AnalyzeArgs, String> {
+    let mut out = AnalyzeArgs { files: Vec::new(), json: false, limit: None, start_ms: None, svg: None };
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let mut value = |name: &str| -> Result<String, String> {
+            i += 1;
+            args.get(i).cloned().ok_or_else(|| format!("{name} needs a value"))
+        };
+        match arg {
+            "--json" => out.json = true,
+            "--limit" => {
+                let text = value("--limit")?;
+                out.limit = Some(ingest::units::parse_size(&text).ok_or_else(|| format!("--limit: expected a size like 4GiB, found \"{text}\""))?);
+            }
+            "--start" => {
+                let text = value("--start")?;
+                out.start_ms = Some(ingest::time::parse_timestamp(&text).ok_or_else(|| format!("--start: expected an RFC 3339 time, found \"{text}\""))?);
+            }
+            "--svg" => out.svg = Some(value("--svg")?),
+            "-" => out.files.push("-".into()),
+            flag if flag.starts_with('-') => return Err(format!("unknown option \"{flag}\"\n{USAGE}")),
+            file => out.files.push(file.to_string()),
+        }
+        i += 1;
+    }
+    if out.files.is_empty() {
+        return Err(format!("analyze needs at least one FILE\n{USAGE}"));
+    }
+    Ok(out)
+}
+
+fn read_input(file: &str) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    if file == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("-: cannot read standard input: {e}"))?;
+    } else {
+        bytes = std::fs::read(file).map_err(|e| format!("{file}: cannot read: {e}"))?;
+    }
+    Ok(bytes)
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<(), String> {
+    let ingest_options = IngestOptions { start_ms: args.start_ms };
+    let analyze_options = AnalyzeOptions { limit: args.limit };
+    let mut reports: Vec<(Report, ingest::Parsed)> = Vec::new();
+    for file in &args.files {
+        let bytes = read_input(file)?;
+        let parsed = ingest::parse(file, &bytes, &ingest_options).map_err(|e| e.to_string())?;
+        let report = leakscope::analyze::analyze(file, &parsed, &analyze_options);
+        reports.push((report, parsed));
+    }
+    if let Some(svg_path) = &args.svg {
+        let (report, parsed) = &reports[0];
+        let first = report.series.first().ok_or("no series to draw")?;
+        let data = parsed.series.iter().find(|s| s.name == first.name && s.labels == first.labels).ok_or("series missing")?;
+        let points = raw_envelope(&data.times_ms, &data.values);
+        let chart_series = [ChartSeries { name: &first.name, unit: &first.unit, points: &points, report: Some(first), limit: args.limit.or(data.limit) }];
+        let view = ChartView { title: format!("{} — {}", report.source.name, first.verdict.as_str()), tz_label: "UTC".into(), ..ChartView::default() };
+        let svg = render_svg(&chart_series, &view, 1200, 560)?;
+        std::fs::write(svg_path, svg).map_err(|e| format!("{svg_path}: cannot write: {e}"))?;
+    }
+    if args.json {
+        if reports.len() == 1 {
+            print_out(&format!("{}\n", reports[0].0.to_json()));
+        } else {
+            let all: Vec<&Report> = reports.iter().map(|(r, _)| r).collect();
+            print_out(&format!("{}\n", serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?));
+        }
+    } else {
+        let mut text = String::new();
+        for (report, _) in &reports {
+            text.push_str(&format!("{} ({}, {} series, {} points)\n", report.source.name, report.source.format_label, report.series.len(), report.source.points));
+            for s in &report.series {
+                text.push_str(&format!("  {:<13} {:<18} {}\n    {}\n", s.verdict.as_str(), s.pattern, s.name, s.summary));
+            }
+            for w in &report.warnings {
+                text.push_str(&format!("  warning: {w}\n"));
+            }
+        }
+        print_out(&text);
+    }
+    Ok(())
+}
+
+/// Writes to stdout, ignoring a closed pipe (`leakscope ... | head`) instead of panicking.
+fn print_out(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}

@@ -1,0 +1,315 @@
+//! The report contract (version 1) of `../shared/DESIGN.md`: what the CLI prints with `--json`
+//! and what the page keeps at `window.leakscope.report`.
+//!
+//! Fields may be added; the contract's fields keep their meaning. This module holds data and the
+//! words that describe it (summaries, Markdown); it computes no analysis and names no web type.
+
+use crate::ingest::time::{format_duration, format_hm, format_rfc3339};
+use crate::ingest::units::format_value;
+use crate::series::{TimeAxis, Unit};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The contract version this crate emits.
+pub const REPORT_VERSION: u32 = 1;
+
+/// The analysis of one input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`REPORT_VERSION`].
+    pub version: u32,
+    /// Where the data came from.
+    pub source: Source,
+    /// One entry per series, ranked: the most certain, fastest leak first.
+    pub series: Vec<SeriesReport>,
+    /// Things the user should know that did not stop the analysis.
+    pub warnings: Vec<String>,
+}
+
+/// The input a report describes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// The input's name (file name, `-`, `demo`).
+    pub name: String,
+    /// The detected format's identifier (`generic-csv`, `prometheus-matrix`, ...).
+    pub format: String,
+    /// The detected format's name for people.
+    #[serde(default)]
+    pub format_label: String,
+    /// Total samples over all series.
+    #[serde(default)]
+    pub points: usize,
+}
+
+/// The verdict on one series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// A persistent growth in memory that is not a warm-up, step, spike or seasonality.
+    Leak,
+    /// One of the look-alikes, or nothing at all.
+    NoLeak,
+    /// Too little data or too much noise to tell; `reason` says which.
+    Inconclusive,
+}
+
+impl Verdict {
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Leak => "leak",
+            Verdict::NoLeak => "no-leak",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// When a leak began, with an uncertainty window.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Onset {
+    /// Best estimate, epoch ms.
+    pub ms: i64,
+    /// Earliest plausible onset, epoch ms.
+    pub low_ms: i64,
+    /// Latest plausible onset, epoch ms.
+    pub high_ms: i64,
+}
+
+/// Growth rate in `unit` per hour, with bounds (a 95 % interval).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Growth {
+    /// Best estimate.
+    pub per_hour: f64,
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+}
+
+/// The kind of a changepoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// The mean level shifts.
+    Level,
+    /// The slope changes (a bend).
+    Slope,
+    /// The noise level changes.
+    Variance,
+    /// A process restart (a large drop toward an earlier baseline).
+    Restart,
+}
+
+/// A changepoint in time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Changepoint {
+    /// Epoch ms of the first sample after the change.
+    pub ms: i64,
+    /// What changed.
+    pub kind: ChangeKind,
+}
+
+/// When memory reaches the limit at the current growth, with a prediction interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Exhaustion {
+    /// The limit, in the series' unit.
+    pub limit: f64,
+    /// Best estimate of the crossing, epoch ms.
+    pub ms: i64,
+    /// Earliest plausible crossing.
+    pub low_ms: i64,
+    /// Latest plausible crossing.
+    pub high_ms: i64,
+}
+
+/// A fitted straight piece of the series, for drawing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    /// Start time, epoch ms.
+    pub start_ms: i64,
+    /// End time, epoch ms.
+    pub end_ms: i64,
+    /// Fitted value at the start.
+    pub start_value: f64,
+    /// Fitted value at the end.
+    pub end_value: f64,
+}
+
+/// The analysis of one series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesReport {
+    /// The series' readable name.
+    pub name: String,
+    /// Its distinguishing labels.
+    pub labels: BTreeMap<String, String>,
+    /// The unit of every value in this entry.
+    pub unit: Unit,
+    /// Number of samples.
+    pub points: usize,
+    /// First sample time, epoch ms.
+    pub start_ms: i64,
+    /// Last sample time, epoch ms.
+    pub end_ms: i64,
+    /// `leak`, `no-leak` or `inconclusive`.
+    pub verdict: Verdict,
+    /// The shape, from the design's table (`steady-leak`, `cache-warm-up`, ...).
+    pub pattern: String,
+    /// Confidence in the verdict, 0–1.
+    pub confidence: f64,
+    /// When the leak began; null unless the verdict is `leak`.
+    pub onset: Option<Onset>,
+    /// When growth ended and memory drained, if it did.
+    pub stop_ms: Option<i64>,
+    /// Growth per hour of the leaking (or last) stretch.
+    pub growth: Option<Growth>,
+    /// Every detected restart.
+    pub restarts_ms: Vec<i64>,
+    /// Detected changepoints.
+    pub changepoints: Vec<Changepoint>,
+    /// When memory reaches the limit; null without a limit or without growth.
+    pub exhaustion: Option<Exhaustion>,
+    /// One or two sentences for a postmortem.
+    pub summary: String,
+    /// Why the verdict is `inconclusive` (or other caveats); empty otherwise.
+    #[serde(default)]
+    pub reason: String,
+    /// What the x axis counts (`epoch` unless the source is relative or not time).
+    #[serde(default)]
+    pub time_axis: TimeAxis,
+    /// The fitted piecewise-linear trend, for the chart.
+    #[serde(default)]
+    pub segments: Vec<Segment>,
+    /// True when the verdict was judged on the lower envelope (GC floor) of a sawtooth.
+    #[serde(default)]
+    pub judged_on_floor: bool,
+}
+
+impl SeriesReport {
+    /// Writes the summary sentence from the report's own fields (times in UTC).
+    pub fn describe(&self) -> String {
+        let when = |ms: i64| describe_time(ms, self.time_axis);
+        match self.verdict {
+            Verdict::Inconclusive => {
+                let reason = if self.reason.is_empty() { "not enough data".to_string() } else { self.reason.clone() };
+                format!("Inconclusive: {reason}.")
+            }
+            Verdict::NoLeak => {
+                let shape = self.pattern.replace('-', " ");
+                format!("No leak: {shape}.")
+            }
+            Verdict::Leak => {
+                let mut text = String::from("Leak");
+                if let Some(onset) = &self.onset {
+                    let half = (onset.high_ms - onset.low_ms) as f64 / 2.0;
+                    text.push_str(&format!(" since {}", when(onset.ms)));
+                    if half >= 1000.0 {
+                        text.push_str(&format!(" (±{})", format_duration(half)));
+                    }
+                }
+                if let Some(g) = &self.growth {
+                    let per = if self.time_axis.is_time() { "/h" } else { " per hour-equivalent" };
+                    text.push_str(&format!(", +{}{per}", format_value(g.per_hour, &self.unit)));
+                }
+                let mut clauses = Vec::new();
+                if !self.restarts_ms.is_empty() {
+                    let times: Vec<String> = self.restarts_ms.iter().map(|&ms| when(ms)).collect();
+                    clauses.push(format!("restarted {} and resumed", join_words(&times)));
+                }
+                if let Some(stop) = self.stop_ms {
+                    clauses.push(format!("stopped {}", when(stop)));
+                }
+                if !clauses.is_empty() {
+                    text.push_str("; ");
+                    text.push_str(&clauses.join(", "));
+                }
+                text.push('.');
+                if let Some(ex) = &self.exhaustion {
+                    text.push_str(&format!(" Reaches the {} limit around {}.", format_value(ex.limit, &self.unit), describe_time(ex.ms, self.time_axis)));
+                }
+                text
+            }
+        }
+    }
+}
+
+/// A time for a sentence: `07:40 UTC` on the series' own day, a full UTC stamp for epoch axes,
+/// or an offset (`+2.5 h`) on relative axes.
+pub fn describe_time(ms: i64, axis: TimeAxis) -> String {
+    match axis {
+        TimeAxis::Epoch => format!("{} UTC", format_hm(ms, 0)),
+        TimeAxis::Relative => format!("+{}", format_duration(ms as f64)),
+        TimeAxis::Instructions => format!("{ms} instructions"),
+        TimeAxis::AllocatedBytes => format!("{ms} bytes allocated"),
+    }
+}
+
+fn join_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+impl Report {
+    /// The report as pretty JSON, byte-identical natively and in wasm for the same input.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// A Markdown block for a review document: one section per series shown (leaks first),
+    /// with the link when one is given.
+    pub fn to_markdown(&self, link: Option<&str>, max_series: usize) -> String {
+        let mut out = format!("### leakscope: {}\n\n", escape_md(&self.source.name));
+        out.push_str(&format!("Source: `{}` ({}, {} series, {} points)\n\n", escape_md(&self.source.name), self.source.format_label, self.series.len(), self.source.points));
+        for s in self.series.iter().take(max_series) {
+            out.push_str(&format!("**{}** — **{}** ({}, confidence {:.0} %)\n\n", escape_md(&s.name), s.verdict.as_str(), s.pattern, s.confidence * 100.0));
+            out.push_str(&format!("> {}\n\n", escape_md(&s.summary)));
+            out.push_str("| | |\n|---|---|\n");
+            let t = |ms: i64| match s.time_axis {
+                TimeAxis::Epoch => format_rfc3339(ms),
+                axis => describe_time(ms, axis),
+            };
+            if let Some(o) = &s.onset {
+                out.push_str(&format!("| onset | {} (window {} – {}) |\n", t(o.ms), t(o.low_ms), t(o.high_ms)));
+            }
+            if !s.restarts_ms.is_empty() {
+                let r: Vec<String> = s.restarts_ms.iter().map(|&ms| t(ms)).collect();
+                out.push_str(&format!("| restarts | {} |\n", r.join(", ")));
+            }
+            if let Some(stop) = s.stop_ms {
+                out.push_str(&format!("| stopped | {} |\n", t(stop)));
+            }
+            if let Some(g) = &s.growth {
+                out.push_str(&format!("| growth | {}/h ({} – {}) |\n", format_value(g.per_hour, &s.unit), format_value(g.low, &s.unit), format_value(g.high, &s.unit)));
+            }
+            if let Some(e) = &s.exhaustion {
+                out.push_str(&format!("| exhaustion | {} at {} (window {} – {}) |\n", t(e.ms), format_value(e.limit, &s.unit), t(e.low_ms), t(e.high_ms)));
+            }
+            out.push_str(&format!("| window | {} – {} ({} points) |\n\n", t(s.start_ms), t(s.end_ms), s.points));
+        }
+        if self.series.len() > max_series {
+            out.push_str(&format!("… and {} more series.\n\n", self.series.len() - max_series));
+        }
+        if let Some(link) = link {
+            out.push_str(&format!("[Open the interactive chart]({link})\n"));
+        }
+        out
+    }
+}
+
+/// Escapes Markdown control characters in user-controlled text.
+pub fn escape_md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!') {
+            out.push('\\');
+        }
+        if c.is_control() {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
