@@ -153,7 +153,14 @@ fn palette(dark: bool) -> Palette {
             background: RGBColor(24, 26, 31),
             foreground: RGBColor(222, 226, 232),
             grid: RGBColor(52, 56, 64),
-            series: [RGBColor(110, 168, 254), RGBColor(255, 179, 102), RGBColor(125, 211, 160), RGBColor(214, 150, 255), RGBColor(255, 214, 102), RGBColor(120, 220, 232)],
+            series: [
+                RGBColor(110, 168, 254),
+                RGBColor(255, 179, 102),
+                RGBColor(125, 211, 160),
+                RGBColor(214, 150, 255),
+                RGBColor(255, 214, 102),
+                RGBColor(120, 220, 232),
+            ],
             onset: RGBColor(255, 107, 107),
             restart: RGBColor(255, 179, 71),
             stop: RGBColor(105, 219, 124),
@@ -166,7 +173,14 @@ fn palette(dark: bool) -> Palette {
             background: RGBColor(255, 255, 255),
             foreground: RGBColor(33, 37, 41),
             grid: RGBColor(230, 232, 236),
-            series: [RGBColor(31, 100, 200), RGBColor(214, 110, 0), RGBColor(20, 140, 70), RGBColor(130, 60, 190), RGBColor(170, 130, 0), RGBColor(0, 130, 150)],
+            series: [
+                RGBColor(31, 100, 200),
+                RGBColor(214, 110, 0),
+                RGBColor(20, 140, 70),
+                RGBColor(130, 60, 190),
+                RGBColor(170, 130, 0),
+                RGBColor(0, 130, 150),
+            ],
             onset: RGBColor(200, 30, 30),
             restart: RGBColor(200, 110, 0),
             stop: RGBColor(20, 140, 50),
@@ -198,7 +212,11 @@ pub fn default_x_range(series: &[ChartSeries]) -> Option<(i64, i64)> {
 ///
 /// # Errors
 /// A message when the backend fails (a canvas gone, a full disk).
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[ChartSeries], view: &ChartView) -> Result<ChartLayout, String> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[ChartSeries],
+    view: &ChartView,
+) -> Result<ChartLayout, String> {
     let colors = palette(view.dark);
     area.fill(&colors.background).map_err(|e| e.to_string())?;
     let area = match &view.footer {
@@ -248,7 +266,9 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[ChartSe
     let tz = view.tz_offset_min;
     let x_fmt = move |ms: &i64| -> String {
         match axis {
-            TimeAxis::Epoch if span > 2 * 86_400_000 => format!("{} {}", &format_date(*ms, tz)[5..], format_hm(*ms, tz)),
+            TimeAxis::Epoch if span > 2 * 86_400_000 => {
+                format!("{} {}", &format_date(*ms, tz)[5..], format_hm(*ms, tz))
+            }
             TimeAxis::Epoch => format_hm(*ms, tz),
             TimeAxis::Relative => crate::ingest::time::format_duration((*ms) as f64),
             _ => format!("{ms}"),
@@ -298,7 +318,10 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[ChartSe
     if let Some(onset) = primary.and_then(|r| r.onset) {
         let band = colors.onset.mix(0.14).filled();
         chart
-            .draw_series(std::iter::once(Rectangle::new([(onset.low_ms.max(x0), y0), (onset.high_ms.min(x1).max(onset.low_ms.max(x0)), y1)], band)))
+            .draw_series(std::iter::once(Rectangle::new(
+                [(onset.low_ms.max(x0), y0), (onset.high_ms.min(x1).max(onset.low_ms.max(x0)), y1)],
+                band,
+            )))
             .map_err(|e| e.to_string())?;
     }
     // Prediction band of the projection to the limit.
@@ -314,10 +337,15 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[ChartSe
                 (upper_end, (end_value + g.high * hours(upper_end)).min(ex.limit)),
                 (far, (end_value + g.low.max(0.0) * hours(far)).min(ex.limit)),
             ];
-            chart.draw_series(std::iter::once(Polygon::new(poly, colors.limit.mix(0.12).filled()))).map_err(|e| e.to_string())?;
+            chart
+                .draw_series(std::iter::once(Polygon::new(poly, colors.limit.mix(0.12).filled())))
+                .map_err(|e| e.to_string())?;
             let mid_end = ex.ms.min(x1).max(start);
             chart
-                .draw_series(std::iter::once(PathElement::new(vec![(start, end_value), (mid_end, end_value + g.per_hour * hours(mid_end))], colors.limit.stroke_width(2))))
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(start, end_value), (mid_end, end_value + g.per_hour * hours(mid_end))],
+                    colors.limit.stroke_width(2),
+                )))
                 .map_err(|e| e.to_string())?
                 .label(format!("projection: limit reached {}", describe_ms(ex.ms, axis, tz)))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colors.limit.stroke_width(2)));
@@ -349,7 +377,9 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[ChartSe
             let drawn = chart.draw_series(LineSeries::new(piece, color.stroke_width(1))).map_err(|e| e.to_string())?;
             if first {
                 let name = s.name.to_string();
-                drawn.label(clip_label(&name, 60)).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+                drawn
+                    .label(clip_label(&name, 60))
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
                 first = false;
             }
         }
@@ -360,7 +390,10 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[ChartSe
             let fit = colors.fit.stroke_width(2);
             for seg in &r.segments {
                 chart
-                    .draw_series(std::iter::once(PathElement::new(vec![(seg.start_ms, seg.start_value), (seg.end_ms, seg.end_value)], fit)))
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(seg.start_ms, seg.start_value), (seg.end_ms, seg.end_value)],
+                        fit,
+                    )))
                     .map_err(|e| e.to_string())?;
             }
         }
@@ -378,7 +411,9 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[ChartSe
             if ms < x0 || ms > x1 {
                 continue;
             }
-            chart.draw_series(std::iter::once(PathElement::new(vline(ms), color.stroke_width(2)))).map_err(|e| e.to_string())?;
+            chart
+                .draw_series(std::iter::once(PathElement::new(vline(ms), color.stroke_width(2))))
+                .map_err(|e| e.to_string())?;
             let row = (i % 3) as f64;
             let y = y1 - (y1 - y0) * (0.04 + 0.06 * row);
             let style = ("sans-serif", 12).into_font().color(&color);
@@ -388,11 +423,18 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[ChartSe
     if let Some(limit) = series.first().and_then(|s| s.limit) {
         if limit >= y0 && limit <= y1 {
             chart
-                .draw_series(std::iter::once(PathElement::new(vec![(x0, limit), (x1, limit)], colors.limit.stroke_width(1))))
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x0, limit), (x1, limit)],
+                    colors.limit.stroke_width(1),
+                )))
                 .map_err(|e| e.to_string())?;
             let style = ("sans-serif", 12).into_font().color(&colors.limit);
             chart
-                .draw_series(std::iter::once(Text::new(format!("limit {}", format_value(limit, &unit)), (x0, limit), style)))
+                .draw_series(std::iter::once(Text::new(
+                    format!("limit {}", format_value(limit, &unit)),
+                    (x0, limit),
+                    style,
+                )))
                 .map_err(|e| e.to_string())?;
         }
     }
@@ -400,11 +442,17 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[ChartSe
         if a.ms < x0 || a.ms > x1 {
             continue;
         }
-        chart.draw_series(std::iter::once(PathElement::new(vline(a.ms), colors.annotation.stroke_width(1)))).map_err(|e| e.to_string())?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(vline(a.ms), colors.annotation.stroke_width(1))))
+            .map_err(|e| e.to_string())?;
         let y = y0 + (y1 - y0) * (0.05 + 0.06 * (i % 4) as f64);
         let style = ("sans-serif", 12).into_font().color(&colors.annotation);
         chart
-            .draw_series(std::iter::once(Text::new(format!("{} {}", clip_label(&a.label, 40), describe_ms(a.ms, axis, tz)), (a.ms, y), style)))
+            .draw_series(std::iter::once(Text::new(
+                format!("{} {}", clip_label(&a.label, 40), describe_ms(a.ms, axis, tz)),
+                (a.ms, y),
+                style,
+            )))
             .map_err(|e| e.to_string())?;
     }
     chart

@@ -68,11 +68,17 @@ fn parse_analyze_args(args: &[String]) -> Result<AnalyzeArgs, String> {
             "--json" => out.json = true,
             "--limit" => {
                 let text = value("--limit")?;
-                out.limit = Some(ingest::units::parse_size(&text).ok_or_else(|| format!("--limit: expected a size like 4GiB, found \"{text}\""))?);
+                out.limit = Some(
+                    ingest::units::parse_size(&text)
+                        .ok_or_else(|| format!("--limit: expected a size like 4GiB, found \"{text}\""))?,
+                );
             }
             "--start" => {
                 let text = value("--start")?;
-                out.start_ms = Some(ingest::time::parse_timestamp(&text).ok_or_else(|| format!("--start: expected an RFC 3339 time, found \"{text}\""))?);
+                out.start_ms = Some(
+                    ingest::time::parse_timestamp(&text)
+                        .ok_or_else(|| format!("--start: expected an RFC 3339 time, found \"{text}\""))?,
+                );
             }
             "--svg" => out.svg = Some(value("--svg")?),
             "-" => out.files.push("-".into()),
@@ -110,10 +116,21 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
     if let Some(svg_path) = &args.svg {
         let (report, parsed) = &reports[0];
         let first = report.series.first().ok_or("no series to draw")?;
-        let data = parsed.series.iter().find(|s| s.name == first.name && s.labels == first.labels).ok_or("series missing")?;
+        let data =
+            parsed.series.iter().find(|s| s.name == first.name && s.labels == first.labels).ok_or("series missing")?;
         let points = raw_envelope(&data.times_ms, &data.values);
-        let chart_series = [ChartSeries { name: &first.name, unit: &first.unit, points: &points, report: Some(first), limit: args.limit.or(data.limit) }];
-        let view = ChartView { title: format!("{} — {}", report.source.name, first.verdict.as_str()), tz_label: "UTC".into(), ..ChartView::default() };
+        let chart_series = [ChartSeries {
+            name: &first.name,
+            unit: &first.unit,
+            points: &points,
+            report: Some(first),
+            limit: args.limit.or(data.limit),
+        }];
+        let view = ChartView {
+            title: format!("{} — {}", report.source.name, first.verdict.as_str()),
+            tz_label: "UTC".into(),
+            ..ChartView::default()
+        };
         let svg = render_svg(&chart_series, &view, 1200, 560)?;
         std::fs::write(svg_path, svg).map_err(|e| format!("{svg_path}: cannot write: {e}"))?;
     }
@@ -127,9 +144,21 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
     } else {
         let mut text = String::new();
         for (report, _) in &reports {
-            text.push_str(&format!("{} ({}, {} series, {} points)\n", report.source.name, report.source.format_label, report.series.len(), report.source.points));
+            text.push_str(&format!(
+                "{} ({}, {} series, {} points)\n",
+                report.source.name,
+                report.source.format_label,
+                report.series.len(),
+                report.source.points
+            ));
             for s in &report.series {
-                text.push_str(&format!("  {:<13} {:<18} {}\n    {}\n", s.verdict.as_str(), s.pattern, s.name, s.summary));
+                text.push_str(&format!(
+                    "  {:<13} {:<18} {}\n    {}\n",
+                    s.verdict.as_str(),
+                    s.pattern,
+                    s.name,
+                    s.summary
+                ));
             }
             for w in &report.warnings {
                 text.push_str(&format!("  warning: {w}\n"));

@@ -224,7 +224,11 @@ impl SeriesReport {
                 }
                 text.push('.');
                 if let Some(ex) = &self.exhaustion {
-                    text.push_str(&format!(" Reaches the {} limit around {}.", format_value(ex.limit, &self.unit), describe_time(ex.ms, self.time_axis)));
+                    text.push_str(&format!(
+                        " Reaches the {} limit around {}.",
+                        format_value(ex.limit, &self.unit),
+                        describe_time(ex.ms, self.time_axis)
+                    ));
                 }
                 text
             }
@@ -261,9 +265,21 @@ impl Report {
     /// with the link when one is given.
     pub fn to_markdown(&self, link: Option<&str>, max_series: usize) -> String {
         let mut out = format!("### leakscope: {}\n\n", escape_md(&self.source.name));
-        out.push_str(&format!("Source: `{}` ({}, {} series, {} points)\n\n", escape_md(&self.source.name), self.source.format_label, self.series.len(), self.source.points));
+        out.push_str(&format!(
+            "Source: `{}` ({}, {} series, {} points)\n\n",
+            escape_md(&self.source.name),
+            self.source.format_label,
+            self.series.len(),
+            self.source.points
+        ));
         for s in self.series.iter().take(max_series) {
-            out.push_str(&format!("**{}** — **{}** ({}, confidence {:.0} %)\n\n", escape_md(&s.name), s.verdict.as_str(), s.pattern, s.confidence * 100.0));
+            out.push_str(&format!(
+                "**{}** — **{}** ({}, confidence {:.0} %)\n\n",
+                escape_md(&s.name),
+                s.verdict.as_str(),
+                s.pattern,
+                s.confidence * 100.0
+            ));
             out.push_str(&format!("> {}\n\n", escape_md(&s.summary)));
             out.push_str("| | |\n|---|---|\n");
             let t = |ms: i64| match s.time_axis {
@@ -281,10 +297,21 @@ impl Report {
                 out.push_str(&format!("| stopped | {} |\n", t(stop)));
             }
             if let Some(g) = &s.growth {
-                out.push_str(&format!("| growth | {}/h ({} – {}) |\n", format_value(g.per_hour, &s.unit), format_value(g.low, &s.unit), format_value(g.high, &s.unit)));
+                out.push_str(&format!(
+                    "| growth | {}/h ({} – {}) |\n",
+                    format_value(g.per_hour, &s.unit),
+                    format_value(g.low, &s.unit),
+                    format_value(g.high, &s.unit)
+                ));
             }
             if let Some(e) = &s.exhaustion {
-                out.push_str(&format!("| exhaustion | {} at {} (window {} – {}) |\n", t(e.ms), format_value(e.limit, &s.unit), t(e.low_ms), t(e.high_ms)));
+                out.push_str(&format!(
+                    "| exhaustion | {} at {} (window {} – {}) |\n",
+                    t(e.ms),
+                    format_value(e.limit, &s.unit),
+                    t(e.low_ms),
+                    t(e.high_ms)
+                ));
             }
             out.push_str(&format!("| window | {} – {} ({} points) |\n\n", t(s.start_ms), t(s.end_ms), s.points));
         }

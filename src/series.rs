@@ -114,13 +114,8 @@ impl Series {
     /// last value seen (a re-scrape of the same instant supersedes the earlier one).
     /// Returns the number of duplicate timestamps that were merged.
     pub fn normalize(&mut self) -> usize {
-        let mut pairs: Vec<(i64, f64)> = self
-            .times_ms
-            .iter()
-            .copied()
-            .zip(self.values.iter().copied())
-            .filter(|(_, v)| v.is_finite())
-            .collect();
+        let mut pairs: Vec<(i64, f64)> =
+            self.times_ms.iter().copied().zip(self.values.iter().copied()).filter(|(_, v)| v.is_finite()).collect();
         let sorted = pairs.windows(2).all(|w| w[0].0 <= w[1].0);
         if !sorted {
             pairs.sort_by_key(|p| p.0);

@@ -8,7 +8,9 @@
 pub mod trend;
 
 use crate::ingest::Parsed;
-use crate::report::{ChangeKind, Changepoint, Exhaustion, Growth, Onset, Report, Segment, SeriesReport, Source, Verdict, REPORT_VERSION};
+use crate::report::{
+    ChangeKind, Changepoint, Exhaustion, Growth, Onset, Report, Segment, SeriesReport, Source, Verdict, REPORT_VERSION,
+};
 use crate::series::Series;
 
 /// What the user tells the analysis.
@@ -101,7 +103,12 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     let onset_ms = series.times_ms[hinge.index];
     report.segments = vec![
         Segment { start_ms, end_ms: onset_ms, start_value: hinge.level, end_value: hinge.level },
-        Segment { start_ms: onset_ms, end_ms, start_value: hinge.level, end_value: hinge.level + hinge.slope * span_hours },
+        Segment {
+            start_ms: onset_ms,
+            end_ms,
+            start_value: hinge.level,
+            end_value: hinge.level + hinge.slope * span_hours,
+        },
     ];
     if significant && still_rising {
         report.verdict = Verdict::Leak;
@@ -109,7 +116,11 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         report.confidence = (1.0 - (-(rise / (6.0 * noise.max(f64::EPSILON)))).exp()).clamp(0.5, 0.99);
         let step = series.times_ms.get(1).map_or(0, |&b| b - series.times_ms[0]).max(1);
         let spread = ((hinge.index_spread as i64) * step).max(step);
-        report.onset = Some(Onset { ms: onset_ms, low_ms: (onset_ms - spread).max(start_ms), high_ms: (onset_ms + spread).min(end_ms) });
+        report.onset = Some(Onset {
+            ms: onset_ms,
+            low_ms: (onset_ms - spread).max(start_ms),
+            high_ms: (onset_ms + spread).min(end_ms),
+        });
         report.changepoints.push(Changepoint { ms: onset_ms, kind: ChangeKind::Slope });
         let limit = options.limit.or(series.limit);
         if let Some(limit) = limit {

@@ -112,7 +112,8 @@ pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
         let a = (total_y - b * su) / nf;
         sse[k] = total_yy - a * total_y - b * suy;
     }
-    let (best, best_sse) = sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc });
+    let (best, best_sse) =
+        sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc });
     let k = best;
     let xk = x[k];
     let m = (n - k) as f64;
@@ -152,7 +153,8 @@ mod tests {
     #[test]
     fn hinge_finds_the_bend() {
         let x: Vec<f64> = (0..200).map(f64::from).collect();
-        let y: Vec<f64> = x.iter().map(|&v| 10.0 + if v > 120.0 { 0.5 * (v - 120.0) } else { 0.0 } + (v * 1.7).sin() * 0.3).collect();
+        let y: Vec<f64> =
+            x.iter().map(|&v| 10.0 + if v > 120.0 { 0.5 * (v - 120.0) } else { 0.0 } + (v * 1.7).sin() * 0.3).collect();
         let h = fit_hinge(&x, &y);
         assert!((h.index as i64 - 120).abs() <= 3, "{h:?}");
         assert!((h.slope - 0.5).abs() < 0.05, "{h:?}");

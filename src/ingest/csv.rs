@@ -96,7 +96,17 @@ fn is_time_name(name: &str) -> bool {
     let n = name.trim().trim_matches('"').to_ascii_lowercase();
     matches!(
         n.as_str(),
-        "time" | "timestamp" | "date" | "datetime" | "ts" | "_time" | "t" | "epoch" | "date/time" | "time (utc)" | "unix"
+        "time"
+            | "timestamp"
+            | "date"
+            | "datetime"
+            | "ts"
+            | "_time"
+            | "t"
+            | "epoch"
+            | "date/time"
+            | "time (utc)"
+            | "unix"
     ) || n.starts_with("time ")
         || n.starts_with("timestamp")
 }
@@ -139,7 +149,8 @@ fn parse_generic(input: &Input) -> Result<Vec<Series>> {
         return Err(Error::file(input.name, "no rows: expected a header and data rows"));
     };
     // A header row is one whose cells are not all timestamps or numbers.
-    let has_header = first.iter().any(|c| !is_missing(c) && parse_quantity(c, true).is_none() && parse_timestamp(c).is_none());
+    let has_header =
+        first.iter().any(|c| !is_missing(c) && parse_quantity(c, true).is_none() && parse_timestamp(c).is_none());
     let headers: Vec<String> = if has_header {
         first.iter().map(|h| h.trim().to_string()).collect()
     } else {
@@ -192,7 +203,10 @@ fn parse_generic(input: &Input) -> Result<Vec<Series>> {
         .iter()
         .map(|&c| {
             let header = headers.get(c).cloned().unwrap_or_default();
-            let mut s = Series::new(if header.is_empty() { format!("column {}", c + 1) } else { header.clone() }, Unit::Unknown);
+            let mut s = Series::new(
+                if header.is_empty() { format!("column {}", c + 1) } else { header.clone() },
+                Unit::Unknown,
+            );
             if value_cols.len() > 1 {
                 s.labels.insert("column".into(), header);
             }
@@ -201,12 +215,15 @@ fn parse_generic(input: &Input) -> Result<Vec<Series>> {
             s
         })
         .collect();
-    let header_factor: Vec<Option<(f64, Unit)>> = value_cols.iter().map(|&c| headers.get(c).and_then(|h| unit_in_name(h))).collect();
+    let header_factor: Vec<Option<(f64, Unit)>> =
+        value_cols.iter().map(|&c| headers.get(c).and_then(|h| unit_in_name(h))).collect();
     let mut limit: Option<f64> = None;
     for (line, record) in data {
         if let Some(c) = limit_col {
             let factor = headers.get(c).and_then(|h| unit_in_name(h)).map_or(1.0, |u| u.0);
-            if let Some((value, unit)) = record.get(c).filter(|v| !is_missing(v)).and_then(|v| parse_quantity(v, decimal_comma)) {
+            if let Some((value, unit)) =
+                record.get(c).filter(|v| !is_missing(v)).and_then(|v| parse_quantity(v, decimal_comma))
+            {
                 let value = if unit == Unit::Unknown { value * factor } else { value };
                 if value.is_finite() && value > 0.0 {
                     limit = Some(limit.map_or(value, |l: f64| l.max(value)));
@@ -237,7 +254,11 @@ fn parse_generic(input: &Input) -> Result<Vec<Series>> {
                 Error::line(
                     input.name,
                     *line,
-                    format!("expected a number in column \"{}\", found \"{}\"", headers.get(c).map_or("", |h| h.as_str()), clip(cell)),
+                    format!(
+                        "expected a number in column \"{}\", found \"{}\"",
+                        headers.get(c).map_or("", |h| h.as_str()),
+                        clip(cell)
+                    ),
                 )
             })?;
             let s = &mut series[k];
@@ -261,7 +282,13 @@ fn parse_generic(input: &Input) -> Result<Vec<Series>> {
 /// Names of a column that holds the memory limit rather than a series.
 fn is_limit_name(name: &str) -> bool {
     let n = name.trim().to_ascii_lowercase();
-    n == "limit" || n.starts_with("limit ") || n.starts_with("limit_") || n.ends_with("_limit") || n.ends_with(" limit") || n.contains("limit_bytes") || n.starts_with("mem_limit")
+    n == "limit"
+        || n.starts_with("limit ")
+        || n.starts_with("limit_")
+        || n.ends_with("_limit")
+        || n.ends_with(" limit")
+        || n.contains("limit_bytes")
+        || n.starts_with("mem_limit")
 }
 
 fn looks_like_time(cell: &str) -> bool {

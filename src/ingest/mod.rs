@@ -134,7 +134,10 @@ pub fn parse(name: &str, bytes: &[u8], options: &IngestOptions) -> Result<Parsed
     }
     series.retain(|s| !s.is_empty());
     if series.is_empty() {
-        return Err(Error::file(name, format!("no data points: the file looks like {} but holds no sample", format.label)));
+        return Err(Error::file(
+            name,
+            format!("no data points: the file looks like {} but holds no sample", format.label),
+        ));
     }
     Ok(Parsed { format: format.id, format_label: format.label, series, warnings })
 }

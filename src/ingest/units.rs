@@ -81,7 +81,7 @@ pub fn unit_in_name(name: &str) -> Option<(f64, Unit)> {
         }
     }
     let lower = n.to_ascii_lowercase();
-    let tail = lower.rsplit(|c: char| c == '_' || c == ' ' || c == '.' || c == '-').next().unwrap_or("");
+    let tail = lower.rsplit(['_', ' ', '.', '-']).next().unwrap_or("");
     match tail {
         "bytes" => Some((1.0, Unit::Bytes)),
         "kib" | "kb" => Some((1024.0, Unit::Bytes)),

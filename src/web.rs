@@ -1,0 +1,269 @@
+//! The one boundary between the core and the page (wasm32 only).
+//!
+//! It converts types and errors at the edge and holds no logic of its own: the worker calls
+//! [`analyze`] and ships the series' samples to the main thread, where a [`Viewer`] keeps them
+//! and redraws the chart on a canvas with the same `chart::draw` the CLI uses for SVG.
+//! Errors become `JsError` here and nowhere else.
+
+use crate::analyze::AnalyzeOptions;
+use crate::chart::{self, ChartSeries, ChartView, Envelope};
+use crate::ingest::{self, IngestOptions};
+use crate::report::{Report, SeriesReport};
+use crate::series::{Series, Unit};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+/// Options the page passes as JSON.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PageOptions {
+    /// A limit typed by the user (`4 GiB`), overriding the export's.
+    limit: Option<String>,
+    /// An absolute start for relative logs (RFC 3339).
+    start: Option<String>,
+}
+
+/// Installs a panic hook that reports panics on the console (a panic is a bug: the core never
+/// panics on input, and the e2e tests fail on any console error).
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&JsValue::from_str(&format!("leakscope panicked: {info}")));
+    }));
+}
+
+/// The result of analyzing one input: the report and the parsed series.
+#[wasm_bindgen]
+pub struct Analysis {
+    report: Report,
+    series: Vec<Series>,
+}
+
+fn options(options_json: &str) -> Result<(IngestOptions, AnalyzeOptions), JsError> {
+    let page: PageOptions = if options_json.trim().is_empty() {
+        PageOptions::default()
+    } else {
+        serde_json::from_str(options_json).map_err(|e| JsError::new(&format!("bad options: {e}")))?
+    };
+    let limit = match page.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => Some(
+            ingest::units::parse_size(text)
+                .ok_or_else(|| JsError::new(&format!("limit: expected a size like 4 GiB, found \"{text}\"")))?,
+        ),
+        None => None,
+    };
+    let start_ms = match page.start.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => Some(ingest::time::parse_timestamp(text).ok_or_else(|| {
+            JsError::new(&format!("start: expected a time like 2024-08-15T07:00:00Z, found \"{text}\""))
+        })?),
+        None => None,
+    };
+    Ok((IngestOptions { start_ms }, AnalyzeOptions { limit }))
+}
+
+/// Parses and analyzes the bytes of a file (`options_json`: `{"limit": "4 GiB", "start": "..."}`).
+///
+/// # Errors
+/// The ingest error, worded for people, e.g. `export.csv:42: expected a number in column "value"`.
+#[wasm_bindgen]
+pub fn analyze(name: &str, bytes: &[u8], options_json: &str) -> Result<Analysis, JsError> {
+    let (ingest_options, analyze_options) = options(options_json)?;
+    let parsed = ingest::parse(name, bytes, &ingest_options).map_err(|e| JsError::new(&e.to_string()))?;
+    let report = crate::analyze::analyze(name, &parsed, &analyze_options);
+    // Ship series in the report's (ranked) order so index i of both agree.
+    let mut series = Vec::with_capacity(report.series.len());
+    let mut pool: Vec<Option<Series>> = parsed.series.into_iter().map(Some).collect();
+    for entry in &report.series {
+        if let Some(slot) =
+            pool.iter_mut().find(|s| s.as_ref().is_some_and(|s| s.name == entry.name && s.labels == entry.labels))
+        {
+            if let Some(s) = slot.take() {
+                series.push(s);
+            }
+        }
+    }
+    Ok(Analysis { report, series })
+}
+
+#[wasm_bindgen]
+impl Analysis {
+    /// The report as JSON (the contract of DESIGN.md), byte-identical to the CLI's `--json`.
+    pub fn report_json(&self) -> String {
+        self.report.to_json()
+    }
+
+    /// Number of series (same order as the report's ranked `series`).
+    pub fn series_count(&self) -> usize {
+        self.series.len()
+    }
+
+    /// Sample times (epoch ms) of series `index`.
+    pub fn times(&self, index: usize) -> Vec<f64> {
+        self.series.get(index).map_or_else(Vec::new, |s| s.times_ms.iter().map(|&t| t as f64).collect())
+    }
+
+    /// Sample values of series `index`.
+    pub fn values(&self, index: usize) -> Vec<f64> {
+        self.series.get(index).map_or_else(Vec::new, |s| s.values.clone())
+    }
+
+    /// The limit the export states for series `index`, if any.
+    pub fn limit(&self, index: usize) -> Option<f64> {
+        self.series.get(index).and_then(|s| s.limit)
+    }
+}
+
+/// The built-in demo incident as CSV text.
+#[wasm_bindgen]
+pub fn demo_csv() -> String {
+    crate::demo::demo_csv()
+}
+
+/// The demo's file name.
+#[wasm_bindgen]
+pub fn demo_name() -> String {
+    crate::demo::DEMO_NAME.to_string()
+}
+
+/// Parses a size typed by a user (`4 GiB`) into bytes; `undefined` when it is not a size.
+#[wasm_bindgen]
+pub fn parse_size(text: &str) -> Option<f64> {
+    ingest::units::parse_size(text)
+}
+
+struct ViewerSeries {
+    name: String,
+    unit: Unit,
+    times_ms: Vec<i64>,
+    values: Vec<f64>,
+    limit: Option<f64>,
+}
+
+/// The main thread's chart state: samples and the report, redrawn on demand.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Viewer {
+    series: Vec<ViewerSeries>,
+    report: Option<Report>,
+}
+
+#[wasm_bindgen]
+impl Viewer {
+    /// An empty viewer.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Viewer {
+        Viewer::default()
+    }
+
+    /// Replaces the report (JSON of the contract).
+    ///
+    /// # Errors
+    /// When the JSON is not a report.
+    pub fn set_report(&mut self, report_json: &str) -> Result<(), JsError> {
+        let report: Report =
+            serde_json::from_str(report_json).map_err(|e| JsError::new(&format!("bad report: {e}")))?;
+        self.report = Some(report);
+        self.series.clear();
+        Ok(())
+    }
+
+    /// Adds the samples of the next series (in the report's order).
+    pub fn add_series(&mut self, times: &[f64], values: &[f64], limit: Option<f64>) {
+        let index = self.series.len();
+        let entry = self.report.as_ref().and_then(|r| r.series.get(index));
+        self.series.push(ViewerSeries {
+            name: entry.map_or_else(|| format!("series {index}"), |e| e.name.clone()),
+            unit: entry.map_or(Unit::Unknown, |e| e.unit.clone()),
+            times_ms: times.iter().map(|&t| t as i64).collect(),
+            values: values.to_vec(),
+            limit,
+        });
+    }
+
+    /// Number of series held.
+    pub fn series_count(&self) -> usize {
+        self.series.len()
+    }
+
+    fn chart_inputs(
+        &self,
+        selected: &[u32],
+        view: &ChartView,
+        columns: usize,
+        limit: Option<f64>,
+    ) -> Vec<(usize, Vec<Envelope>, Option<f64>)> {
+        let full: Option<(i64, i64)> = view.x_range.or_else(|| {
+            let lo = selected.iter().filter_map(|&i| self.series.get(i as usize)?.times_ms.first().copied()).min()?;
+            let hi = selected.iter().filter_map(|&i| self.series.get(i as usize)?.times_ms.last().copied()).max()?;
+            Some((lo, hi.max(lo + 1)))
+        });
+        selected
+            .iter()
+            .filter_map(|&i| {
+                let s = self.series.get(i as usize)?;
+                let (x0, x1) = full?;
+                let points = chart::reduce(&s.times_ms, &s.values, x0, x1, columns);
+                Some((i as usize, points, limit.or(s.limit)))
+            })
+            .collect()
+    }
+
+    fn report_entry(&self, index: usize) -> Option<&SeriesReport> {
+        self.report.as_ref()?.series.get(index)
+    }
+
+    /// Draws the selected series on a canvas; `view_json` is a `ChartView`, `limit` (bytes)
+    /// overrides the export's. Returns the layout as JSON, for mapping the pointer to data.
+    ///
+    /// # Errors
+    /// When the view JSON is malformed or the canvas cannot be drawn on.
+    pub fn draw(
+        &self,
+        canvas: web_sys::HtmlCanvasElement,
+        view_json: &str,
+        selected: Vec<u32>,
+        limit: Option<f64>,
+    ) -> Result<String, JsError> {
+        let view: ChartView = serde_json::from_str(view_json).map_err(|e| JsError::new(&format!("bad view: {e}")))?;
+        let columns = canvas.width() as usize;
+        let backend =
+            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("no 2D context on the canvas"))?;
+        let area = backend.into_drawing_area();
+        let inputs = self.chart_inputs(&selected, &view, columns, limit);
+        let chart_series: Vec<ChartSeries> = inputs
+            .iter()
+            .filter_map(|(i, points, limit)| {
+                let s = self.series.get(*i)?;
+                Some(ChartSeries { name: &s.name, unit: &s.unit, points, report: self.report_entry(*i), limit: *limit })
+            })
+            .collect();
+        let layout = chart::draw(&area, &chart_series, &view).map_err(|e| JsError::new(&e))?;
+        serde_json::to_string(&layout).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Renders the selected series as an SVG document of `width`×`height` px.
+    ///
+    /// # Errors
+    /// When the view JSON is malformed.
+    pub fn svg(
+        &self,
+        view_json: &str,
+        selected: Vec<u32>,
+        limit: Option<f64>,
+        width: u32,
+        height: u32,
+    ) -> Result<String, JsError> {
+        let view: ChartView = serde_json::from_str(view_json).map_err(|e| JsError::new(&format!("bad view: {e}")))?;
+        let inputs = self.chart_inputs(&selected, &view, width as usize, limit);
+        let chart_series: Vec<ChartSeries> = inputs
+            .iter()
+            .filter_map(|(i, points, limit)| {
+                let s = self.series.get(*i)?;
+                Some(ChartSeries { name: &s.name, unit: &s.unit, points, report: self.report_entry(*i), limit: *limit })
+            })
+            .collect();
+        chart::render_svg(&chart_series, &view, width, height).map_err(|e| JsError::new(&e))
+    }
+}
