@@ -25,6 +25,7 @@ pub struct Annotation {
 
 /// How to draw: the visible range, the time zone, the theme and the decorations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct ChartView {
     /// Visible time range (epoch ms); `None` shows all data (and the exhaustion, if near).
     pub x_range: Option<(i64, i64)>,

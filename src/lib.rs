@@ -18,7 +18,7 @@ pub mod series;
 pub mod synth;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;
 
 pub use error::{Error, Result};
 pub use series::{Series, Unit};

@@ -133,6 +133,24 @@ pub fn parse_size(text: &str) -> Option<f64> {
     ingest::units::parse_size(text)
 }
 
+/// Formats epoch ms for people: `2024-08-15 07:40:00`, shifted by `offset_min` minutes.
+#[wasm_bindgen]
+pub fn format_time(ms: f64, offset_min: i32) -> String {
+    ingest::time::format_datetime(ms as i64, offset_min)
+}
+
+/// Formats a value in a unit (`bytes` → `1.50 GiB`, `percent` → `37.0 %`).
+#[wasm_bindgen]
+pub fn format_value(value: f64, unit: &str) -> String {
+    ingest::units::format_value(value, &Unit::from(unit.to_string()))
+}
+
+/// Formats a duration in ms the way a person says it (`12 min`, `3.5 h`).
+#[wasm_bindgen]
+pub fn format_duration(ms: f64) -> String {
+    ingest::time::format_duration(ms)
+}
+
 struct ViewerSeries {
     name: String,
     unit: Unit,
@@ -185,6 +203,20 @@ impl Viewer {
     /// Number of series held.
     pub fn series_count(&self) -> usize {
         self.series.len()
+    }
+
+    /// The sample of series `index` nearest to `ms`, as `[time_ms, value]`; empty when none.
+    pub fn nearest(&self, index: usize, ms: f64) -> Vec<f64> {
+        let Some(s) = self.series.get(index) else { return Vec::new() };
+        let target = ms as i64;
+        let i = s.times_ms.partition_point(|&t| t < target);
+        let candidates = [i.checked_sub(1), Some(i)];
+        candidates
+            .into_iter()
+            .flatten()
+            .filter(|&k| k < s.times_ms.len())
+            .min_by_key(|&k| (s.times_ms[k] - target).abs())
+            .map_or_else(Vec::new, |k| vec![s.times_ms[k] as f64, s.values[k]])
     }
 
     fn chart_inputs(

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Command 2 of the README: runs every test, installing what is missing first.
+#   bash scripts/test.sh
+# Steps: fmt, clippy (host and wasm32), host tests, wasm-bindgen tests in headless Chromium,
+# a short fuzz run of every target, the page build, and the Playwright e2e suite against the
+# served page. Prints the wasm size. Exits non-zero on the first failure.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_wasm_target
+ensure_wasm_bindgen
+ensure_npm
+ensure_chromium
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "clippy (host)"
+cargo clippy --all-targets --locked -- -D warnings
+step "clippy (wasm32)"
+cargo clippy --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+
+step "host tests"
+cargo test --locked
+
+step "wasm-bindgen tests in headless Chromium"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT=120
+# webdriver.json (in the repo root) passes Chromium's headless/no-sandbox flags.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --locked --target wasm32-unknown-unknown --test web
+
+if [ "${LEAKSCOPE_SKIP_FUZZ:-0}" != "1" ]; then
+  bash "$ROOT/scripts/fuzz.sh" "${LEAKSCOPE_FUZZ_SECONDS:-10}"
+fi
+
+build_page
+
+step "end-to-end tests (Playwright + Debian Chromium against the served page)"
+node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,65 @@
+// The analysis worker: reads the file (with progress), parses and analyzes it in WebAssembly,
+// and ships the report and the samples to the page. Parsing and analysis never run on the main
+// thread, so the page stays responsive on big files. All decisions about data live in Rust.
+import init, { analyze } from "./pkg/leakscope.js";
+
+const ready = init();
+let last = null; // { name, bytes } of the last input, for re-analysis with another limit
+
+async function readFile(id, file) {
+  const total = file.size;
+  const bytes = new Uint8Array(total);
+  const reader = file.stream().getReader();
+  let loaded = 0;
+  let reported = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (loaded + value.length > total) throw new Error(`${file.name}: the file grew while it was read`);
+    bytes.set(value, loaded);
+    loaded += value.length;
+    if (loaded - reported > 1 << 20) {
+      reported = loaded;
+      postMessage({ type: "progress", id, loaded, total });
+    }
+  }
+  postMessage({ type: "progress", id, loaded, total });
+  return bytes.subarray(0, loaded);
+}
+
+function run(id, name, bytes, options) {
+  const analysis = analyze(name, bytes, JSON.stringify(options ?? {}));
+  try {
+    const series = [];
+    const transfer = [];
+    for (let i = 0; i < analysis.series_count(); i++) {
+      const times = analysis.times(i);
+      const values = analysis.values(i);
+      series.push({ times, values, limit: analysis.limit(i) ?? null });
+      transfer.push(times.buffer, values.buffer);
+    }
+    postMessage({ type: "result", id, name, report_json: analysis.report_json(), series }, transfer);
+  } finally {
+    analysis.free();
+  }
+}
+
+onmessage = async (event) => {
+  const msg = event.data;
+  try {
+    await ready;
+    if (msg.type === "analyze") {
+      let bytes;
+      if (msg.file) bytes = await readFile(msg.id, msg.file);
+      else if (typeof msg.text === "string") bytes = new TextEncoder().encode(msg.text);
+      else bytes = new Uint8Array(msg.bytes);
+      last = { name: msg.name, bytes };
+      run(msg.id, msg.name, bytes, msg.options);
+    } else if (msg.type === "reanalyze") {
+      if (!last) throw new Error("nothing to re-analyze");
+      run(msg.id, last.name, last.bytes, msg.options);
+    }
+  } catch (error) {
+    postMessage({ type: "error", id: msg.id, message: String(error?.message ?? error) });
+  }
+};
