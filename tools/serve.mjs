@@ -23,7 +23,8 @@ const csp = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
-  "style-src 'self'",
+  // plotters measures text with a styled <span> (setAttribute("style")); inline styles cannot run script.
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
   "object-src 'none'",
