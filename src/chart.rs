@@ -12,6 +12,7 @@ use crate::report::SeriesReport;
 use crate::series::{TimeAxis, Unit};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
 /// A user annotation: a labelled instant ("deploy", "rollback", "alert").
@@ -293,14 +294,18 @@ pub fn draw<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&area)
         .caption(if view.title.is_empty() { "memory" } else { view.title.as_str() }, title_style)
         .margin(12)
+        .margin_right(28)
         .x_label_area_size(40)
         .y_label_area_size(78)
-        .build_cartesian_2d(x0..x1, y0..y1)
+        .build_cartesian_2d(
+            (x0..x1).with_key_points(time_ticks(x0, x1, tz, axis, 9)),
+            TickedValues { range: y0..y1, ticks: value_ticks(y0, y1, &unit, 7) },
+        )
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
-        .x_labels(8)
-        .y_labels(6)
+        .x_labels(12)
+        .y_labels(10)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .x_desc(x_title)
@@ -429,11 +434,11 @@ pub fn draw<DB: DrawingBackend>(
                     colors.limit.stroke_width(1),
                 )))
                 .map_err(|e| e.to_string())?;
-            let style = ("sans-serif", 12).into_font().color(&colors.limit);
+            let style = ("sans-serif", 12).into_font().color(&colors.limit).pos(Pos::new(HPos::Right, VPos::Bottom));
             chart
                 .draw_series(std::iter::once(Text::new(
                     format!("limit {}", format_value(limit, &unit)),
-                    (x0, limit),
+                    (x1, limit),
                     style,
                 )))
                 .map_err(|e| e.to_string())?;
@@ -467,6 +472,118 @@ pub fn draw<DB: DrawingBackend>(
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     area.present().map_err(|e| e.to_string())?;
     Ok(ChartLayout { left: xr.start, right: xr.end, top: yr.start, bottom: yr.end, x0, x1, y0, y1 })
+}
+
+/// A linear value axis whose tick positions we choose (round binary sizes for bytes).
+struct TickedValues {
+    range: std::ops::Range<f64>,
+    ticks: Vec<f64>,
+}
+
+impl plotters::coord::ranged1d::Ranged for TickedValues {
+    type FormatOption = plotters::coord::ranged1d::NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let span = self.range.end - self.range.start;
+        if span <= 0.0 {
+            return limit.0;
+        }
+        let fraction = (value - self.range.start) / span;
+        let pixel = f64::from(limit.0) + fraction * f64::from(limit.1 - limit.0);
+        pixel.clamp(-1e6, 1e6).round() as i32
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.max_num_points() == 0 || !hint.weight().allow_light_points() && hint.max_num_points() < self.ticks.len()
+        {
+            return self.ticks.iter().copied().step_by(2).collect();
+        }
+        self.ticks.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.range.clone()
+    }
+}
+
+impl plotters::coord::ranged1d::ValueFormatter<f64> for TickedValues {
+    fn format(value: &f64) -> String {
+        format!("{value}")
+    }
+}
+
+const TIME_STEPS_MS: &[i64] = &[
+    1_000,
+    2_000,
+    5_000,
+    10_000,
+    15_000,
+    30_000,
+    60_000,
+    120_000,
+    300_000,
+    600_000,
+    900_000,
+    1_800_000,
+    3_600_000,
+    7_200_000,
+    10_800_000,
+    21_600_000,
+    43_200_000,
+    86_400_000,
+    172_800_000,
+    604_800_000,
+    1_209_600_000,
+    2_592_000_000,
+];
+
+/// Tick positions on a time axis at round wall-clock steps (every 15 min, 1 h, 6 h, 1 d, ...)
+/// in the view's time zone, at most `max` of them. Non-time axes get 1-2-5 steps.
+pub fn time_ticks(x0: i64, x1: i64, tz_offset_min: i32, axis: TimeAxis, max: usize) -> Vec<i64> {
+    let span = (x1 - x0).max(1);
+    if !axis.is_time() {
+        return value_ticks(x0 as f64, x1 as f64, &Unit::Unknown, max).into_iter().map(|v| v.round() as i64).collect();
+    }
+    let step =
+        TIME_STEPS_MS.iter().copied().find(|&s| span / s < max as i64).unwrap_or(span / max.max(1) as i64).max(1);
+    let shift = if axis == TimeAxis::Epoch { i64::from(tz_offset_min) * 60_000 } else { 0 };
+    let first = (x0 + shift).div_euclid(step) * step - shift;
+    let mut ticks = Vec::new();
+    let mut t = if first < x0 { first + step } else { first };
+    while t <= x1 && ticks.len() <= max * 2 {
+        ticks.push(t);
+        t += step;
+    }
+    ticks
+}
+
+/// Tick positions on a value axis: round binary sizes for bytes (256 MiB, 1 GiB, ...), 1-2-5
+/// steps otherwise, at most `max` of them.
+pub fn value_ticks(y0: f64, y1: f64, unit: &Unit, max: usize) -> Vec<f64> {
+    let span = y1 - y0;
+    if !(span.is_finite() && span > 0.0) || max == 0 {
+        return vec![y0];
+    }
+    let raw = span / max as f64;
+    let step = if *unit == Unit::Bytes && raw >= 1.0 {
+        let power = 1024f64.powf((raw.log2() / 10.0).floor());
+        [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0]
+            .iter()
+            .map(|m| m * power)
+            .find(|&s| s >= raw)
+            .unwrap_or(power * 1024.0)
+    } else {
+        let magnitude = 10f64.powf(raw.log10().floor());
+        [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|&s| s >= raw).unwrap_or(magnitude * 10.0)
+    };
+    let mut ticks = Vec::new();
+    let mut v = (y0 / step).ceil() * step;
+    while v <= y1 + step * 1e-9 && ticks.len() <= max * 2 {
+        ticks.push(v);
+        v += step;
+    }
+    ticks
 }
 
 fn typical_step(points: &[Envelope]) -> i64 {
@@ -511,6 +628,20 @@ pub fn render_svg(series: &[ChartSeries], view: &ChartView, width: u32, height: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_are_round() {
+        let day = 1_723_680_000_000; // 2024-08-15T00:00:00Z
+        let ticks = time_ticks(day, day + 14 * 3_600_000, 0, TimeAxis::Epoch, 9);
+        assert_eq!(ticks.first(), Some(&day));
+        assert!(ticks.windows(2).all(|w| w[1] - w[0] == 7_200_000), "{ticks:?}");
+        let ticks = time_ticks(day + 1, day + 14 * 3_600_000, 120, TimeAxis::Epoch, 9);
+        assert!(ticks.iter().all(|t| (t + 7_200_000) % 7_200_000 == 0), "{ticks:?}");
+        let gib = 1024.0 * 1024.0 * 1024.0;
+        let ticks = value_ticks(0.0, 4.2 * gib, &Unit::Bytes, 7);
+        assert_eq!(ticks[1], 1024.0 * 1024.0 * 1024.0, "{ticks:?}");
+        assert_eq!(value_ticks(0.0, 97.0, &Unit::Percent, 7), vec![0.0, 20.0, 40.0, 60.0, 80.0]);
+    }
 
     #[test]
     fn reduce_keeps_extremes_and_bounds_size() {

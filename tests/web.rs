@@ -33,7 +33,8 @@ fn demo_is_analyzed_as_a_leak_with_an_onset() {
 fn report_json_is_identical_to_the_native_core() {
     let csv = web::demo_csv();
     let analysis = web::analyze("demo.csv", csv.as_bytes(), "").map_err(error_text).unwrap();
-    let native = leakscope::analyze_bytes("demo.csv", csv.as_bytes(), &Default::default(), &Default::default()).unwrap();
+    let native =
+        leakscope::analyze_bytes("demo.csv", csv.as_bytes(), &Default::default(), &Default::default()).unwrap();
     assert_eq!(analysis.report_json(), native.to_json());
 }
 
@@ -41,7 +42,8 @@ fn report_json_is_identical_to_the_native_core() {
 fn bad_input_is_an_error_not_a_panic() {
     let message = web::analyze("junk.bin", &[0u8, 159, 146, 150, 1, 2, 3], "{}").err().map(error_text).unwrap();
     assert!(message.starts_with("junk.bin:1: binary data"), "{message}");
-    let message = web::analyze("x.csv", b"time,value\n1723700000,1\n", "{\"limit\":\"lots\"}").err().map(error_text).unwrap();
+    let message =
+        web::analyze("x.csv", b"time,value\n1723700000,1\n", "{\"limit\":\"lots\"}").err().map(error_text).unwrap();
     assert!(message.contains("limit: expected a size"), "{message}");
     let message = web::analyze("q.json", b"{\"status\":\"success\",\n\"data\":{", "{}").err().map(error_text).unwrap();
     assert!(message.starts_with("q.json:2: invalid JSON"), "{message}");
