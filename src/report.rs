@@ -332,11 +332,17 @@ pub fn escape_md(text: &str) -> String {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!') {
             out.push('\\');
         }
-        if c.is_control() {
+        if c.is_control() || is_bidi_control(c) {
             out.push(' ');
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Unicode bidirectional controls (LRE…RLO, LRI…PDI, LRM, RLM, ALM), which can make text
+/// display in a misleading order; they are dropped from text we write for people.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }

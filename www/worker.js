@@ -6,8 +6,16 @@ import init, { analyze } from "./pkg/leakscope.js";
 const ready = init();
 let last = null; // { name, bytes } of the last input, for re-analysis with another limit
 
+// The largest file the page reads: beyond it the tab would need more than ~4x the file size
+// (bytes, a copy in wasm memory, the samples) and could die; the CLI reads up to 1 GiB.
+const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
 async function readFile(id, file) {
   const total = file.size;
+  if (total > MAX_FILE_BYTES) {
+    const mib = (total / 1048576).toFixed(0);
+    throw new Error(`${file.name}: ${mib} MiB exceeds the page's 512 MiB limit; export a shorter time range or fewer series, or use the leakscope CLI (1 GiB limit)`);
+  }
   const bytes = new Uint8Array(total);
   const reader = file.stream().getReader();
   let loaded = 0;

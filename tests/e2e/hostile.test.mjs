@@ -1,0 +1,63 @@
+// Hostile input in the page (issue 8): labels that look like HTML or script stay text, huge
+// files stop early with a message naming the limit, and nothing executes.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launch, openPage, dropFile, waitForReport } from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const HOSTILE = [
+  '<img src=x onerror="window.__pwned=1">',
+  "</script><script>window.__pwned=2</script>",
+  "javascript:window.__pwned=3",
+  "\u202eevil\u202c",
+];
+
+test("labels with HTML, script and bidi overrides are shown as text and never run", async () => {
+  const t = await openPage(browser, server);
+  t.page.on("dialog", (d) => {
+    t.problems.push(`dialog opened: ${d.message()}`);
+    d.dismiss();
+  });
+  const header = ["timestamp", ...HOSTILE.map((h) => `"${h.replace(/"/g, '""')}"`)].join(",");
+  const rows = [header];
+  for (let i = 0; i < 120; i++) rows.push([1723680000 + 60 * i, ...HOSTILE.map((_, k) => 1e8 + k * 1e6 + i * (k + 1) * 1e5)].join(","));
+  await dropFile(t.page, '<svg onload="window.__pwned=4">.csv', rows.join("\n"));
+  const report = await waitForReport(t.page, '<svg onload="window.__pwned=4">.csv');
+  assert.equal(report.series.length, HOSTILE.length);
+  const names = await t.page.$$eval("#series-list .name", (els) => els.map((e) => e.textContent));
+  for (const h of HOSTILE) assert.ok(names.includes(h), `shown as text: ${h}`);
+  assert.equal(await t.page.$$eval("#series-list img, #series-list script, #figures img", (els) => els.length), 0);
+  assert.equal(await t.page.evaluate(() => window.__pwned), undefined);
+  for (let i = 0; i < HOSTILE.length; i++) {
+    await t.page.click(`#series-list li[data-index="${i}"]`);
+    assert.equal(await t.page.evaluate(() => window.__pwned), undefined);
+  }
+  t.checkClean();
+  await t.context.close();
+});
+
+test("a file over the page's limit stops early with a message naming the limit", async () => {
+  const t = await openPage(browser, server);
+  // A sparse 600 MiB Blob: its bytes are never materialised, only its size matters here.
+  await t.page.evaluate(() => {
+    const big = new Blob([new Uint8Array(600 * 1024 * 1024)]);
+    window.leakscope.analyze(new File([big], "huge.csv")).catch(() => {});
+  });
+  await t.page.waitForSelector("#error:not([hidden])", { timeout: 30000 });
+  assert.match(await t.page.textContent("#error"), /^huge\.csv: 600 MiB exceeds the page's 512 MiB limit/);
+  // The page is still alive.
+  await t.page.click("#demo");
+  await waitForReport(t.page, "demo-incident-2024-08-15.csv");
+  t.checkClean();
+  await t.context.close();
+});
