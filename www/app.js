@@ -74,6 +74,12 @@ function cancel() {
 
 // ---------------------------------------------------------------- loading
 
+// The page's file-size limit (512 MiB); `?max-file-mib=N` lowers it, e.g. for tests.
+function maxFileBytes() {
+  const mib = Number(new URLSearchParams(location.search).get("max-file-mib"));
+  return mib > 0 && mib < 512 ? mib * 1048576 : 512 * 1048576;
+}
+
 function analysisOptions() {
   return state.limitText ? { limit: state.limitText } : {};
 }
@@ -88,7 +94,7 @@ async function load(input) {
   const started = performance.now();
   try {
     const message = input.file
-      ? { type: "analyze", name, file: input.file, options: analysisOptions() }
+      ? { type: "analyze", name, file: input.file, options: analysisOptions(), maxBytes: maxFileBytes() }
       : { type: "analyze", name, text: input.text, options: analysisOptions() };
     const result = await post(message, (loaded, total) => showProgress(true, loaded, total));
     state.fromLink = false;

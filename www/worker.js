@@ -10,11 +10,11 @@ let last = null; // { name, bytes } of the last input, for re-analysis with anot
 // (bytes, a copy in wasm memory, the samples) and could die; the CLI reads up to 1 GiB.
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
-async function readFile(id, file) {
+async function readFile(id, file, maxBytes = MAX_FILE_BYTES) {
   const total = file.size;
-  if (total > MAX_FILE_BYTES) {
-    const mib = (total / 1048576).toFixed(0);
-    throw new Error(`${file.name}: ${mib} MiB exceeds the page's 512 MiB limit; export a shorter time range or fewer series, or use the leakscope CLI (1 GiB limit)`);
+  if (total > maxBytes) {
+    const mib = (n) => (n / 1048576).toFixed(0);
+    throw new Error(`${file.name}: ${mib(total)} MiB exceeds the page's ${mib(maxBytes)} MiB limit; export a shorter time range or fewer series, or use the leakscope CLI (1 GiB limit)`);
   }
   const bytes = new Uint8Array(total);
   const reader = file.stream().getReader();
@@ -58,7 +58,7 @@ onmessage = async (event) => {
     await ready;
     if (msg.type === "analyze") {
       let bytes;
-      if (msg.file) bytes = await readFile(msg.id, msg.file);
+      if (msg.file) bytes = await readFile(msg.id, msg.file, msg.maxBytes ?? MAX_FILE_BYTES);
       else if (typeof msg.text === "string") bytes = new TextEncoder().encode(msg.text);
       else bytes = new Uint8Array(msg.bytes);
       last = { name: msg.name, bytes };
