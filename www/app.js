@@ -752,4 +752,5 @@ window.leakscope = {
   },
 };
 loadFromHash();
+document.body.dataset.readyAt = performance.now().toFixed(0);
 document.body.dataset.ready = "true";

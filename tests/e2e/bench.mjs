@@ -1,0 +1,82 @@
+// Page speed benchmark in headless Chromium (issue 6). Prints figures; asserts nothing.
+//   node tests/e2e/bench.mjs [POINTS]        (after scripts/dist.sh; default 1,000,000 points)
+// Measures: page load to interactive, drop → finished chart for a POINTS-point CSV, redraw on
+// zoom, and the renderer processes' peak memory (VmHWM) against the file size.
+import { readFileSync, readdirSync } from "node:fs";
+import { startServer, launch, openPage } from "./harness.mjs";
+
+const points = Number(process.argv[2] ?? 1_000_000);
+
+function rendererPeakKiB() {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmd.includes("chromium") || !cmd.includes("--type=renderer")) continue;
+      const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (hwm) total += Number(hwm[1]);
+    } catch {
+      // the process ended
+    }
+  }
+  return total;
+}
+
+function csv(n) {
+  const start = Date.UTC(2024, 7, 1);
+  const parts = ["timestamp,memory_bytes\n"];
+  let e = 0;
+  let seed = 1;
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    e = 0.9 * e + (seed / 2 ** 32 - 0.5) * 4e6;
+    const leak = i > n * 0.6 ? (i - n * 0.6) * 900 : 0;
+    parts.push(`${start + i * 10_000},${Math.round(1.2e9 + leak + e)}\n`);
+  }
+  return parts.join("");
+}
+
+const server = await startServer();
+const browser = await launch();
+const t = await openPage(browser, server);
+const loadMs = await t.page.evaluate(() => Number(document.body.dataset.readyAt));
+const paintMs = await t.page.evaluate(() => performance.getEntriesByType("navigation")[0]?.domInteractive ?? 0);
+const baseline = rendererPeakKiB();
+
+const text = csv(points);
+const mib = text.length / 1048576;
+// Build the File inside the page first, so the timing covers only what a user waits for.
+await t.page.evaluate(() => (window.__parts = []));
+for (let i = 0; i < text.length; i += 8 << 20) await t.page.evaluate((chunk) => window.__parts.push(chunk), text.slice(i, i + (8 << 20)));
+const dropMs = await t.page.evaluate(async () => {
+  const file = new File(window.__parts, "big.csv", { type: "text/csv" });
+  window.__parts = null;
+  const before = window.leakscope.report;
+  const transfer = new DataTransfer();
+  transfer.items.add(file);
+  const start = performance.now();
+  document.body.dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: transfer }));
+  while (window.leakscope.report === before) await new Promise((r) => setTimeout(r, 5));
+  return performance.now() - start;
+});
+const report = await t.page.evaluate(() => window.leakscope.report);
+const redraws = [];
+const { x0, x1 } = await t.page.evaluate(() => window.leakscope.view.layout);
+for (let i = 0; i < 12; i++) {
+  const a = x0 + ((x1 - x0) * i) / 40;
+  const b = x1 - ((x1 - x0) * i) / 60;
+  await t.page.evaluate(([a, b]) => window.leakscope.setView({ xRange: [a, b] }), [Math.round(a), Math.round(b)]);
+  redraws.push(Number(await t.page.evaluate(() => document.body.dataset.drawMs)));
+}
+redraws.sort((a, b) => a - b);
+const peak = rendererPeakKiB();
+
+console.log(`points                 ${points.toLocaleString("en-US")} (${mib.toFixed(1)} MiB CSV)`);
+console.log(`page load → interactive ${loadMs.toFixed(0)} ms after navigation start (domInteractive ${paintMs.toFixed(0)} ms)`);
+console.log(`drop → finished chart  ${dropMs.toFixed(0)} ms`);
+console.log(`analysis (worker)      ${report.series[0].verdict}, ${report.series[0].pattern}`);
+console.log(`redraw on zoom         median ${redraws[6].toFixed(1)} ms, max ${redraws[11].toFixed(1)} ms`);
+console.log(`renderer peak memory   ${(peak / 1024).toFixed(0)} MiB (baseline ${(baseline / 1024).toFixed(0)} MiB) = ${((peak - baseline) / 1024 / mib).toFixed(2)}x the file size above baseline`);
+if (t.problems.length) console.log("problems:", t.problems);
+await browser.close();
+server.stop();
