@@ -12,9 +12,11 @@ pub mod analyze;
 pub mod chart;
 pub mod demo;
 pub mod error;
+pub mod html;
 pub mod ingest;
 pub mod report;
 pub mod series;
+pub mod share;
 pub mod synth;
 
 #[cfg(target_arch = "wasm32")]
