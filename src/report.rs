@@ -407,7 +407,7 @@ mod tests {
 
     #[test]
     fn markdown_escapes_what_users_control() {
-        assert_eq!(escape_md("[x](javascript:1) <b>\n# h"), "\\[x\\]\\(javascript:1\\) \\<b\\>  \\# h");
+        assert_eq!(escape_md("[x](javascript:1) <b>\n# h"), "\\[x\\]\\(javascript:1\\) \\<b\\> \\# h");
         assert_eq!(code_md("a`b"), "``a`b``");
         assert_eq!(code_md("`x"), "`` `x ``");
         assert!(is_shareable_link("https://x.example/#v1.ab-_"));

@@ -390,6 +390,24 @@ pub fn encode_to_fit(state: &ShareState, max_chars: usize) -> Result<(String, En
     ))
 }
 
+/// Encodes for sharing: at full detail when that fits [`SHORT_LINK_CHARS`] (also trying 10-bit
+/// values, still finer than a chart's pixels), else the best detail that fits
+/// [`LONG_LINK_CHARS`]. Returns the fragment, the detail used and where it fits.
+///
+/// # Errors
+/// When even the coarsest detail exceeds [`LONG_LINK_CHARS`] (see [`encode_to_fit`]).
+pub fn encode_for_sharing(state: &ShareState) -> Result<(String, EncodeOptions, LinkFit)> {
+    for options in [EncodeOptions::default(), EncodeOptions { columns: 600, value_bits: 10 }] {
+        let fragment = encode_with(state, options);
+        if fragment.len() <= SHORT_LINK_CHARS {
+            return Ok((fragment, options, LinkFit::Short));
+        }
+    }
+    let (fragment, options) = encode_to_fit(state, LONG_LINK_CHARS)?;
+    let fit = link_fit(&fragment);
+    Ok((fragment, options, fit))
+}
+
 /// Decodes a link: a fragment `v1.…`, with or without the leading `#`, or a whole URL.
 ///
 /// # Errors
@@ -612,7 +630,7 @@ fn write_points(w: &mut Writer, s: &SharedSeries, options: EncodeOptions) {
 /// Maps `v` in `[lo, hi]` to `0..=levels` (halving first, so no intermediate overflows).
 fn quantize(v: f64, lo: f64, hi: f64, levels: u64) -> u64 {
     let span = hi / 2.0 - lo / 2.0;
-    if !(span > 0.0) {
+    if span.is_nan() || span <= 0.0 {
         return 0;
     }
     let t = ((v / 2.0 - lo / 2.0) / span).clamp(0.0, 1.0);

@@ -39,18 +39,19 @@ fn three_series_day_csv() -> String {
     let start = 1_723_680_000_000i64;
     let n = 1440;
     let mut rng = Rng::new(7);
-    let noise: Vec<Vec<f64>> = (0..3).map(|_| ar1_noise(&mut rng, n, 0.8, 8e6)).collect();
+    let mut noise = || ar1_noise(&mut rng, n, 0.8, 8e6);
+    let (a, b, c) = (noise(), noise(), noise());
     let mut out = String::from("timestamp,api_0,api_1,worker\n");
-    for m in 0..n {
+    for (m, ((na, nb), nc)) in a.iter().zip(&b).zip(&c).enumerate() {
         let leak = 1.1e9 + if m > 600 { (m - 600) as f64 * 1.2e6 } else { 0.0 };
         let saw = 0.8e9 + (m % 90) as f64 * 4e6;
         let flat = 0.5e9;
         out.push_str(&format!(
             "{},{:.0},{:.0},{:.0}\n",
             leakscope::ingest::time::format_rfc3339(start + m as i64 * 60_000),
-            leak + noise[0][m],
-            saw + noise[1][m],
-            flat + noise[2][m]
+            leak + na,
+            saw + nb,
+            flat + nc
         ));
     }
     out
@@ -248,4 +249,33 @@ fn decoded_link_draws_and_reports_safely() {
     let prose = outside_code_spans(&md[..md.len() - link_line.len()]);
     assert!(prose.match_indices('<').all(|(i, _)| prose[..i].ends_with('\\')), "raw '<' in Markdown prose: {prose}");
     assert!(!prose.contains("](") && !prose.contains("]["), "a link outside the link line: {prose}");
+}
+
+#[test]
+fn one_series_day_fits_a_short_link() {
+    let csv = three_series_day_csv();
+    let one: String = csv.lines().map(|l| l.splitn(3, ',').take(2).collect::<Vec<_>>().join(",") + "\n").collect();
+    let (report, series) = analyzed("api.csv", &one);
+    let s = &series[0];
+    let selected = [SelectedSeries { index: 0, times_ms: &s.times_ms, values: &s.values, limit: Some(4.0e9) }];
+    let view = ChartView { tz_label: "UTC".into(), title: "api-0 memory".into(), ..ChartView::default() };
+    let state = state_from_report(&report, &selected, &view, None, 600);
+    for bits in [8u8, 10, 12] {
+        for columns in [300usize, 600] {
+            let link =
+                leakscope::share::encode_with(&state, leakscope::share::EncodeOptions { columns, value_bits: bits });
+            println!("1 series, one day at 1 min, {columns} columns, {bits} bits: {} characters", link.len() + 1);
+        }
+    }
+    let link = encode(&state);
+    assert!(link.len() < 2_000, "{}", link.len());
+}
+
+#[test]
+fn control_characters_in_titles_keep_the_svg_well_formed() {
+    let view = ChartView { title: "a\u{1}b\u{FFFF}<c>".into(), footer: Some("f\u{0}".into()), ..ChartView::default() };
+    let (_, _, state) = demo_state(&view);
+    let svg = render_svg(&state.chart_series(), &view, 600, 300).unwrap();
+    assert_well_formed(&svg);
+    assert!(!svg.contains('\u{1}') && !svg.contains('\u{0}') && svg.contains("ab&lt;c&gt;"));
 }
