@@ -226,7 +226,7 @@ pub fn draw<DB: DrawingBackend>(
             let (w, h) = area.dim_in_pixel();
             let (main, foot) = area.split_vertically(h.saturating_sub(22));
             let style = ("sans-serif", 12).into_font().color(&colors.foreground);
-            foot.draw_text(footer, &style, (10, 4)).map_err(|e| e.to_string())?;
+            foot.draw_text(&clip_label(footer, 200), &style, (10, 4)).map_err(|e| e.to_string())?;
             let _ = w;
             main
         }
@@ -292,7 +292,7 @@ pub fn draw<DB: DrawingBackend>(
     let title_style = ("sans-serif", 17).into_font().color(&colors.foreground);
     let label_style = ("sans-serif", 12).into_font().color(&colors.foreground);
     let mut chart = ChartBuilder::on(&area)
-        .caption(if view.title.is_empty() { "memory" } else { view.title.as_str() }, title_style)
+        .caption(if view.title.is_empty() { "memory".to_string() } else { clip_label(&view.title, 120) }, title_style)
         .margin(12)
         .margin_right(28)
         .x_label_area_size(40)
@@ -603,8 +603,11 @@ fn describe_ms(ms: i64, axis: TimeAxis, tz: i32) -> String {
     }
 }
 
+/// User text for the chart: at most `max` characters, without the control characters and
+/// non-characters XML forbids (plotters escapes `<`, `&` and quotes itself).
 fn clip_label(text: &str, max: usize) -> String {
-    let mut out: String = text.chars().filter(|c| !c.is_control()).take(max).collect();
+    let mut out: String =
+        text.chars().filter(|&c| !c.is_control() && c != '\u{FFFE}' && c != '\u{FFFF}').take(max).collect();
     if text.chars().count() > max {
         out.push('…');
     }

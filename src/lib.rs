@@ -2,9 +2,10 @@
 //!
 //! ```text
 //! bytes ──ingest──▶ [Series] ──analyze──▶ Report ──▶ chart (plotters: canvas | SVG)
-//!                                                 ──▶ summary (words, Markdown)
+//!                                                 ──▶ summary (words, Markdown), [`html`] report
+//!                                                 ──▶ [`share`] link (URL fragment ⇄ state)
 //! ```
-//! The core ([`ingest`], [`analyze`], [`report`], [`chart`]) is plain Rust: it never names
+//! The core ([`ingest`], [`analyze`], [`report`], [`chart`], [`share`], [`html`]) is plain Rust: it never names
 //! wasm-bindgen, web-sys or js-sys. `web` (wasm32 only) is the one boundary to the page, and
 //! `src/main.rs` is the native CLI over the same core.
 
@@ -12,9 +13,11 @@ pub mod analyze;
 pub mod chart;
 pub mod demo;
 pub mod error;
+pub mod html;
 pub mod ingest;
 pub mod report;
 pub mod series;
+pub mod share;
 pub mod synth;
 
 #[cfg(target_arch = "wasm32")]

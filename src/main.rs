@@ -1,24 +1,30 @@
 //! The `leakscope` command line: the same core as the page, for scripts, CI and tests.
 //!
 //! ```text
-//! leakscope analyze FILE... [--json] [--limit SIZE] [--start TIME] [--svg OUT]
+//! leakscope analyze FILE... [--json] [--limit SIZE] [--start TIME] [--svg OUT] [--md OUT]
+//!                           [--html OUT] [--link] [--base URL]
 //! leakscope demo            # prints the built-in demo incident as CSV
 //! ```
 //! Exit 0 on success, 2 with `error: FILE:LINE: ...` on bad input or usage, never a panic.
 
 use leakscope::analyze::AnalyzeOptions;
-use leakscope::chart::{raw_envelope, render_svg, ChartSeries, ChartView};
+use leakscope::chart::{render_svg, ChartView};
 use leakscope::ingest::{self, IngestOptions};
 use leakscope::report::Report;
+use leakscope::share::{self, LinkFit, SelectedSeries};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  leakscope analyze FILE... [--json] [--limit SIZE] [--start TIME] [--svg OUT]
+  leakscope analyze FILE... [--json] [--limit SIZE] [--start TIME]
+                            [--svg OUT] [--md OUT] [--html OUT] [--link] [--base URL]
   leakscope demo
 
 FILE may be - for standard input. SIZE is like 4GiB, 512MB or a byte count.
-TIME is an RFC 3339 timestamp for logs whose time is relative (psrecord, GC uptime).";
+TIME is an RFC 3339 timestamp for logs whose time is relative (psrecord, GC uptime).
+--svg, --md and --html write the chart, a Markdown summary and a self-contained HTML report of
+the first FILE's top-ranked series; --link prints the share link (#v1...), prefixed by --base
+(the page's URL), which the Markdown and HTML then include.";
 
 struct AnalyzeArgs {
     files: Vec<String>,
@@ -26,6 +32,10 @@ struct AnalyzeArgs {
     limit: Option<f64>,
     start_ms: Option<i64>,
     svg: Option<String>,
+    md: Option<String>,
+    html: Option<String>,
+    link: bool,
+    base: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -56,7 +66,17 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn parse_analyze_args(args: &[String]) -> Result<AnalyzeArgs, String> {
-    let mut out = AnalyzeArgs { files: Vec::new(), json: false, limit: None, start_ms: None, svg: None };
+    let mut out = AnalyzeArgs {
+        files: Vec::new(),
+        json: false,
+        limit: None,
+        start_ms: None,
+        svg: None,
+        md: None,
+        html: None,
+        link: false,
+        base: None,
+    };
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
@@ -81,6 +101,10 @@ fn parse_analyze_args(args: &[String]) -> Result<AnalyzeArgs, String> {
                 );
             }
             "--svg" => out.svg = Some(value("--svg")?),
+            "--md" => out.md = Some(value("--md")?),
+            "--html" => out.html = Some(value("--html")?),
+            "--link" => out.link = true,
+            "--base" => out.base = Some(value("--base")?),
             "-" => out.files.push("-".into()),
             flag if flag.starts_with('-') => return Err(format!("unknown option \"{flag}\"\n{USAGE}")),
             file => out.files.push(file.to_string()),
@@ -113,27 +137,7 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
         let report = leakscope::analyze::analyze(file, &parsed, &analyze_options);
         reports.push((report, parsed));
     }
-    if let Some(svg_path) = &args.svg {
-        let (report, parsed) = &reports[0];
-        let first = report.series.first().ok_or("no series to draw")?;
-        let data =
-            parsed.series.iter().find(|s| s.name == first.name && s.labels == first.labels).ok_or("series missing")?;
-        let points = raw_envelope(&data.times_ms, &data.values);
-        let chart_series = [ChartSeries {
-            name: &first.name,
-            unit: &first.unit,
-            points: &points,
-            report: Some(first),
-            limit: args.limit.or(data.limit),
-        }];
-        let view = ChartView {
-            title: format!("{} — {}", report.source.name, first.verdict.as_str()),
-            tz_label: "UTC".into(),
-            ..ChartView::default()
-        };
-        let svg = render_svg(&chart_series, &view, 1200, 560)?;
-        std::fs::write(svg_path, svg).map_err(|e| format!("{svg_path}: cannot write: {e}"))?;
-    }
+    write_artifacts(&args, &reports)?;
     if args.json {
         if reports.len() == 1 {
             print_out(&format!("{}\n", reports[0].0.to_json()));
@@ -165,6 +169,54 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
             }
         }
         print_out(&text);
+    }
+    Ok(())
+}
+
+/// Writes the chart (SVG), Markdown and HTML report of the first input's top-ranked series, and
+/// prints its share link: the same state, chart and words the page produces.
+fn write_artifacts(args: &AnalyzeArgs, reports: &[(Report, ingest::Parsed)]) -> Result<(), String> {
+    if args.svg.is_none() && args.md.is_none() && args.html.is_none() && !args.link {
+        return Ok(());
+    }
+    let (report, parsed) = reports.first().ok_or("no input")?;
+    let first = report.series.first().ok_or("no series to draw")?;
+    let data =
+        parsed.series.iter().find(|s| s.name == first.name && s.labels == first.labels).ok_or("series missing")?;
+    let view = ChartView {
+        title: format!("{} — {}", report.source.name, first.verdict.as_str()),
+        tz_label: "UTC".into(),
+        ..ChartView::default()
+    };
+    let selected = [SelectedSeries { index: 0, times_ms: &data.times_ms, values: &data.values, limit: data.limit }];
+    let state = share::state_from_report(report, &selected, &view, args.limit, 600);
+    let link = match share::encode_for_sharing(&state) {
+        Ok((fragment, _, fit)) => {
+            if fit != LinkFit::Short {
+                eprintln!("warning: the share link is {} characters long", fragment.len());
+            }
+            Some(format!("{}#{fragment}", args.base.as_deref().unwrap_or("")))
+        }
+        Err(e) => {
+            eprintln!("warning: {e}");
+            None
+        }
+    };
+    let shown_link = link.as_deref().filter(|_| args.base.is_some());
+    let chart_series = state.chart_series();
+    let svg = render_svg(&chart_series, &state.to_view(), 1200, 560)?;
+    let write = |path: &str, text: &str| std::fs::write(path, text).map_err(|e| format!("{path}: cannot write: {e}"));
+    if let Some(path) = &args.svg {
+        write(path, &svg)?;
+    }
+    if let Some(path) = &args.md {
+        write(path, &report.to_markdown(shown_link, 5))?;
+    }
+    if let Some(path) = &args.html {
+        write(path, &leakscope::html::html_report(report, &svg, &chart_series, shown_link))?;
+    }
+    if args.link {
+        print_out(&format!("{}\n", link.ok_or("no share link")?));
     }
     Ok(())
 }

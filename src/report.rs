@@ -263,21 +263,25 @@ impl Report {
 
     /// A Markdown block for a review document: one section per series shown (leaks first),
     /// with the link when one is given.
+    ///
+    /// Everything that came from the input or a link (names, labels, the format, the pattern,
+    /// sentences) is escaped or put in a code span, so it cannot open a link, an image, HTML or
+    /// a table cell; the link itself is shown only when it is a fragment or an http(s) URL.
     pub fn to_markdown(&self, link: Option<&str>, max_series: usize) -> String {
         let mut out = format!("### leakscope: {}\n\n", escape_md(&self.source.name));
         out.push_str(&format!(
-            "Source: `{}` ({}, {} series, {} points)\n\n",
-            escape_md(&self.source.name),
-            self.source.format_label,
+            "Source: {} ({}, {} series, {} points)\n\n",
+            code_md(&self.source.name),
+            escape_md(&self.source.format_label),
             self.series.len(),
             self.source.points
         ));
         for s in self.series.iter().take(max_series) {
             out.push_str(&format!(
                 "**{}** — **{}** ({}, confidence {:.0} %)\n\n",
-                escape_md(&s.name),
+                code_md(&s.name),
                 s.verdict.as_str(),
-                s.pattern,
+                escape_md(&s.pattern),
                 s.confidence * 100.0
             ));
             out.push_str(&format!("> {}\n\n", escape_md(&s.summary)));
@@ -297,39 +301,95 @@ impl Report {
                 out.push_str(&format!("| stopped | {} |\n", t(stop)));
             }
             if let Some(g) = &s.growth {
+                let per = if s.time_axis.is_time() { "/h" } else { " per hour-equivalent" };
                 out.push_str(&format!(
-                    "| growth | {}/h ({} – {}) |\n",
-                    format_value(g.per_hour, &s.unit),
-                    format_value(g.low, &s.unit),
-                    format_value(g.high, &s.unit)
+                    "| growth | {}{per} ({} – {}) |\n",
+                    escape_md(&format_value(g.per_hour, &s.unit)),
+                    escape_md(&format_value(g.low, &s.unit)),
+                    escape_md(&format_value(g.high, &s.unit))
                 ));
             }
             if let Some(e) = &s.exhaustion {
                 out.push_str(&format!(
-                    "| exhaustion | {} at {} (window {} – {}) |\n",
+                    "| exhaustion | reaches {} at {} (window {} – {}) |\n",
+                    escape_md(&format_value(e.limit, &s.unit)),
                     t(e.ms),
-                    format_value(e.limit, &s.unit),
                     t(e.low_ms),
                     t(e.high_ms)
                 ));
+            }
+            if s.judged_on_floor {
+                out.push_str("| judged on | the floor of the GC sawtooth |\n");
+            }
+            if !s.reason.is_empty() {
+                out.push_str(&format!("| note | {} |\n", escape_md(&s.reason)));
             }
             out.push_str(&format!("| window | {} – {} ({} points) |\n\n", t(s.start_ms), t(s.end_ms), s.points));
         }
         if self.series.len() > max_series {
             out.push_str(&format!("… and {} more series.\n\n", self.series.len() - max_series));
         }
-        if let Some(link) = link {
-            out.push_str(&format!("[Open the interactive chart]({link})\n"));
+        if let Some(link) = link.filter(|l| is_shareable_link(l)) {
+            // Angle brackets keep any `(`, `)` or `_` of the URL inside the link destination.
+            out.push_str(&format!("[Open the interactive chart](<{link}>)\n"));
         }
         out
     }
 }
 
-/// Escapes Markdown control characters in user-controlled text.
+/// True when a link may appear as a Markdown link: a fragment or an http(s) URL, with no
+/// whitespace, control character or angle bracket that could end the destination early.
+fn is_shareable_link(link: &str) -> bool {
+    let lower = link.to_ascii_lowercase();
+    (lower.starts_with('#') || lower.starts_with("https://") || lower.starts_with("http://"))
+        && !link.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '\\'))
+}
+
+/// Puts user-controlled text in an inline code span (no emphasis, link, HTML or entity inside
+/// one), with a backtick fence longer than any run of backticks in the text.
+pub fn code_md(text: &str) -> String {
+    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in clean.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    // A space on each side when the text starts or ends with a backtick (CommonMark strips one).
+    let pad = if clean.starts_with('`') || clean.ends_with('`') || clean.is_empty() { " " } else { "" };
+    format!("{fence}{pad}{clean}{pad}{fence}")
+}
+
+/// Escapes user-controlled text for Markdown prose and table cells: every ASCII punctuation
+/// character that CommonMark or GitHub's extensions give a meaning (emphasis, code, links,
+/// images, HTML, entities, headings, lists, tables, strikethrough, math) gets a backslash, and
+/// control characters (newlines included) become spaces, so the text stays on its line.
 pub fn escape_md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!') {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '<'
+                | '>'
+                | '|'
+                | '#'
+                | '!'
+                | '~'
+                | '&'
+                | '$'
+                | '+'
+                | '='
+        ) {
             out.push('\\');
         }
         if c.is_control() || is_bidi_control(c) {
@@ -345,4 +405,19 @@ pub fn escape_md(text: &str) -> String {
 /// display in a misleading order; they are dropped from text we write for people.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escapes_what_users_control() {
+        assert_eq!(escape_md("[x](javascript:1) <b>\n# h"), "\\[x\\]\\(javascript:1\\) \\<b\\> \\# h");
+        assert_eq!(code_md("a`b"), "``a`b``");
+        assert_eq!(code_md("`x"), "`` `x ``");
+        assert!(is_shareable_link("https://x.example/#v1.ab-_"));
+        assert!(!is_shareable_link("javascript:alert(1)"));
+        assert!(!is_shareable_link("https://x/> [y](z)"));
+    }
 }

@@ -10,6 +10,7 @@ use crate::chart::{self, ChartSeries, ChartView, Envelope};
 use crate::ingest::{self, IngestOptions};
 use crate::report::{Report, SeriesReport};
 use crate::series::{Series, Unit};
+use crate::share::{self, LinkFit, SelectedSeries};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
@@ -149,6 +150,18 @@ pub fn format_value(value: f64, unit: &str) -> String {
 #[wasm_bindgen]
 pub fn format_duration(ms: f64) -> String {
     ingest::time::format_duration(ms)
+}
+
+/// Where a link of this length can go: `short` (≤ 2,000 characters: anywhere), `long`
+/// (≤ 8,000: browsers and most tools) or `too-long`.
+#[wasm_bindgen]
+pub fn share_link_fit(link: &str) -> String {
+    match share::link_fit(link) {
+        LinkFit::Short => "short",
+        LinkFit::Long => "long",
+        LinkFit::TooLong => "too-long",
+    }
+    .to_string()
 }
 
 struct ViewerSeries {
@@ -297,5 +310,120 @@ impl Viewer {
             })
             .collect();
         chart::render_svg(&chart_series, &view, width, height).map_err(|e| JsError::new(&e))
+    }
+
+    fn parse_view(view_json: &str) -> Result<ChartView, JsError> {
+        serde_json::from_str(view_json).map_err(|e| JsError::new(&format!("bad view: {e}")))
+    }
+
+    fn share_state(
+        &self,
+        view: &ChartView,
+        selected: &[u32],
+        limit: Option<f64>,
+    ) -> Result<share::ShareState, JsError> {
+        let report = self.report.as_ref().ok_or_else(|| JsError::new("nothing to share yet: open a file first"))?;
+        let picked: Vec<SelectedSeries> = selected
+            .iter()
+            .filter_map(|&i| {
+                let s = self.series.get(i as usize)?;
+                Some(SelectedSeries { index: i as usize, times_ms: &s.times_ms, values: &s.values, limit: s.limit })
+            })
+            .collect();
+        Ok(share::state_from_report(report, &picked, view, limit, 600))
+    }
+
+    /// The share link's fragment (`v1.…`, without the `#`) for the selected series in this view
+    /// (`view_json` is a `ChartView`; a non-empty `title` replaces its title). At full detail
+    /// when that fits 2,000 characters, else the best detail that fits 8,000; check the result
+    /// with `share_link_fit`.
+    ///
+    /// # Errors
+    /// When the view JSON is malformed, nothing is loaded, or the view is too big for any link
+    /// (the message suggests the HTML report).
+    pub fn share_fragment(
+        &self,
+        view_json: &str,
+        selected: Vec<u32>,
+        limit: Option<f64>,
+        title: Option<String>,
+    ) -> Result<String, JsError> {
+        let mut view = Self::parse_view(view_json)?;
+        if let Some(title) = title.filter(|t| !t.is_empty()) {
+            view.title = title;
+        }
+        let state = self.share_state(&view, &selected, limit)?;
+        let (fragment, _, _) = share::encode_for_sharing(&state).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(fragment)
+    }
+
+    /// Opens a share link (a fragment `v1.…`, `#v1.…`, or a whole URL): replaces the report and
+    /// the series with the link's, so `draw` and `svg` show its chart with no file. Returns JSON
+    /// `{"report": Report, "view": ChartView, "selected": [0, 1, ...], "limit": number | null}`
+    /// for the page to set its controls.
+    ///
+    /// # Errors
+    /// When the link is damaged, truncated, too long or made by a newer version; the message
+    /// says which, in words for the user.
+    pub fn load_fragment(&mut self, fragment: &str) -> Result<String, JsError> {
+        let state = share::decode(fragment).map_err(|e| JsError::new(&e.to_string()))?;
+        let report = state.to_report();
+        self.series = state
+            .series
+            .iter()
+            .map(|s| {
+                // A min/max pair becomes two samples at the same time: reduce and draw keep both.
+                let mut times_ms = Vec::with_capacity(s.points.len() * 2);
+                let mut values = Vec::with_capacity(s.points.len() * 2);
+                for p in &s.points {
+                    times_ms.push(p.ms);
+                    values.push(p.min);
+                    if p.max != p.min {
+                        times_ms.push(p.ms);
+                        values.push(p.max);
+                    }
+                }
+                ViewerSeries {
+                    name: s.report.name.clone(),
+                    unit: s.report.unit.clone(),
+                    times_ms,
+                    values,
+                    limit: s.limit,
+                }
+            })
+            .collect();
+        let answer = serde_json::json!({
+            "report": report,
+            "view": state.to_view(),
+            "selected": (0..state.series.len()).collect::<Vec<usize>>(),
+            "limit": state.limit,
+        });
+        self.report = Some(report);
+        serde_json::to_string(&answer).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// The Markdown summary of the current report (at most 5 series), with the link when given.
+    pub fn markdown(&self, link: Option<String>) -> String {
+        self.report.as_ref().map_or_else(String::new, |r| r.to_markdown(link.as_deref(), 5))
+    }
+
+    /// The self-contained HTML report of the selected series in this view: the chart as inline
+    /// SVG (1200×560), the figures, the data behind the chart, and the link when given.
+    ///
+    /// # Errors
+    /// When the view JSON is malformed or nothing is loaded.
+    pub fn html_report(
+        &self,
+        view_json: &str,
+        selected: Vec<u32>,
+        limit: Option<f64>,
+        link: Option<String>,
+    ) -> Result<String, JsError> {
+        // The report is a light page: draw the chart light too.
+        let view = ChartView { dark: false, ..Self::parse_view(view_json)? };
+        let state = self.share_state(&view, &selected, limit)?;
+        let chart_series = state.chart_series();
+        let svg = chart::render_svg(&chart_series, &view, 1200, 560).map_err(|e| JsError::new(&e))?;
+        Ok(crate::html::html_report(&state.to_report(), &svg, &chart_series, link.as_deref()))
     }
 }

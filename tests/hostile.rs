@@ -23,7 +23,12 @@ fn rows(values: &[&str]) -> String {
 fn assert_contract(report: &leakscope::report::Report) {
     assert_eq!(report.version, 1);
     for s in &report.series {
-        assert!(s.confidence.is_finite() && (0.0..=1.0).contains(&s.confidence), "{}: confidence {}", s.name, s.confidence);
+        assert!(
+            s.confidence.is_finite() && (0.0..=1.0).contains(&s.confidence),
+            "{}: confidence {}",
+            s.name,
+            s.confidence
+        );
         assert!(s.start_ms <= s.end_ms);
         assert!(!s.summary.is_empty());
         if s.verdict != Verdict::Leak {
@@ -103,10 +108,16 @@ fn arbitrary_finite_series_always_give_a_contract_shaped_report() {
             s.push(t, if case % 13 == 0 { 42.0 } else { v });
         }
         s.normalize();
-        let report = analyze_series(&s, &AnalyzeOptions { limit: if case % 4 == 0 { Some(scale * 5.0) } else { None } });
+        let report =
+            analyze_series(&s, &AnalyzeOptions { limit: if case % 4 == 0 { Some(scale * 5.0) } else { None } });
         let wrapped = leakscope::report::Report {
             version: 1,
-            source: leakscope::report::Source { name: "p".into(), format: "x".into(), format_label: String::new(), points: n },
+            source: leakscope::report::Source {
+                name: "p".into(),
+                format: "x".into(),
+                format_label: String::new(),
+                points: n,
+            },
             series: vec![report],
             warnings: vec![],
         };
