@@ -177,7 +177,7 @@ function viewObject(extra = {}) {
   return {
     x_range: state.xRange,
     tz_offset_min: tzOffsetMin(),
-    tz_label: currentTz() === "local" ? localZoneName() : "UTC",
+    tz_label: currentTz() === "local" ? "local" : "UTC",
     dark: darkMode(),
     title: title.length > 110 ? `${title.slice(0, 109)}…` : title,
     annotations: state.annotations,
@@ -431,9 +431,9 @@ function loadFromHash() {
     state.limitBytes = loaded.limit ?? null;
     state.limitText = state.limitBytes ? format_value(state.limitBytes, "bytes") : "";
     $("limit").value = state.limitText;
-    const tz = loaded.tz === "local" ? "local" : "utc";
+    const tz = view.tz_label === "local" ? "local" : "utc";
     document.querySelector(`input[name=tz][value=${tz}]`).checked = true;
-    state.selected = state.report.series.map((_, i) => i).slice(0, Math.max(1, state.report.series.length));
+    state.selected = Array.isArray(loaded.selected) && loaded.selected.length ? loaded.selected : [0];
     state.fromLink = true;
     $("embed-full").href = `${baseUrl()}#${fragment}`;
     showMain();
@@ -444,6 +444,9 @@ function loadFromHash() {
     return true;
   } catch (error) {
     state.report = null;
+    state.embed = false;
+    document.body.classList.remove("embed");
+    $("embed-bar").hidden = true;
     $("main").hidden = true;
     showError(`This link cannot be opened: ${error.message}`);
     return false;
