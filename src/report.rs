@@ -348,7 +348,7 @@ fn is_shareable_link(link: &str) -> bool {
 /// Puts user-controlled text in an inline code span (no emphasis, link, HTML or entity inside
 /// one), with a backtick fence longer than any run of backticks in the text.
 pub fn code_md(text: &str) -> String {
-    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let clean: String = text.chars().map(|c| if c.is_control() || is_bidi_control(c) { ' ' } else { c }).collect();
     let mut longest = 0;
     let mut run = 0;
     for c in clean.chars() {
