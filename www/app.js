@@ -135,6 +135,7 @@ function accept(result) {
   viewer.set_report(result.report_json);
   for (const s of result.series) viewer.add_series(s.times, s.values, s.limit ?? undefined);
   state.report = JSON.parse(result.report_json);
+  state.reportJson = result.report_json;
   state.sourceName = result.name;
   state.selected = state.report.series.length ? [0] : [];
   showMain();
@@ -731,6 +732,10 @@ wireEvents();
 window.leakscope = {
   get report() {
     return state.report;
+  },
+  // The report exactly as the wasm core wrote it (byte-identical to the CLI's --json).
+  get reportJson() {
+    return state.reportJson ?? null;
   },
   analyze(fileOrText, name = "pasted text") {
     if (typeof fileOrText === "string") return load({ text: fileOrText, name });
