@@ -351,8 +351,12 @@ impl Table<'_> {
             for (&lc, value) in self.label_cols.iter().zip(&key) {
                 s.labels.insert(self.header(lc).to_string(), value.clone());
             }
-            // A long table with one value column: the label value is the series' name.
-            if self.value_cols.len() == 1 && self.label_cols.len() == 1 && !key[0].is_empty() {
+            // A long table with one value column and a `series` column: that column names it.
+            let names_series = self
+                .label_cols
+                .first()
+                .is_some_and(|&c| matches!(self.header(c).to_ascii_lowercase().as_str(), "series" | "metric" | "name"));
+            if self.value_cols.len() == 1 && self.label_cols.len() == 1 && names_series && !key[0].is_empty() {
                 s.labels.clear();
                 match super::prometheus::parse_series_name(&key[0]) {
                     Some((metric, labels)) => {

@@ -17,11 +17,12 @@ use serde_json::Value;
 pub static GRAFANA_CSV: Format =
     Format { id: "grafana-csv", label: "Grafana CSV (Inspect → Data)", sniff: sniff_csv, parse: parse_delimited };
 
-/// Grafana ≤6 graph panel "Export CSV", series as rows (`"Series";"Time";"Value"`).
-pub static GRAFANA_LEGACY_ROWS: Format = Format {
+/// Grafana ≤6 graph panel "Export CSV": series as rows (`"Series";"Time";"Value"`) or as
+/// columns (`"Time";"series_1";...`), semicolon-delimited with quoted headers.
+pub static GRAFANA_LEGACY_CSV: Format = Format {
     id: "grafana-legacy-csv",
-    label: "Grafana ≤6 CSV (series as rows)",
-    sniff: sniff_legacy_rows,
+    label: "Grafana ≤6 CSV (series as rows or columns)",
+    sniff: sniff_legacy,
     parse: parse_delimited,
 };
 
@@ -70,9 +71,10 @@ fn sniff_csv(input: &Input) -> bool {
         && (dialect.delimiter == b',' || dialect.delimiter == b'\t')
 }
 
-fn sniff_legacy_rows(input: &Input) -> bool {
-    let line = first_line(input.text).to_ascii_lowercase().replace('"', "");
-    line == "series;time;value" || line == "series,time,value"
+fn sniff_legacy(input: &Input) -> bool {
+    let line = first_line(input.text);
+    let bare = line.to_ascii_lowercase().replace('"', "");
+    bare == "series;time;value" || bare == "series,time,value" || (line.starts_with("\"Time\";") && line.ends_with('"'))
 }
 
 /// The frames of a DataFrame JSON document, with their paths resolvable through the root.

@@ -150,7 +150,7 @@ pub static FORMATS: &[&Format] = &[
     &prometheus::PROMETHEUS_TEXT,
     &influx::INFLUX_CSV,
     // Delimited text: specific dialects first, the generic CSV last.
-    &grafana::GRAFANA_LEGACY_ROWS,
+    &grafana::GRAFANA_LEGACY_CSV,
     &grafana::GRAFANA_CSV,
     &netdata::NETDATA_CSV,
     &csv::GENERIC_CSV,

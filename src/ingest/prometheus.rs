@@ -426,27 +426,28 @@ fn has_eof_marker(text: &str) -> bool {
 }
 
 fn sniff_promtool_dump(input: &Input) -> bool {
-    input.first_char() == Some('{')
-        && sample_lines(input.head()).take(5).all(|(_, l)| {
-            split_sample(l).is_some_and(|s| s.name.is_empty() && s.timestamp.is_some() && s.labels.is_some())
-        })
+    let is_dump =
+        |l: &str| split_sample(l).is_some_and(|s| s.name.is_empty() && s.timestamp.is_some() && s.labels.is_some());
+    input.first_char() == Some('{') && mostly(input.head(), 5, is_dump)
 }
 
-/// Every one of the first few sample lines parses, with a label block parsed too, and the text
-/// either declares metrics (`# TYPE`/`# HELP`) or timestamps its samples.
+/// The first sample line passes `test`, and so do most of the first `n`: a damaged line further
+/// down is then reported by the parser with its line number rather than making the text unknown.
+fn mostly(head: &str, n: usize, test: impl Fn(&str) -> bool) -> bool {
+    let lines: Vec<&str> = sample_lines(head).take(n).map(|(_, l)| l).collect();
+    let good = lines.iter().filter(|l| test(l)).count();
+    lines.first().is_some_and(|l| test(l)) && good * 2 > lines.len()
+}
+
+/// Most of the first sample lines parse, label blocks included, and the text either declares
+/// metrics (`# TYPE`/`# HELP`) or timestamps its samples.
 fn sniff_samples(input: &Input) -> bool {
     let head = input.head();
-    let mut seen = 0;
-    let mut stamped = false;
-    for (_, line) in sample_lines(head).take(10) {
-        let Some(s) = split_sample(line) else { return false };
-        if s.name.is_empty() || s.labels.is_some_and(|l| parse_labels(l).is_none()) {
-            return false;
-        }
-        stamped |= s.timestamp.is_some();
-        seen += 1;
-    }
-    seen > 0 && (stamped || head.contains("# TYPE ") || head.contains("# HELP "))
+    let is_sample = |l: &str| {
+        split_sample(l).is_some_and(|s| !s.name.is_empty() && s.labels.is_none_or(|l| parse_labels(l).is_some()))
+    };
+    let stamped = sample_lines(head).take(10).any(|(_, l)| split_sample(l).is_some_and(|s| s.timestamp.is_some()));
+    mostly(head, 10, is_sample) && (stamped || head.contains("# TYPE ") || head.contains("# HELP "))
 }
 
 /// Parses sample lines; `to_ms` turns a timestamp into milliseconds (1 for the exposition format
