@@ -111,172 +111,319 @@ fn is_time_name(name: &str) -> bool {
         || n.starts_with("timestamp")
 }
 
-/// Reads all records of a delimited body with line numbers.
-pub fn read_records(input: &Input, dialect: Dialect) -> Result<Vec<(usize, csv::StringRecord)>> {
+fn parse_generic(input: &Input) -> Result<Vec<Series>> {
+    parse_delimited(input)
+}
+
+/// How one column of a delimited text is read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Time,
+    Value,
+    Limit,
+    /// Text that tells series apart (a `series`, `pod` or `metric` column in a long table).
+    Label,
+    Ignored,
+}
+
+/// Reads any delimited text this module understands into series: wide tables (one column per
+/// series), long tables (a text column naming the series: Grafana ≤6 "series as rows", pandas
+/// exports) or both. Streams the rows: only the first 50 are held to decide the columns' roles.
+///
+/// # Errors
+/// An error naming the line and the column when a row has an unreadable time or value, or when
+/// the table has no time column or no numeric column.
+pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
+    let dialect = sniff_dialect(input.text)
+        .ok_or_else(|| Error::line(input.name, 1, "expected delimited text (comma, semicolon or tab)"))?;
     let body = input.text.get(dialect.body_offset..).unwrap_or("");
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(dialect.delimiter)
         .has_headers(false)
         .flexible(true)
-        .trim(csv::Trim::All)
         .from_reader(body.as_bytes());
-    let mut out = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {
-                let line = dialect.first_line + record.position().map_or(0, |p| p.line() as usize - 1);
-                if record.iter().all(|c| c.is_empty()) {
-                    continue;
+    let line_of = |pos: Option<&csv::Position>| dialect.first_line + pos.map_or(0, |p| p.line() as usize - 1);
+    let mut record = csv::ByteRecord::new();
+    let mut read = |record: &mut csv::ByteRecord| -> Result<Option<usize>> {
+        loop {
+            match reader.read_byte_record(record) {
+                Ok(true) => {
+                    if record.iter().all(|c| c.iter().all(|b| b.is_ascii_whitespace())) {
+                        continue;
+                    }
+                    return Ok(Some(line_of(record.position())));
                 }
-                out.push((line, record.clone()));
-            }
-            Ok(false) => break,
-            Err(e) => {
-                let line = dialect.first_line + e.position().map_or(0, |p| p.line() as usize - 1);
-                return Err(Error::line(input.name, line, format!("unreadable delimited text: {e}")));
+                Ok(false) => return Ok(None),
+                Err(e) => {
+                    return Err(Error::line(
+                        input.name,
+                        line_of(e.position()),
+                        format!("unreadable delimited text: {e}"),
+                    ))
+                }
             }
         }
+    };
+    // The head: up to 51 records, enough to tell a header and the columns' roles.
+    let mut head: Vec<(usize, csv::ByteRecord)> = Vec::new();
+    while head.len() < 51 {
+        match read(&mut record)? {
+            Some(line) => head.push((line, record.clone())),
+            None => break,
+        }
     }
-    Ok(out)
-}
-
-fn parse_generic(input: &Input) -> Result<Vec<Series>> {
-    let dialect = sniff_dialect(input.text)
-        .ok_or_else(|| Error::line(input.name, 1, "expected delimited text (comma, semicolon or tab)"))?;
-    let records = read_records(input, dialect)?;
-    let Some((first_line, first)) = records.first() else {
+    let Some((first_line, first)) = head.first() else {
         return Err(Error::file(input.name, "no rows: expected a header and data rows"));
     };
+    let first_line = *first_line;
+    let first: Vec<&str> = (0..first.len()).map(|c| cell(first, c)).collect();
     // A header row is one whose cells are not all timestamps or numbers.
     let has_header =
         first.iter().any(|c| !is_missing(c) && parse_quantity(c, true).is_none() && parse_timestamp(c).is_none());
+    let width = head.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
     let headers: Vec<String> = if has_header {
-        first.iter().map(|h| h.trim().to_string()).collect()
+        (0..width).map(|c| first.get(c).map_or(String::new(), |h| h.to_string())).collect()
     } else {
-        (0..first.len()).map(|i| if i == 0 { "time".to_string() } else { format!("value{i}") }).collect()
+        (0..width).map(|i| if i == 0 { "time".to_string() } else { format!("value{i}") }).collect()
     };
-    let data = if has_header { &records[1..] } else { &records[..] };
-    if data.is_empty() {
-        return Err(Error::line(input.name, *first_line, "a header but no data rows"));
+    let data_start = usize::from(has_header);
+    if head.len() <= data_start {
+        return Err(Error::line(input.name, first_line, "a header but no data rows"));
     }
-    let sample: Vec<&csv::StringRecord> = data.iter().take(50).map(|(_, r)| r).collect();
+    let sample: Vec<&csv::ByteRecord> = head[data_start..].iter().map(|(_, r)| r).collect();
+    let cells_of =
+        |c: usize| -> Vec<&str> { sample.iter().map(|r| cell(r, c)).filter(|v| !is_missing(v)).collect::<Vec<&str>>() };
     let time_col = headers
         .iter()
         .position(|h| is_time_name(h))
         .or_else(|| {
-            (0..headers.len()).find(|&c| {
-                let cells: Vec<&str> = sample.iter().filter_map(|r| r.get(c)).filter(|v| !is_missing(v)).collect();
+            (0..width).find(|&c| {
+                let cells = cells_of(c);
                 !cells.is_empty() && cells.iter().all(|v| looks_like_time(v))
             })
         })
         .ok_or_else(|| {
             Error::line(
                 input.name,
-                *first_line,
+                first_line,
                 "no time column: expected a column named time/timestamp/date, or one holding RFC 3339, \
                  YYYY-MM-DD HH:MM:SS or epoch timestamps",
             )
         })?;
     let decimal_comma = dialect.delimiter != b','
-        && sample.iter().any(|r| r.iter().enumerate().any(|(c, v)| c != time_col && is_decimal_comma(v)));
+        && sample.iter().any(|r| (0..r.len()).any(|c| c != time_col && is_decimal_comma(cell(r, c))));
     let limit_col = headers.iter().position(|h| is_limit_name(h)).filter(|&c| c != time_col);
-    let value_cols: Vec<usize> = (0..headers.len())
-        .filter(|&c| c != time_col && Some(c) != limit_col)
-        .filter(|&c| {
-            let cells: Vec<&str> = sample.iter().filter_map(|r| r.get(c)).filter(|v| !is_missing(v)).collect();
+    let roles: Vec<Role> = (0..width)
+        .map(|c| {
+            if c == time_col {
+                return Role::Time;
+            }
+            if Some(c) == limit_col {
+                return Role::Limit;
+            }
+            let cells = cells_of(c);
             let numeric = cells.iter().filter(|v| parse_quantity(v, decimal_comma).is_some()).count();
-            numeric > 0 && numeric * 2 >= cells.len()
+            if numeric > 0 && numeric * 2 >= cells.len() {
+                // A pandas index: an unnamed first column counting rows.
+                if c == 0 && headers[c].is_empty() && has_header {
+                    return Role::Ignored;
+                }
+                Role::Value
+            } else if numeric == 0 && !cells.is_empty() && has_header && is_label_column(&headers[c], &cells) {
+                Role::Label
+            } else {
+                Role::Ignored
+            }
         })
         .collect();
+    let value_cols: Vec<usize> = (0..width).filter(|&c| roles[c] == Role::Value).collect();
+    let label_cols: Vec<usize> = (0..width).filter(|&c| roles[c] == Role::Label).collect();
     if value_cols.is_empty() {
         return Err(Error::line(
             input.name,
-            *first_line,
+            first_line,
             format!(
                 "no numeric column: expected at least one column of numbers besides the time column \"{}\"",
                 headers.get(time_col).map_or("", |h| h.as_str())
             ),
         ));
     }
-    let mut series: Vec<Series> = value_cols
-        .iter()
-        .map(|&c| {
-            let header = headers.get(c).cloned().unwrap_or_default();
-            let mut s = Series::new(
-                if header.is_empty() { format!("column {}", c + 1) } else { header.clone() },
-                Unit::Unknown,
-            );
-            if value_cols.len() > 1 {
-                s.labels.insert("column".into(), header);
-            }
-            s.times_ms.reserve(data.len());
-            s.values.reserve(data.len());
-            s
-        })
-        .collect();
     let header_factor: Vec<Option<(f64, Unit)>> =
         value_cols.iter().map(|&c| headers.get(c).and_then(|h| unit_in_name(h))).collect();
-    let mut limit: Option<f64> = None;
-    for (line, record) in data {
-        if let Some(c) = limit_col {
-            let factor = headers.get(c).and_then(|h| unit_in_name(h)).map_or(1.0, |u| u.0);
+    let limit_factor = limit_col.and_then(|c| headers.get(c)).and_then(|h| unit_in_name(h)).map_or(1.0, |u| u.0);
+    let mut table = Table {
+        input,
+        headers: &headers,
+        time_col,
+        value_cols: &value_cols,
+        label_cols: &label_cols,
+        limit_col,
+        limit_factor,
+        header_factor: &header_factor,
+        decimal_comma,
+        groups: std::collections::HashMap::new(),
+        series: Vec::new(),
+        limit: None,
+    };
+    for (line, row) in &head[data_start..] {
+        table.row(*line, row)?;
+    }
+    if head.len() == 51 {
+        while let Some(line) = read(&mut record)? {
+            table.row(line, &record)?;
+        }
+    }
+    let limit = table.limit;
+    let mut series = table.series;
+    for s in &mut series {
+        s.limit = limit;
+    }
+    super::name_by_differences(&mut series);
+    Ok(series)
+}
+
+/// The text of a cell, trimmed and unquoted; empty when absent or not UTF-8.
+fn cell(record: &csv::ByteRecord, c: usize) -> &str {
+    record.get(c).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("").trim()
+}
+
+/// A text column names series when its header says so or it repeats a few distinct values.
+fn is_label_column(header: &str, cells: &[&str]) -> bool {
+    let h = header.trim().to_ascii_lowercase();
+    if matches!(
+        h.as_str(),
+        "series" | "metric" | "name" | "pod" | "container" | "host" | "instance" | "job" | "process" | "command" | "id"
+    ) {
+        return true;
+    }
+    let mut distinct: Vec<&str> = cells.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.len() < cells.len()
+}
+
+/// The state of a table being read row by row.
+struct Table<'a> {
+    input: &'a Input<'a>,
+    headers: &'a [String],
+    time_col: usize,
+    value_cols: &'a [usize],
+    label_cols: &'a [usize],
+    limit_col: Option<usize>,
+    limit_factor: f64,
+    header_factor: &'a [Option<(f64, Unit)>],
+    decimal_comma: bool,
+    /// Label values of a long table's group → index of its first series.
+    groups: std::collections::HashMap<Vec<String>, usize>,
+    series: Vec<Series>,
+    limit: Option<f64>,
+}
+
+impl Table<'_> {
+    fn header(&self, c: usize) -> &str {
+        self.headers.get(c).map_or("", |h| h.as_str())
+    }
+
+    /// The index of the first series of the row's group, creating the group's series if new.
+    fn group(&mut self, row: &csv::ByteRecord) -> usize {
+        if self.label_cols.is_empty() && !self.series.is_empty() {
+            return 0;
+        }
+        let key: Vec<String> = self.label_cols.iter().map(|&c| cell(row, c).to_string()).collect();
+        if let Some(&g) = self.groups.get(&key) {
+            return g;
+        }
+        let g = self.series.len();
+        for (k, &c) in self.value_cols.iter().enumerate() {
+            let header = self.header(c);
+            let mut s = match super::prometheus::parse_series_name(header) {
+                Some((metric, labels)) => {
+                    let mut s = Series::new(metric, Unit::Unknown);
+                    s.labels = labels;
+                    s
+                }
+                None if header.is_empty() => Series::new(format!("column {}", c + 1), Unit::Unknown),
+                None => Series::new(header, Unit::Unknown),
+            };
+            if let Some((_, unit)) = &self.header_factor[k] {
+                s.unit = unit.clone();
+            }
+            for (&lc, value) in self.label_cols.iter().zip(&key) {
+                s.labels.insert(self.header(lc).to_string(), value.clone());
+            }
+            // A long table with one value column and a `series` column: that column names it.
+            let names_series = self
+                .label_cols
+                .first()
+                .is_some_and(|&c| matches!(self.header(c).to_ascii_lowercase().as_str(), "series" | "metric" | "name"));
+            if self.value_cols.len() == 1 && self.label_cols.len() == 1 && names_series && !key[0].is_empty() {
+                s.labels.clear();
+                match super::prometheus::parse_series_name(&key[0]) {
+                    Some((metric, labels)) => {
+                        s.name = metric;
+                        s.labels = labels;
+                    }
+                    None => s.name = key[0].clone(),
+                }
+            }
+            self.series.push(s);
+        }
+        self.groups.insert(key, g);
+        g
+    }
+
+    fn row(&mut self, line: usize, row: &csv::ByteRecord) -> Result<()> {
+        let name = self.input.name;
+        if let Some(c) = self.limit_col {
+            let text = cell(row, c);
             if let Some((value, unit)) =
-                record.get(c).filter(|v| !is_missing(v)).and_then(|v| parse_quantity(v, decimal_comma))
+                Some(text).filter(|v| !is_missing(v)).and_then(|v| parse_quantity(v, self.decimal_comma))
             {
-                let value = if unit == Unit::Unknown { value * factor } else { value };
+                let value = if unit == Unit::Unknown { value * self.limit_factor } else { value };
                 if value.is_finite() && value > 0.0 {
-                    limit = Some(limit.map_or(value, |l: f64| l.max(value)));
+                    self.limit = Some(self.limit.map_or(value, |l: f64| l.max(value)));
                 }
             }
         }
-        let time_text = record.get(time_col).unwrap_or("");
+        let time_text = cell(row, self.time_col);
         if is_missing(time_text) {
-            continue;
+            return Ok(());
         }
         let time_ms = parse_timestamp(time_text).ok_or_else(|| {
             Error::line(
-                input.name,
-                *line,
+                name,
+                line,
                 format!(
                     "expected a timestamp in column \"{}\" (RFC 3339, YYYY-MM-DD HH:MM:SS or epoch), found \"{}\"",
-                    headers.get(time_col).map_or("", |h| h.as_str()),
+                    self.header(self.time_col),
                     clip(time_text)
                 ),
             )
         })?;
-        for (k, &c) in value_cols.iter().enumerate() {
-            let cell = record.get(c).unwrap_or("");
-            if is_missing(cell) {
-                continue;
-            }
-            let (mut value, unit) = parse_quantity(cell, decimal_comma).ok_or_else(|| {
-                Error::line(
-                    input.name,
-                    *line,
-                    format!(
-                        "expected a number in column \"{}\", found \"{}\"",
-                        headers.get(c).map_or("", |h| h.as_str()),
-                        clip(cell)
-                    ),
-                )
-            })?;
-            let s = &mut series[k];
-            match (&unit, &header_factor[k]) {
-                (Unit::Unknown, Some((factor, header_unit))) => {
-                    value *= factor;
-                    s.unit = header_unit.clone();
-                }
+        let g = self.group(row);
+        for (k, &c) in self.value_cols.iter().enumerate() {
+            let text = cell(row, c);
+            let (mut value, unit) = match text.parse::<f64>() {
+                Ok(v) => (v, Unit::Unknown),
+                Err(_) if is_missing(text) => continue,
+                Err(_) => parse_quantity(text, self.decimal_comma).ok_or_else(|| {
+                    Error::line(
+                        name,
+                        line,
+                        format!("expected a number in column \"{}\", found \"{}\"", self.header(c), clip(text)),
+                    )
+                })?,
+            };
+            let Some(s) = self.series.get_mut(g + k) else { continue };
+            match (&unit, &self.header_factor[k]) {
+                (Unit::Unknown, Some((factor, _))) => value *= factor,
                 (Unit::Unknown, None) => {}
                 (u, _) => s.unit = u.clone(),
             }
             s.push(time_ms, value);
         }
+        Ok(())
     }
-    for s in &mut series {
-        s.limit = limit;
-    }
-    Ok(series)
 }
 
 /// Names of a column that holds the memory limit rather than a series.

@@ -8,14 +8,24 @@
 //! Formats live one family per file and register in [`FORMATS`]. This module and its children
 //! must never name a web type, and must never panic on any bytes (fuzzed under `fuzz/`).
 
+pub mod cloud;
+pub mod cloudwatch;
 pub mod csv;
+pub mod datadog;
+pub mod grafana;
+pub mod influx;
+pub mod json;
+pub mod netdata;
+pub mod prometheus;
 pub mod time;
 pub mod units;
+pub mod zabbix;
 
 use crate::error::{Error, Result};
-use crate::series::Series;
+use crate::series::{display_name, Series, Unit};
 use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::collections::BTreeMap;
 
 /// The largest input accepted after decompression, in bytes. Larger inputs stop early with an
 /// error naming this limit rather than exhausting memory.
@@ -74,6 +84,20 @@ impl<'a> Input<'a> {
         &self.text[..end]
     }
 
+    /// The text parsed as one JSON document and wrapped in a path-tracking accessor rooted at `$`.
+    ///
+    /// # Errors
+    /// The JSON syntax error with its line when the text is not one JSON document.
+    pub fn json_root(&self) -> Result<json::J<'_, '_>> {
+        match self.json() {
+            Some(v) => Ok(json::J::root(self.name, v)),
+            None => Err(match serde_json::from_str::<serde::de::IgnoredAny>(self.text) {
+                Err(e) => Error::line(self.name, e.line(), format!("invalid JSON: {e}")),
+                Ok(_) => Error::line(self.name, 1, "expected a JSON object or array"),
+            }),
+        }
+    }
+
     /// The text parsed as one JSON document, once, shared by every JSON sniffer; `None` when
     /// the text is not a single JSON value.
     pub fn json(&self) -> Option<&serde_json::Value> {
@@ -102,7 +126,88 @@ pub struct Format {
 
 /// Every known format, most specific first: the first whose `sniff` says yes parses the input.
 /// The generic CSV comes last because almost any text with commas looks like it.
-pub static FORMATS: &[&Format] = &[&csv::GENERIC_CSV];
+pub static FORMATS: &[&Format] = &[
+    // JSON, told apart by their keys; Prometheus first, sniffed on the text, so that its typed
+    // parser never waits for a generic JSON tree.
+    &prometheus::PROMETHEUS_MATRIX,
+    &prometheus::PROMETHEUS_VECTOR,
+    &grafana::GRAFANA_DATAFRAME_JSON,
+    &grafana::GRAFANA_PANEL_JSON,
+    &datadog::DATADOG_V1,
+    &datadog::DATADOG_V2,
+    &cloudwatch::CLOUDWATCH_METRIC_DATA,
+    &cloudwatch::CLOUDWATCH_METRIC_STATISTICS,
+    &influx::INFLUXQL_JSON,
+    &cloud::AZURE_MONITOR,
+    &cloud::GCP_MONITORING,
+    &cloud::OTLP_JSON,
+    &netdata::NETDATA_JSON,
+    &zabbix::ZABBIX_HISTORY,
+    &zabbix::ZABBIX_NDJSON,
+    // Line-oriented text with a recognisable grammar.
+    &prometheus::PROMTOOL_DUMP,
+    &prometheus::OPENMETRICS,
+    &prometheus::PROMETHEUS_TEXT,
+    &influx::INFLUX_CSV,
+    // Delimited text: specific dialects first, the generic CSV last.
+    &grafana::GRAFANA_LEGACY_CSV,
+    &grafana::GRAFANA_CSV,
+    &netdata::NETDATA_CSV,
+    &csv::GENERIC_CSV,
+];
+
+/// Renames sibling series by what tells them apart.
+///
+/// On entry each series' `name` is its metric name (possibly empty) and `labels` holds all of its
+/// labels. On return `labels` keeps only the labels whose values differ between the siblings (a
+/// label all share, like `job="x"`, is dropped), and `name` is `metric{differing labels}`; a
+/// series left with no name is named by all its labels.
+pub fn name_by_differences(series: &mut [Series]) {
+    let mut keys: BTreeMap<String, ()> = BTreeMap::new();
+    for s in series.iter() {
+        for k in s.labels.keys() {
+            keys.insert(k.clone(), ());
+        }
+    }
+    let differing: Vec<String> = keys
+        .into_keys()
+        .filter(|k| {
+            let first = series.first().and_then(|s| s.labels.get(k));
+            series.iter().any(|s| s.labels.get(k) != first)
+        })
+        .collect();
+    for s in series.iter_mut() {
+        let all = std::mem::take(&mut s.labels);
+        let kept: BTreeMap<String, String> =
+            all.iter().filter(|(k, _)| differing.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let metric = s.name.clone();
+        s.name = if metric.is_empty() && kept.is_empty() {
+            if all.is_empty() {
+                "value".to_string()
+            } else {
+                display_name("", &all)
+            }
+        } else {
+            display_name(&metric, &kept)
+        };
+        s.labels = kept;
+    }
+}
+
+/// The unit a metric name implies (`..._bytes`, `rss_kb`, `mem (MiB)`, `..._percent`) and the
+/// factor to multiply its values by, or `(1, fallback)` when the name says nothing.
+pub fn unit_from_name(name: &str, fallback: Unit) -> (f64, Unit) {
+    units::unit_in_name(name).unwrap_or((1.0, fallback))
+}
+
+/// Multiplies every value of a series by `factor` (a unit conversion), leaving NaN gaps alone.
+pub fn scale(series: &mut Series, factor: f64) {
+    if factor != 1.0 {
+        for v in &mut series.values {
+            *v *= factor;
+        }
+    }
+}
 
 /// Reads an input of any known format.
 ///

@@ -1,0 +1,528 @@
+//! Prometheus: the HTTP API's JSON (`/api/v1/query_range` and `/api/v1/query` answers: matrix,
+//! vector, scalar), `promtool tsdb dump` (`{labels} value ts_ms`), `promtool tsdb
+//! dump-openmetrics` and OpenMetrics text (timestamps in seconds, `# EOF`), and the text
+//! exposition format with millisecond timestamps.
+//!
+//! The API JSON is read first by typed serde visitors that push points straight into the series
+//! (the big exports are this shape); only when that fails is the document walked as a JSON tree
+//! to say *where* it is wrong. Depends on serde, the ingest helpers and the series model only.
+
+use super::json::{parse_number_text, J};
+use super::{name_by_differences, scale, unit_from_name, Format, Input};
+use crate::error::{Error, Result};
+use crate::series::{Series, Unit};
+use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// `/api/v1/query_range` answers, and `/api/v1/query` answers for a range vector (`resultType`
+/// `matrix`).
+pub static PROMETHEUS_MATRIX: Format = Format {
+    id: "prometheus-matrix",
+    label: "Prometheus query_range (matrix)",
+    sniff: |input| api_result_type(input).is_some_and(|t| t == "matrix" || t == "error"),
+    parse: parse_api,
+};
+
+/// `/api/v1/query` answers for an instant vector or a scalar: one point per series.
+pub static PROMETHEUS_VECTOR: Format = Format {
+    id: "prometheus-vector",
+    label: "Prometheus query (vector)",
+    sniff: |input| api_result_type(input).is_some_and(|t| t == "vector" || t == "scalar"),
+    parse: parse_api,
+};
+
+/// `promtool tsdb dump`: `{__name__="m", a="b"} value timestamp_ms` per line.
+pub static PROMTOOL_DUMP: Format = Format {
+    id: "promtool-dump",
+    label: "promtool tsdb dump",
+    sniff: sniff_promtool_dump,
+    parse: |i| parse_text(i, 1.0),
+};
+
+/// OpenMetrics text with timestamps in seconds, as `promtool tsdb dump-openmetrics` writes it.
+pub static OPENMETRICS: Format = Format {
+    id: "openmetrics",
+    label: "OpenMetrics (promtool tsdb dump-openmetrics)",
+    sniff: |input| has_eof_marker(input.text) && sniff_samples(input),
+    parse: |i| parse_text(i, 1000.0),
+};
+
+/// The Prometheus text exposition format with millisecond timestamps.
+pub static PROMETHEUS_TEXT: Format = Format {
+    id: "prometheus-text",
+    label: "Prometheus text exposition",
+    sniff: sniff_samples,
+    parse: |i| parse_text(i, 1.0),
+};
+
+/// The `resultType` of a Prometheus API answer (`"error"` for an error answer), found in the
+/// text without parsing it.
+fn api_result_type(input: &Input) -> Option<&'static str> {
+    if input.first_char() != Some('{') {
+        return None;
+    }
+    let head = input.head();
+    if head.contains("\"errorType\"") && head.contains("\"status\"") {
+        return Some("error");
+    }
+    // Grafana frames carry `"custom": {"resultType": "matrix"}`: not an API answer.
+    if head.contains("\"frames\"") || head.contains("\"schema\"") {
+        return None;
+    }
+    let text = if head.contains("\"resultType\"") { head } else { input.text };
+    let at = text.find("\"resultType\"")?;
+    let after = text.get(at + 12..)?.trim_start().strip_prefix(':')?.trim_start();
+    ["matrix", "vector", "scalar", "string"].into_iter().find(|t| after.starts_with(&format!("\"{t}\"")))
+}
+
+fn parse_api(input: &Input) -> Result<Vec<Series>> {
+    if let Ok(fast) = serde_json::from_str::<FastResponse>(input.text) {
+        if fast.data.result_type == "matrix" || fast.data.result_type == "vector" {
+            let mut series = Vec::with_capacity(fast.data.result.len());
+            for item in fast.data.result {
+                let mut s = Series::default();
+                let mut metric = item.metric;
+                s.name = metric.remove("__name__").unwrap_or_default();
+                s.labels = metric;
+                match (item.values, item.value) {
+                    (Some(points), _) => {
+                        s.times_ms = points.times_ms;
+                        s.values = points.values;
+                    }
+                    (None, Some(Point(t, v))) => s.push(t, v),
+                    (None, None) => {}
+                }
+                series.push(s);
+            }
+            return Ok(finish(series));
+        }
+    }
+    parse_api_tree(input)
+}
+
+/// Units from metric names, then names from differing labels.
+fn finish(mut series: Vec<Series>) -> Vec<Series> {
+    for s in &mut series {
+        let (factor, unit) = unit_from_name(&s.name, Unit::Unknown);
+        scale(s, factor);
+        s.unit = unit;
+    }
+    name_by_differences(&mut series);
+    series
+}
+
+/// The slow, precise path: walks the JSON tree and names the path of the first problem.
+fn parse_api_tree(input: &Input) -> Result<Vec<Series>> {
+    let root = input.json_root()?;
+    if root.opt("status").and_then(|s| s.v.as_str()) == Some("error") {
+        let what = root.opt("error").and_then(|e| e.v.as_str()).unwrap_or("no reason given");
+        return Err(root.error(format!("the Prometheus API answered with an error, not data: {what}")));
+    }
+    let data = root.get("data")?;
+    let kind = data.get("resultType")?;
+    let result = data.get("result")?;
+    let mut series = Vec::new();
+    match kind.str()? {
+        "matrix" | "vector" => {
+            for item in result.items()? {
+                let mut s = Series::default();
+                if let Some(metric) = item.opt("metric") {
+                    for (k, v) in metric.entries()? {
+                        let text = v.str()?.to_string();
+                        if k == "__name__" {
+                            s.name = text;
+                        } else {
+                            s.labels.insert(k.to_string(), text);
+                        }
+                    }
+                }
+                if let Some(values) = item.opt("values") {
+                    for p in values.items()? {
+                        let (t, v) = pair(&p)?;
+                        s.push(t, v);
+                    }
+                } else if let Some(value) = item.opt("value") {
+                    let (t, v) = pair(&value)?;
+                    s.push(t, v);
+                } else if item.opt("histograms").is_none() && item.opt("histogram").is_none() {
+                    return Err(item.error("expected a field \"values\" (matrix) or \"value\" (vector)"));
+                }
+                series.push(s);
+            }
+        }
+        "scalar" => {
+            let (t, v) = pair(&result)?;
+            let mut s = Series::new("scalar", Unit::Unknown);
+            s.push(t, v);
+            series.push(s);
+        }
+        other => {
+            return Err(kind.error(format!(
+                "expected the result type \"matrix\", \"vector\" or \"scalar\", found \"{}\"",
+                super::csv::clip(other)
+            )))
+        }
+    }
+    Ok(finish(series))
+}
+
+/// A `[seconds, "value"]` pair.
+fn pair(p: &J) -> Result<(i64, f64)> {
+    let items: Vec<J> = p.items()?.collect();
+    match items.as_slice() {
+        [t, v] => Ok((t.time_scaled(1000.0)?, v.number()?)),
+        _ => Err(p.expected("a [time, \"value\"] pair")),
+    }
+}
+
+#[derive(Deserialize)]
+struct FastResponse {
+    data: FastData,
+}
+
+#[derive(Deserialize)]
+struct FastData {
+    #[serde(rename = "resultType")]
+    result_type: String,
+    result: Vec<FastItem>,
+}
+
+#[derive(Deserialize)]
+struct FastItem {
+    #[serde(default)]
+    metric: BTreeMap<String, String>,
+    #[serde(default)]
+    values: Option<Points>,
+    #[serde(default)]
+    value: Option<Point>,
+}
+
+/// A series' points, read pair by pair straight into two columns.
+struct Points {
+    times_ms: Vec<i64>,
+    values: Vec<f64>,
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Points;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of [time, value] pairs")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Points, A::Error> {
+                let n = seq.size_hint().unwrap_or(0).min(1 << 20);
+                let mut points = Points { times_ms: Vec::with_capacity(n), values: Vec::with_capacity(n) };
+                while let Some(Point(t, v)) = seq.next_element()? {
+                    points.times_ms.push(t);
+                    points.values.push(v);
+                }
+                Ok(points)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// One `[seconds, "value"]` pair, as epoch ms and a value.
+struct Point(i64, f64);
+
+impl<'de> Deserialize<'de> for Point {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Point;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a [time, value] pair")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Point, A::Error> {
+                let t: f64 = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let NumText(v) = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                if seq.next_element::<IgnoredAny>()?.is_some() {
+                    return Err(de::Error::invalid_length(3, &self));
+                }
+                let ms = t * 1000.0;
+                if !ms.is_finite() || ms.abs() >= 1e16 {
+                    return Err(de::Error::custom("timestamp out of range"));
+                }
+                Ok(Point(ms.round() as i64, v))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// A sample value written as a string (`"1.5"`, `"NaN"`, `"+Inf"`) or a number.
+struct NumText(f64);
+
+impl<'de> Deserialize<'de> for NumText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NumText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a numeric string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<NumText, E> {
+                parse_number_text(s).map(NumText).ok_or_else(|| E::custom("not a number"))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<NumText, E> {
+                Ok(NumText(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<NumText, E> {
+                Ok(NumText(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<NumText, E> {
+                Ok(NumText(v as f64))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text formats.
+
+/// One sample line split into its parts.
+struct Sample<'a> {
+    /// Metric name and label text as written: the key that groups lines into series.
+    key: &'a str,
+    name: &'a str,
+    labels: Option<&'a str>,
+    value: f64,
+    timestamp: Option<f64>,
+}
+
+fn is_name_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b':'
+}
+
+/// Splits `name{labels} value [timestamp]` (name optional when labels hold `__name__`). OpenMetrics
+/// exemplars (` # {...} v`) after the sample are ignored.
+fn split_sample(line: &str) -> Option<Sample<'_>> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() && is_name_char(b[i]) {
+        i += 1;
+    }
+    let name = &line[..i];
+    if name.as_bytes().first().is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut labels = None;
+    if b.get(i) == Some(&b'{') {
+        let start = i + 1;
+        let mut quoted = false;
+        let mut escaped = false;
+        let mut end = None;
+        for (k, &c) in b.iter().enumerate().skip(start) {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                quoted = !quoted;
+            } else if c == b'}' && !quoted {
+                end = Some(k);
+                break;
+            }
+        }
+        let end = end?;
+        labels = Some(&line[start..end]);
+        i = end + 1;
+    }
+    if name.is_empty() && labels.is_none() {
+        return None;
+    }
+    let key = &line[..i];
+    let rest = line.get(i..)?;
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let rest = rest.split(" # ").next().unwrap_or("");
+    let mut fields = rest.split_whitespace();
+    let value = parse_number_text(fields.next()?)?;
+    let timestamp = match fields.next() {
+        Some(t) => Some(t.parse::<f64>().ok().filter(|t| t.is_finite())?),
+        None => None,
+    };
+    if fields.next().is_some() {
+        return None;
+    }
+    Some(Sample { key, name, labels, value, timestamp })
+}
+
+/// Parses `a="x", b="y\"z"` into a map; `None` when malformed.
+fn parse_labels(text: &str) -> Option<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| *c == ',' || c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            return Some(out);
+        }
+        let mut key = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == ':' {
+                key.push(c);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if key.is_empty() || chars.next() != Some('=') {
+            return None;
+        }
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.next() != Some('"') {
+            return None;
+        }
+        let mut value = String::new();
+        loop {
+            match chars.next()? {
+                '"' => break,
+                '\\' => match chars.next()? {
+                    'n' => value.push('\n'),
+                    other => value.push(other),
+                },
+                c => value.push(c),
+            }
+        }
+        out.insert(key, value);
+    }
+}
+
+/// Splits a series name written Prometheus style, `metric{a="1", b="2"}` (metric optional), into
+/// the metric and its labels; `None` when the text is not of that form.
+pub fn parse_series_name(text: &str) -> Option<(String, BTreeMap<String, String>)> {
+    let t = text.trim();
+    let open = t.find('{')?;
+    let inner = t.strip_suffix('}')?.get(open + 1..)?;
+    let metric = &t[..open];
+    if !metric.bytes().all(is_name_char) {
+        return None;
+    }
+    let mut labels = parse_labels(inner)?;
+    let metric = labels.remove("__name__").unwrap_or_else(|| metric.to_string());
+    Some((metric, labels))
+}
+
+fn sample_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())).filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn has_eof_marker(text: &str) -> bool {
+    text.trim_end().lines().next_back().is_some_and(|l| l.trim() == "# EOF")
+}
+
+fn sniff_promtool_dump(input: &Input) -> bool {
+    let is_dump =
+        |l: &str| split_sample(l).is_some_and(|s| s.name.is_empty() && s.timestamp.is_some() && s.labels.is_some());
+    input.first_char() == Some('{') && mostly(input.head(), 5, is_dump)
+}
+
+/// The first sample line passes `test`, and so do most of the first `n`: a damaged line further
+/// down is then reported by the parser with its line number rather than making the text unknown.
+fn mostly(head: &str, n: usize, test: impl Fn(&str) -> bool) -> bool {
+    let lines: Vec<&str> = sample_lines(head).take(n).map(|(_, l)| l).collect();
+    let good = lines.iter().filter(|l| test(l)).count();
+    lines.first().is_some_and(|l| test(l)) && good * 2 > lines.len()
+}
+
+/// Most of the first sample lines parse, label blocks included, and the text either declares
+/// metrics (`# TYPE`/`# HELP`) or timestamps its samples.
+fn sniff_samples(input: &Input) -> bool {
+    let head = input.head();
+    let is_sample = |l: &str| {
+        split_sample(l).is_some_and(|s| !s.name.is_empty() && s.labels.is_none_or(|l| parse_labels(l).is_some()))
+    };
+    let stamped = sample_lines(head).take(10).any(|(_, l)| split_sample(l).is_some_and(|s| s.timestamp.is_some()));
+    mostly(head, 10, is_sample) && (stamped || head.contains("# TYPE ") || head.contains("# HELP "))
+}
+
+/// Parses sample lines; `to_ms` turns a timestamp into milliseconds (1 for the exposition format
+/// and promtool dumps, 1000 for OpenMetrics). Samples without a timestamp are skipped: a single
+/// scrape has no time axis.
+fn parse_text(input: &Input, to_ms: f64) -> Result<Vec<Series>> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut series: Vec<Series> = Vec::new();
+    let mut first_unstamped = None;
+    for (line_no, line) in sample_lines(input.text) {
+        let sample = split_sample(line).ok_or_else(|| {
+            Error::line(
+                input.name,
+                line_no,
+                format!(
+                    "expected a sample `metric{{label=\"value\"}} value timestamp`, found \"{}\"",
+                    super::csv::clip(line)
+                ),
+            )
+        })?;
+        let Some(ts) = sample.timestamp else {
+            first_unstamped.get_or_insert(line_no);
+            continue;
+        };
+        let ms = ts * to_ms;
+        if !ms.is_finite() || ms.abs() >= 1e16 {
+            return Err(Error::line(input.name, line_no, "timestamp out of range"));
+        }
+        let k = match index.get(sample.key) {
+            Some(&k) => k,
+            None => {
+                let mut labels = match sample.labels {
+                    Some(text) => parse_labels(text).ok_or_else(|| {
+                        Error::line(input.name, line_no, "expected labels like {name=\"value\", ...}")
+                    })?,
+                    None => BTreeMap::new(),
+                };
+                let name = labels.remove("__name__").unwrap_or_else(|| sample.name.to_string());
+                let s = Series { name, labels, ..Series::default() };
+                series.push(s);
+                index.insert(sample.key, series.len() - 1);
+                series.len() - 1
+            }
+        };
+        if let Some(s) = series.get_mut(k) {
+            s.push(ms.round() as i64, sample.value);
+        }
+    }
+    if series.is_empty() {
+        if let Some(line) = first_unstamped {
+            return Err(Error::line(
+                input.name,
+                line,
+                "samples without timestamps: a single scrape has no time axis; expected `value timestamp` \
+                 (export with promtool tsdb dump or the query_range API)",
+            ));
+        }
+    }
+    Ok(finish(series))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_samples() {
+        let s = split_sample(r#"http_requests_total{method="post",code="200"} 1027 1395066363000"#).unwrap();
+        assert_eq!(s.name, "http_requests_total");
+        assert_eq!(s.timestamp, Some(1395066363000.0));
+        let labels = parse_labels(s.labels.unwrap()).unwrap();
+        assert_eq!(labels["code"], "200");
+        let s = split_sample(r#"{__name__="m", a="x\"}"} 5 0"#).unwrap();
+        assert_eq!(parse_labels(s.labels.unwrap()).unwrap()["a"], "x\"}");
+        assert!(split_sample("0.000 1.0 2.0").is_none());
+        assert!(split_sample("Linux 5.4 (host) 01/24/2023").is_none());
+    }
+}
