@@ -9,6 +9,7 @@
 //! must never name a web type, and must never panic on any bytes (fuzzed under `fuzz/`).
 
 pub mod csv;
+pub mod logs;
 pub mod time;
 pub mod units;
 
@@ -102,7 +103,17 @@ pub struct Format {
 
 /// Every known format, most specific first: the first whose `sniff` says yes parses the input.
 /// The generic CSV comes last because almost any text with commas looks like it.
-pub static FORMATS: &[&Format] = &[&csv::GENERIC_CSV];
+pub static FORMATS: &[&Format] = &[
+    &logs::k8s::K8S_METRICS,
+    &logs::docker::DOCKER_STATS,
+    &logs::node::NODE_MEMORY,
+    &logs::jvm::JVM_GC,
+    &logs::massif::MASSIF,
+    &logs::psrecord::PSRECORD,
+    &logs::pidstat::PIDSTAT,
+    &logs::ps::PS_LOOP,
+    &csv::GENERIC_CSV,
+];
 
 /// Reads an input of any known format.
 ///
