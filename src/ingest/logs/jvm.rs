@@ -183,6 +183,22 @@ fn jdk8_prefix(line: &str) -> (Option<i64>, Option<i64>) {
     (wall, uptime)
 }
 
+/// Where a JDK 8 collection event starts: `[GC (`, `[GC pause`, `[Full GC`, `[GC--`, or the
+/// old `[GC 1234K->...`; not `[GC Worker Start` and the like inside G1 details.
+fn jdk8_event_start(line: &str) -> Option<usize> {
+    if let Some(at) = line.find("[Full GC") {
+        return Some(at);
+    }
+    line.match_indices("[GC").map(|(at, _)| at).find(|&at| {
+        let rest = line.get(at + 3..).unwrap_or("");
+        rest.starts_with(" (")
+            || rest.starts_with(" pause")
+            || rest.starts_with("--")
+            || rest.starts_with(" cleanup")
+            || rest.strip_prefix(' ').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
 fn collection_kind(text: &str) -> &'static str {
     if text.contains("Full") {
         "full"
@@ -223,8 +239,8 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
         }
         let trimmed = line.trim_start();
         let (event, jvm_id) = if trimmed.starts_with('[')
-            && !trimmed.starts_with("[GC")
-            && !trimmed.starts_with("[Full")
+            && jdk8_event_start(line).is_none()
+            && !line.contains("Heap: ")
         {
             let d = decorators(trimmed);
             if d.tags.is_some_and(|t| t.trim() != "gc") {
@@ -248,7 +264,7 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
                 }
             };
             (Event { when, kind: collection_kind(message), transition }, d.pid.unwrap_or("jvm").to_string())
-        } else if let Some(bracket) = line.find("[GC").or_else(|| line.find("[Full GC")) {
+        } else if let Some(bracket) = jdk8_event_start(line) {
             let (wall, uptime) = jdk8_prefix(line);
             let when =
                 match (wall, uptime) {

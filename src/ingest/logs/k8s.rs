@@ -49,7 +49,13 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
         }
         return Ok(());
     }
-    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
+    // Items of a list carry no kind of their own: tell them by their shape.
+    let kind = match value.get("kind").and_then(Value::as_str) {
+        Some(kind) => kind,
+        None if value.get("containers").is_some() => "PodMetrics",
+        None if value.get("usage").is_some() => "NodeMetrics",
+        None => "",
+    };
     if let Some(items) = value.get("items").and_then(Value::as_array) {
         for (i, item) in items.iter().enumerate() {
             document(name, line, item, &format!("{path}.items[{i}]"), set)?;
