@@ -65,6 +65,9 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
                 Error::line(input.name, number, format!("expected a number of {what}, found \"{text}\""))
             })
         };
+        for (at, column) in columns.iter().enumerate() {
+            value(at, column)?;
+        }
         let elapsed_s = value(0, "elapsed seconds")?;
         if !(0.0..1e12).contains(&elapsed_s) {
             return Err(Error::line(input.name, number, format!("expected elapsed seconds ≥ 0, found {elapsed_s}")));
