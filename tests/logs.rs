@@ -51,6 +51,7 @@ fn every_fixture_is_detected_as_its_format() {
         ("pidstat_r_12h_midnight.txt", "pidstat", 4),
         ("pidstat_h_epoch_cmdline.txt", "pidstat", 2),
         ("pidstat_human_ddmm.txt", "pidstat", 4),
+        ("pidstat_t_threads.txt", "pidstat", 2),
         ("ps_rss_time_of_day.txt", "ps-loop", 1),
         ("ps_table_date_lines.txt", "ps-loop", 4),
         ("ps_date_prefixed.txt", "ps-loop", 1),
@@ -141,6 +142,10 @@ fn pidstat_dates_come_from_the_banner_and_advance_past_midnight() {
     assert_eq!(java.times_ms[0], AT);
     assert_eq!(java.labels["command"], "/usr/bin/java -Xmx2g -jar orders.jar");
     assert_eq!(java.values[0], 512_000.0 * KIB);
+
+    let threads = read("pidstat_t_threads.txt");
+    let java = series(&threads, &[("pid", "4242"), ("measure", "rss")]);
+    assert_eq!(java.values, vec![250_000.0 * KIB, 254_000.0 * KIB, 258_000.0 * KIB], "thread rows are not processes");
 
     let human = read("pidstat_human_ddmm.txt");
     let postgres = series(&human, &[("pid", "1312"), ("measure", "rss")]);

@@ -1,6 +1,6 @@
 //! `pidstat -r` output (sysstat): a `Linux 5.x (host)  08/15/2024  _x86_64_  (4 CPU)` banner,
 //! then header and data rows: a time (`03:04:05 PM`, `15:04:05`, or epoch seconds with `-H`),
-//! `UID`/`USER`, `PID` (and `TGID`/`TID` with `-t`), fault rates, `VSZ` and `RSS` in KiB (or
+//! `UID`/`USER`, `PID` (or `TGID`/`TID` with `-t`, whose thread rows are skipped), fault rates, `VSZ` and `RSS` in KiB (or
 //! `13.6G`-style sizes with `--human`), `%MEM` and the command (with spaces under `-l`).
 //!
 //! The date comes from the banner (`MM/DD/YYYY`, `MM/DD/YY`, `DD/MM/YYYY` when the day is over
@@ -30,7 +30,7 @@ fn header_columns(line: &str) -> Option<Vec<String>> {
     let tokens: Vec<&str> = body.split_whitespace().collect();
     let first = tokens.iter().position(|t| matches!(*t, "UID" | "USER" | "TGID" | "PID"))?;
     let columns: Vec<String> = tokens.get(first..)?.iter().map(|t| t.to_string()).collect();
-    columns.iter().any(|c| c == "PID").then_some(columns)
+    columns.iter().any(|c| c == "PID" || c == "TGID").then_some(columns)
 }
 
 fn sniff(input: &Input) -> bool {
@@ -170,7 +170,11 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
             Some(at) => fields.get(at..).map(|rest| rest.join(" ")).unwrap_or_default(),
             None => String::new(),
         };
-        let pid = field("PID").unwrap_or("");
+        if field("TGID") == Some("-") {
+            // A thread row under `-t`: threads share their process's memory, already counted.
+            continue;
+        }
+        let pid = field("PID").or(field("TGID")).unwrap_or("");
         let tid = field("TID").filter(|t| *t != "-" && *t != "0");
         let mut labels = BTreeMap::new();
         labels.insert("pid".to_string(), pid.to_string());
