@@ -15,6 +15,7 @@ pub mod datadog;
 pub mod grafana;
 pub mod influx;
 pub mod json;
+pub mod logs;
 pub mod netdata;
 pub mod prometheus;
 pub mod time;
@@ -149,6 +150,15 @@ pub static FORMATS: &[&Format] = &[
     &prometheus::OPENMETRICS,
     &prometheus::PROMETHEUS_TEXT,
     &influx::INFLUX_CSV,
+    // Hand-collected evidence: process and runtime logs, container and pod snapshots.
+    &logs::k8s::K8S_METRICS,
+    &logs::docker::DOCKER_STATS,
+    &logs::node::NODE_MEMORY,
+    &logs::jvm::JVM_GC,
+    &logs::massif::MASSIF,
+    &logs::psrecord::PSRECORD,
+    &logs::pidstat::PIDSTAT,
+    &logs::ps::PS_LOOP,
     // Delimited text: specific dialects first, the generic CSV last.
     &grafana::GRAFANA_LEGACY_CSV,
     &grafana::GRAFANA_CSV,

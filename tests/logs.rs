@@ -1,0 +1,375 @@
+//! Hand-collected evidence (issue 4): process logs, runtime and GC logs read from the fixtures
+//! under `tests/fixtures/logs/` into the one series model, with limits, time axes and errors.
+
+use leakscope::analyze::{analyze_series, AnalyzeOptions};
+use leakscope::ingest::{parse, IngestOptions, Parsed};
+use leakscope::report::Verdict;
+use leakscope::series::{Series, TimeAxis, Unit};
+
+const KIB: f64 = 1024.0;
+const MIB: f64 = 1024.0 * 1024.0;
+const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+/// 2024-08-15T07:40:00Z
+const AT: i64 = 1_723_707_600_000;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/logs/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn read(name: &str) -> Parsed {
+    read_with(name, &IngestOptions::default())
+}
+
+fn read_with(name: &str, options: &IngestOptions) -> Parsed {
+    parse(name, &fixture(name), options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn error(name: &str, text: &str) -> String {
+    parse(name, text.as_bytes(), &IngestOptions::default()).map(|p| p.format).expect_err(text).to_string()
+}
+
+fn series<'a>(parsed: &'a Parsed, labels: &[(&str, &str)]) -> &'a Series {
+    parsed
+        .series
+        .iter()
+        .find(|s| labels.iter().all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v)))
+        .unwrap_or_else(|| {
+            let names: Vec<&str> = parsed.series.iter().map(|s| s.name.as_str()).collect();
+            panic!("no series with {labels:?} among {names:?}")
+        })
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * b.abs().max(1.0)
+}
+
+#[test]
+fn every_fixture_is_detected_as_its_format() {
+    let table: &[(&str, &str, usize)] = &[
+        ("psrecord_worker.log", "psrecord", 2),
+        ("pidstat_r_12h_midnight.txt", "pidstat", 4),
+        ("pidstat_h_epoch_cmdline.txt", "pidstat", 2),
+        ("pidstat_human_ddmm.txt", "pidstat", 4),
+        ("pidstat_t_threads.txt", "pidstat", 2),
+        ("ps_rss_time_of_day.txt", "ps-loop", 1),
+        ("ps_table_date_lines.txt", "ps-loop", 4),
+        ("ps_date_prefixed.txt", "ps-loop", 1),
+        ("ps_iso_prefixed.txt", "ps-loop", 1),
+        ("ps_bare_rss_date_lines.txt", "ps-loop", 1),
+        ("docker_stats_table_timestamped.txt", "docker-stats", 2),
+        ("docker_stats_json_time.ndjson", "docker-stats", 1),
+        ("docker_stats_json_prefixed.ndjson", "docker-stats", 2),
+        ("docker_stats_stream_dates.txt", "docker-stats", 1),
+        ("jvm_leak_g1_unified.log", "jvm-gc", 2),
+        ("jvm_parallel_uptime.log", "jvm-gc", 3),
+        ("jvm_uptimemillis_pid.log", "jvm-gc", 4),
+        ("jvm_zgc_timemillis.log", "jvm-gc", 2),
+        ("jvm_jdk8_parallel_datestamps.log", "jvm-gc", 2),
+        ("jvm_jdk8_cms_uptime.log", "jvm-gc", 2),
+        ("jvm_jdk8_g1_details.log", "jvm-gc", 2),
+        ("node_pino.ndjson", "node-memory", 8),
+        ("node_winston_nested.ndjson", "node-memory", 4),
+        ("node_console_multiline.log", "node-memory", 4),
+        ("node_console_oneline.log", "node-memory", 4),
+        ("massif_instructions.out", "massif", 2),
+        ("massif_bytes.out", "massif", 2),
+        ("massif_ms.out", "massif", 3),
+        ("k8s_pods_concatenated.json", "k8s-metrics", 3),
+        ("k8s_nodes.ndjson", "k8s-metrics", 2),
+    ];
+    for (name, format, count) in table {
+        let parsed = read(name);
+        assert_eq!(parsed.format, *format, "{name}");
+        assert_eq!(
+            parsed.series.len(),
+            *count,
+            "{name}: {:?}",
+            parsed.series.iter().map(|s| &s.name).collect::<Vec<_>>()
+        );
+        for s in &parsed.series {
+            assert_eq!(s.unit, Unit::Bytes, "{name}: {}", s.name);
+            assert!(s.len() >= 2 || *format == "jvm-gc", "{name}: {} has {} points", s.name, s.len());
+            assert!(s.times_ms.windows(2).all(|w| w[0] < w[1]), "{name}: {} not increasing", s.name);
+        }
+        assert!(parsed.warnings.is_empty(), "{name}: {:?}", parsed.warnings);
+    }
+}
+
+#[test]
+fn other_formats_are_not_taken_for_logs() {
+    let csv_like: &[&str] = &[
+        "time,rss\n2024-08-15T07:40:00Z,100\n2024-08-15T07:41:00Z,110\n",
+        "2024-08-15 07:40:00, 100\n2024-08-15 07:41:00, 110\n",
+        "timestamp;rss (MiB)\n1723707600;12,5\n1723707660;13,0\n",
+    ];
+    for text in csv_like {
+        let parsed = parse("x.csv", text.as_bytes(), &IngestOptions::default()).unwrap();
+        assert_eq!(parsed.format, "generic-csv", "{text}");
+    }
+}
+
+#[test]
+fn psrecord_is_mib_on_a_relative_axis_until_a_start_is_given() {
+    let parsed = read("psrecord_worker.log");
+    let rss = series(&parsed, &[("measure", "rss")]);
+    assert_eq!(rss.time_axis, TimeAxis::Relative);
+    assert_eq!(rss.times_ms[..2], [0, 10_020]);
+    assert!(close(rss.values[0], 47.655 * MIB), "psrecord's MB are MiB");
+    assert!(close(series(&parsed, &[("measure", "virtual")]).values[0], 1210.4 * MIB));
+    let started = read_with("psrecord_worker.log", &IngestOptions { start_ms: Some(AT) });
+    let rss = series(&started, &[("measure", "rss")]);
+    assert_eq!(rss.time_axis, TimeAxis::Epoch);
+    assert_eq!(rss.times_ms[..2], [AT, AT + 10_020]);
+}
+
+#[test]
+fn pidstat_dates_come_from_the_banner_and_advance_past_midnight() {
+    let parsed = read("pidstat_r_12h_midnight.txt");
+    let node = series(&parsed, &[("pid", "4242"), ("measure", "rss")]);
+    let day = AT - (7 * 3600 + 40 * 60) * 1000; // 2024-08-15T00:00:00Z
+    assert_eq!(node.time_axis, TimeAxis::Epoch);
+    assert_eq!(node.len(), 10, "Average rows are not samples");
+    assert_eq!(node.times_ms[0], day + (23 * 3600 + 55 * 60) * 1000);
+    assert_eq!(*node.times_ms.last().unwrap(), day + 86_400_000 + 4 * 60 * 1000);
+    assert_eq!(node.values[0], 250_000.0 * KIB);
+    assert_eq!(node.labels.get("command").map(String::as_str), Some("node"));
+    // RSS series come first: they are the primary signal.
+    assert!(parsed.series[..2].iter().all(|s| s.labels["measure"] == "rss"));
+
+    let epoch = read("pidstat_h_epoch_cmdline.txt");
+    let java = series(&epoch, &[("measure", "rss")]);
+    assert_eq!(java.times_ms[0], AT);
+    assert_eq!(java.labels["command"], "/usr/bin/java -Xmx2g -jar orders.jar");
+    assert_eq!(java.values[0], 512_000.0 * KIB);
+
+    let threads = read("pidstat_t_threads.txt");
+    let java = series(&threads, &[("pid", "4242"), ("measure", "rss")]);
+    assert_eq!(java.values, vec![250_000.0 * KIB, 254_000.0 * KIB, 258_000.0 * KIB], "thread rows are not processes");
+
+    let human = read("pidstat_human_ddmm.txt");
+    let postgres = series(&human, &[("pid", "1312"), ("measure", "rss")]);
+    assert_eq!(postgres.times_ms[0], day + 14 * 3600 * 1000);
+    assert!(close(postgres.values[0], 1.8 * GIB));
+    assert!(close(series(&human, &[("pid", "1399"), ("measure", "vsz")]).values[0], 210.4 * MIB));
+}
+
+#[test]
+fn ps_loops_in_every_shape() {
+    let tod = read("ps_rss_time_of_day.txt");
+    let rss = &tod.series[0];
+    assert_eq!(rss.time_axis, TimeAxis::Relative);
+    assert_eq!(rss.times_ms[0], 0);
+    assert_eq!(*rss.times_ms.last().unwrap(), 29 * 300 * 1000, "22:00 to 00:25 the next day");
+    assert_eq!(rss.values[0], 81_000.0 * KIB);
+    let started = read_with("ps_rss_time_of_day.txt", &IngestOptions { start_ms: Some(AT) });
+    assert_eq!(started.series[0].time_axis, TimeAxis::Epoch);
+    assert_eq!(started.series[0].times_ms[1], AT + 300_000);
+
+    let table = read("ps_table_date_lines.txt");
+    let node = series(&table, &[("pid", "4242"), ("measure", "rss")]);
+    assert_eq!(node.labels["command"], "node server.js --port 8080");
+    assert_eq!((node.times_ms[0], node.values[0]), (AT, 250_000.0 * KIB));
+    assert_eq!(series(&table, &[("pid", "5151"), ("measure", "vsz")]).values[0], 123_456.0 * KIB);
+
+    for name in ["ps_date_prefixed.txt", "ps_iso_prefixed.txt", "ps_bare_rss_date_lines.txt"] {
+        let parsed = read(name);
+        assert_eq!(parsed.series[0].time_axis, TimeAxis::Epoch, "{name}");
+        assert_eq!(parsed.series[0].times_ms[0], AT, "{name}");
+    }
+    assert_eq!(read("ps_date_prefixed.txt").series[0].values[0], 123_456.0 * KIB);
+}
+
+#[test]
+fn a_single_ps_snapshot_is_refused_with_a_way_to_log_it() {
+    let e = error("ps.txt", "  PID   RSS    VSZ CMD\n 4242 1000 2000 node\n");
+    assert!(e.starts_with("ps.txt:2: expected a time for this ps row"), "{e}");
+    assert!(e.contains("date"), "{e}");
+}
+
+#[test]
+fn docker_limits_reach_the_exhaustion_forecast() {
+    let parsed = read("docker_stats_table_timestamped.txt");
+    let api = series(&parsed, &[("container", "orders-api")]);
+    assert_eq!(api.limit, Some(GIB));
+    assert_eq!(api.times_ms[0], AT);
+    assert_eq!(series(&parsed, &[("container", "orders-db")]).limit, Some(2.0 * GIB));
+    let report = analyze_series(api, &AnalyzeOptions::default());
+    assert_eq!(report.verdict, Verdict::Leak, "{}", report.summary);
+    let exhaustion = report.exhaustion.expect("a leak with a known limit has an exhaustion forecast");
+    assert_eq!(exhaustion.limit, GIB);
+    assert!(exhaustion.ms > *api.times_ms.last().unwrap());
+
+    let json = read("docker_stats_json_time.ndjson");
+    assert_eq!(json.series[0].limit, Some(512.0 * MIB));
+    assert_eq!(json.series[0].times_ms[1], AT + 30_000);
+    let prefixed = read("docker_stats_json_prefixed.ndjson");
+    assert_eq!(series(&prefixed, &[("container", "cache")]).values[0], 900.0 * KIB);
+    let stream = read("docker_stats_stream_dates.txt");
+    assert_eq!(stream.series[0].labels["container"], "batch", "the stopped container (--) has no sample");
+    assert_eq!(stream.series[0].limit, Some(15.5 * GIB));
+}
+
+#[test]
+fn docker_stats_without_time_is_refused() {
+    let e =
+        parse("stats.txt", &fixture("docker_stats_untimed.txt"), &IngestOptions::default()).unwrap_err().to_string();
+    assert!(e.starts_with("stats.txt:2: expected a time for this docker stats sample"), "{e}");
+    let e = error("s.ndjson", "{\"Name\":\"a\",\"MemUsage\":\"1MiB / 2GiB\"}\n");
+    assert!(e.starts_with("s.ndjson:1: expected a time"), "{e}");
+}
+
+#[test]
+fn a_leaking_jvm_is_judged_on_its_heap_after_gc() {
+    let parsed = read("jvm_leak_g1_unified.log");
+    let after = series(&parsed, &[("measure", "heap-after-gc")]);
+    assert_eq!(after.time_axis, TimeAxis::Epoch);
+    assert_eq!(after.limit, Some(2.0 * GIB), "Heap Max Capacity is the limit");
+    assert!(after.len() > 200);
+    let report = analyze_series(after, &AnalyzeOptions::default());
+    assert_eq!(report.verdict, Verdict::Leak, "{}", report.summary);
+    let before = series(&parsed, &[("measure", "heap-before-gc")]);
+    assert!(before.values.iter().zip(&after.values).all(|(b, a)| b > a));
+}
+
+#[test]
+fn jvm_decorators_and_collectors() {
+    let parallel = read("jvm_parallel_uptime.log");
+    let after = series(&parallel, &[("measure", "heap-after-gc")]);
+    assert_eq!(after.time_axis, TimeAxis::Relative);
+    assert_eq!((after.times_ms[0], after.values[0]), (1_204, 9.0 * MIB));
+    assert_eq!(after.limit, Some(245.0 * MIB));
+    let full = series(&parallel, &[("collection", "full")]);
+    assert_eq!(full.values, vec![17.0 * MIB, 22.0 * MIB]);
+    let started = read_with("jvm_parallel_uptime.log", &IngestOptions { start_ms: Some(AT) });
+    assert_eq!(started.series[0].time_axis, TimeAxis::Epoch);
+    assert_eq!(started.series[0].times_ms[0], AT + 1_204);
+
+    let two = read("jvm_uptimemillis_pid.log");
+    assert_eq!(series(&two, &[("jvm", "31337"), ("measure", "heap-after-gc")]).times_ms, vec![2047, 4301, 6550]);
+    assert_eq!(series(&two, &[("jvm", "31400"), ("measure", "heap-after-gc")]).len(), 2);
+
+    let zgc = read("jvm_zgc_timemillis.log");
+    let after = series(&zgc, &[("measure", "heap-after-gc")]);
+    assert_eq!((after.times_ms[0], after.values[0]), (1_723_707_660_500, 250.0 * MIB));
+    assert_eq!(after.limit, Some(8.0 * GIB));
+}
+
+#[test]
+fn jdk8_gc_logs() {
+    let parallel = read("jvm_jdk8_parallel_datestamps.log");
+    let after = series(&parallel, &[("measure", "heap-after-gc")]);
+    assert_eq!(after.time_axis, TimeAxis::Epoch);
+    assert_eq!(after.times_ms[0], AT + 12_345);
+    assert_eq!(after.values[..2], [10_744.0 * KIB, 24_012.0 * KIB], "the whole heap, not PSYoungGen");
+    assert_eq!(after.values[3], 35_100.0 * KIB, "the full collection");
+    assert_eq!(after.limit, Some(1_073_741_824.0), "MaxHeapSize");
+
+    let cms = read("jvm_jdk8_cms_uptime.log");
+    let after = series(&cms, &[("measure", "heap-after-gc")]);
+    assert_eq!(after.time_axis, TimeAxis::Relative);
+    assert_eq!(after.times_ms, vec![1_892, 4_120, 6_977, 8_500]);
+    assert_eq!(after.values[0], 6_621.0 * KIB);
+
+    let g1 = read("jvm_jdk8_g1_details.log");
+    let after = series(&g1, &[("measure", "heap-after-gc")]);
+    assert_eq!(after.times_ms, vec![6_410, 9_008, 11_730, 14_020]);
+    assert!(close(after.values[0], 21.5 * MIB));
+    assert_eq!(after.values[3], 19.0 * MIB);
+}
+
+#[test]
+fn node_memory_usage_logs() {
+    let pino = read("node_pino.ndjson");
+    let heap = series(&pino, &[("pid", "4242"), ("measure", "heapUsed")]);
+    assert_eq!((heap.times_ms[0], heap.values[0]), (AT + 60_000, 31_250_432.0));
+    assert_eq!(heap.len(), 5);
+    assert_eq!(series(&pino, &[("pid", "4243"), ("measure", "rss")]).len(), 2);
+
+    let winston = read("node_winston_nested.ndjson");
+    let rss = series(&winston, &[("measure", "rss")]);
+    assert!(close(rss.values[0], 48.5 * MIB));
+    assert_eq!(rss.times_ms[3], AT + 180_000);
+
+    for name in ["node_console_multiline.log", "node_console_oneline.log"] {
+        let parsed = read(name);
+        let rss = series(&parsed, &[("measure", "rss")]);
+        assert_eq!(rss.times_ms[0], AT, "{name}");
+        assert_eq!(rss.len(), 3, "{name}");
+        for measure in ["heapUsed", "heapTotal", "external"] {
+            series(&parsed, &[("measure", measure)]);
+        }
+    }
+    assert_eq!(series(&read("node_console_multiline.log"), &[("measure", "rss")]).values[0], 4_935_680.0);
+
+    let e = parse("n.log", &fixture("node_console_untimed.log"), &IngestOptions::default()).unwrap_err().to_string();
+    assert!(e.starts_with("n.log:1: expected a time for this memoryUsage sample"), "{e}");
+}
+
+#[test]
+fn massif_time_units_are_respected() {
+    let instructions = read("massif_instructions.out");
+    let heap = series(&instructions, &[("measure", "mem_heap_B")]);
+    assert_eq!(heap.time_axis, TimeAxis::Instructions);
+    assert_eq!(heap.times_ms[1], 1_250_000_000);
+    assert_eq!(heap.values[1], 184_096.0);
+    assert_eq!(heap.len(), 16, "heap tree lines are not snapshots");
+    assert!(instructions.series.iter().all(|s| s.labels["measure"] != "mem_stacks_B"), "stacks were not profiled");
+    assert_eq!(read("massif_bytes.out").series[0].time_axis, TimeAxis::AllocatedBytes);
+    let ms = read("massif_ms.out");
+    assert_eq!(series(&ms, &[("measure", "mem_stacks_B")]).values[1], 1840.0);
+    assert_eq!(ms.series[0].time_axis, TimeAxis::Relative);
+    let started = read_with("massif_ms.out", &IngestOptions { start_ms: Some(AT) });
+    assert_eq!((started.series[0].time_axis, started.series[0].times_ms[1]), (TimeAxis::Epoch, AT + 1500));
+    let not_time = read_with("massif_instructions.out", &IngestOptions { start_ms: Some(AT) });
+    assert_eq!(not_time.series[0].time_axis, TimeAxis::Instructions, "instructions never become time");
+}
+
+#[test]
+fn metrics_server_snapshots() {
+    let pods = read("k8s_pods_concatenated.json");
+    let api = series(&pods, &[("pod", "orders-api-7d9f"), ("container", "api")]);
+    assert_eq!(api.labels["namespace"], "shop");
+    assert_eq!(api.values, vec![214_532.0 * KIB, 221_004.0 * KIB, 228_120.0 * KIB]);
+    assert_eq!(api.times_ms[0], AT - 9_000);
+    assert_eq!(series(&pods, &[("container", "postgres")]).values, vec![1.5 * GIB, 1.5 * GIB]);
+    let nodes = read("k8s_nodes.ndjson");
+    assert_eq!(series(&nodes, &[("node", "node-a")]).values[1], 7_402_120.0 * KIB);
+}
+
+#[test]
+fn malformed_lines_are_named() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("# Elapsed time   CPU (%)     Real (MB)   Virtual (MB)\n 0.0 1.0 2.0 3.0\n 1.0 x 2.0 3.0\n", ":3: ", "expected a number"),
+        ("# Elapsed time   CPU (%)     Real (MB)   Virtual (MB)\n 0.0 1.0 2.0\n", ":2: ", "expected 4 columns"),
+        (
+            "Linux 5.15 (h) \t08/15/2024 \t_x86_64_\t(4 CPU)\n\n10:00:00  UID  PID  minflt/s  majflt/s  VSZ  RSS  %MEM  Command\n10:00:00  1  2  0.0  0.0  100  lots  0.1  x\n",
+            ":4: ",
+            "expected a size in KiB in column RSS, found \"lots\"",
+        ),
+        ("2024-08-15T07:40:00Z CONTAINER ID  NAME  CPU %  MEM USAGE / LIMIT  MEM %\n2024-08-15T07:40:00Z abc  web  0.1%  big / 1GiB  1%\n", ":2: ", "expected MEM USAGE / LIMIT"),
+        ("6.4: [GC pause (G1 Evacuation Pause) (young), 0.01 secs]\n   [Eden: 1.0M(1.0M)->0.0B(1.0M) Heap: 5.0M(9.0M)->1.0M(9.0M)]\n12.0: [GC pause (G1 Evacuation Pause) (young), 0.1 secs]\n   [Eden: 1.0M(1.0M)->0.0B(1.0M) Heap: nonsense]\n", ":4: ", "expected the heap transition"),
+        ("{\"time\":1723707600000,\"rss\":1,\"heapUsed\":1,\"heapTotal\":2}\n{\"time\":1723707660000,\"rss\":\"lots\",\"heapUsed\":1,\"heapTotal\":2}\n", ":2: ", "expected a number of bytes in \"rss\""),
+        ("{\"time\":1723707600000,\"rss\":1,\"heapUsed\":1,\"heapTotal\":2}\n{\"time\":17237076\n", ":2: ", "expected one JSON object per line"),
+        ("desc: x\ncmd: y\ntime_unit: i\n#---\nsnapshot=0\n#---\ntime=0\nmem_heap_B=-4\n", ":8: ", "expected a whole number of bytes in mem_heap_B"),
+        ("desc: x\ncmd: y\ntime_unit: s\nsnapshot=0\n", ":3: ", "expected time_unit i, B or ms"),
+        ("{\"kind\":\"NodeMetrics\",\"metadata\":{\"name\":\"n\"},\"timestamp\":\"2024-08-15T07:40:00Z\",\"usage\":{\"memory\":\"12Ki\"}}\n{\"kind\":\"NodeMetrics\",\"metadata\":{\"name\":\"n\"},\"timestamp\":\"2024-08-15T07:41:00Z\",\"usage\":{\"memory\":\"1500m\"}}\n", ":2: ", "expected a memory quantity"),
+        ("Thu Aug 15 07:40:00 UTC 2024\n  PID   RSS CMD\n  42  ten  x\n", ":3: ", "expected a size in KiB in column RSS"),
+    ];
+    for (text, at, message) in cases {
+        let e = error("bad", text);
+        assert!(e.starts_with(&format!("bad{at}")) && e.contains(message), "{e}\n  expected bad{at}…{message}");
+    }
+}
+
+#[test]
+fn no_panic_on_truncations_of_every_fixture() {
+    let names = std::fs::read_dir(format!("{}/tests/fixtures/logs", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    for entry in names {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        for cut in (0..bytes.len()).step_by(97).chain([bytes.len().saturating_sub(1)]) {
+            let _ = parse("cut", &bytes[..cut], &IngestOptions::default());
+        }
+    }
+}
