@@ -62,7 +62,7 @@ test("each fixture dropped on the page: series list, verdicts, onset lines and a
       good++;
     } else {
       await t.page.waitForFunction((n) => document.querySelector("#error").textContent.startsWith(n), name, { timeout: 30000 });
-      assert.equal(await t.page.evaluate(() => window.leakscope.report), previous, `${name}: a failed drop keeps the last report`);
+      assert.deepEqual(await t.page.evaluate(() => window.leakscope.report), previous, `${name}: a failed drop keeps the last report`);
       bad++;
     }
   }
