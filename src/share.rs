@@ -449,7 +449,19 @@ pub fn decode(link: &str) -> Result<ShareState> {
     if bytes.len() as u64 > MAX_INFLATED_BYTES {
         return Err(err(format!("the link's data unpacks to more than {MAX_INFLATED_BYTES} bytes")));
     }
-    let mut r = Reader { bytes: &bytes, pos: 0 };
+    decode_payload(&bytes)
+}
+
+/// Decodes the inflated binary payload of a link (what [`decode`] reads after base64url and
+/// DEFLATE); public for fuzzing and for tools that store payloads elsewhere.
+///
+/// # Errors
+/// As [`decode`], for damaged, truncated or out-of-range data.
+pub fn decode_payload(bytes: &[u8]) -> Result<ShareState> {
+    if bytes.len() as u64 > MAX_INFLATED_BYTES {
+        return Err(Error::file(LINK_SOURCE, format!("the link's data is larger than {MAX_INFLATED_BYTES} bytes")));
+    }
+    let mut r = Reader { bytes, pos: 0 };
     let state = read_state(&mut r)?;
     if r.pos != bytes.len() {
         return Err(r.error("unexpected data after the end"));
