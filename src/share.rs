@@ -228,7 +228,17 @@ fn reduce_for_link(times_ms: &[i64], values: &[f64], zoom: Option<(i64, i64)>, c
             out.extend(context.into_iter().filter(|p| p.ms > hi));
             out
         }
-        _ => keep(chart::reduce(times_ms, values, first, last, columns)),
+        _ => {
+            let mut points = keep(chart::reduce(times_ms, values, first, last, columns));
+            // A column is stamped with its first sample: add the very last one, so the chart
+            // opened from the link spans exactly the same time range.
+            if let (Some(end), Some(&value)) = (points.last(), values.last()) {
+                if end.ms < last && value.is_finite() {
+                    points.push(Envelope { ms: last, min: value, max: value });
+                }
+            }
+            points
+        }
     }
 }
 
@@ -306,6 +316,10 @@ pub fn coarsen(points: &[Envelope], columns: usize) -> Vec<Envelope> {
     }
     if let Some((_, env)) = current {
         out.push(env);
+    }
+    // Keep the time range: the last column is stamped with its first pair, so end on the last.
+    if out.last().is_some_and(|env| env.ms < last.ms) {
+        out.push(*last);
     }
     out
 }
@@ -1238,8 +1252,9 @@ mod tests {
         let points: Vec<Envelope> =
             (0..1000).map(|i| Envelope { ms: i * 1000, min: (i % 7) as f64, max: (i % 7) as f64 + 1.0 }).collect();
         let coarse = coarsen(&points, 100);
-        assert!(coarse.len() <= 101 && coarse.len() >= 99, "{}", coarse.len());
-        assert!(coarse.iter().all(|p| p.min == 0.0 && p.max == 7.0));
+        assert!(coarse.len() <= 102 && coarse.len() >= 99, "{}", coarse.len());
+        assert_eq!(coarse.last().map(|p| p.ms), points.last().map(|p| p.ms));
+        assert!(coarse[..coarse.len() - 1].iter().all(|p| p.min == 0.0 && p.max == 7.0));
         assert_eq!(coarsen(&points[..10], 100).len(), 10);
     }
 
