@@ -111,6 +111,9 @@ fn link_lengths_for_realistic_incidents() {
     let state = state_from_report(&report, &selected, &view, None, 600);
     let day3 = encode(&state);
     println!("3 series, one day at 1 min (1440 points each, 600 columns): {} characters", day3.len() + 1);
+    let (shared, options, fit) = leakscope::share::encode_for_sharing(&state).unwrap();
+    println!("3 series shared: {} characters at {options:?}, {fit:?}", shared.len() + 1);
+    assert_eq!(fit, LinkFit::Long, "full detail fits 8,000");
     let (fitted, options) = encode_to_fit(&state, 2_000).unwrap();
     println!("3 series fitted to 2,000: {} characters at {options:?}", fitted.len() + 1);
     assert!(fitted.len() <= 2_000);
