@@ -262,7 +262,12 @@ pub fn draw<DB: DrawingBackend>(
         y_lo = 0.0;
     }
     let pad = ((y_hi - y_lo) * 0.06).max(y_hi.abs() * 1e-3).max(1e-9);
-    let (y0, y1) = (if y_lo == 0.0 { 0.0 } else { y_lo - pad }, y_hi + pad);
+    let (mut y0, mut y1) = (if y_lo == 0.0 { 0.0 } else { y_lo - pad }, y_hi + pad);
+    if !(y1 - y0).is_finite() {
+        // Values near the limits of f64: keep the arithmetic below finite.
+        (y0, y1) = (y0.max(-f64::MAX / 4.0), y1.min(f64::MAX / 4.0));
+    }
+    let clip = Clip::new(x0, x1, y0, y1);
 
     let span = x1 - x0;
     let tz = view.tz_offset_min;
@@ -343,15 +348,14 @@ pub fn draw<DB: DrawingBackend>(
                 (upper_end, (end_value + g.high * hours(upper_end)).min(ex.limit)),
                 (far, (end_value + g.low.max(0.0) * hours(far)).min(ex.limit)),
             ];
+            let poly: Vec<(i64, f64)> = poly.into_iter().map(|p| clip.clamp(p)).collect();
             chart
                 .draw_series(std::iter::once(Polygon::new(poly, colors.limit.mix(0.12).filled())))
                 .map_err(|e| e.to_string())?;
             let mid_end = ex.ms.min(x1).max(start);
+            let line = clip.polyline(&[(start, end_value), (mid_end, end_value + g.per_hour * hours(mid_end))]);
             chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(start, end_value), (mid_end, end_value + g.per_hour * hours(mid_end))],
-                    colors.limit.stroke_width(2),
-                )))
+                .draw_series(line.into_iter().map(|piece| PathElement::new(piece, colors.limit.stroke_width(2))))
                 .map_err(|e| e.to_string())?
                 .label(format!("projection: limit reached {}", describe_ms(ex.ms, axis, tz)))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colors.limit.stroke_width(2)));
@@ -367,7 +371,7 @@ pub fn draw<DB: DrawingBackend>(
         let mut pieces: Vec<Vec<(i64, f64)>> = Vec::new();
         for p in s.points {
             if let Some(prev) = previous {
-                if typical > 0 && p.ms - prev > typical * 5 && !path.is_empty() {
+                if typical > 0 && p.ms.saturating_sub(prev) > typical.saturating_mul(5) && !path.is_empty() {
                     pieces.push(std::mem::take(&mut path));
                 }
             }
@@ -379,7 +383,7 @@ pub fn draw<DB: DrawingBackend>(
         }
         pieces.push(path);
         let mut first = true;
-        for piece in pieces {
+        for piece in pieces.iter().flat_map(|piece| clip.polyline(piece)) {
             let drawn = chart.draw_series(LineSeries::new(piece, color.stroke_width(1))).map_err(|e| e.to_string())?;
             if first {
                 let name = s.name.to_string();
@@ -395,11 +399,9 @@ pub fn draw<DB: DrawingBackend>(
         if !r.segments.is_empty() {
             let fit = colors.fit.stroke_width(2);
             for seg in &r.segments {
+                let line = clip.polyline(&[(seg.start_ms, seg.start_value), (seg.end_ms, seg.end_value)]);
                 chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(seg.start_ms, seg.start_value), (seg.end_ms, seg.end_value)],
-                        fit,
-                    )))
+                    .draw_series(line.into_iter().map(|piece| PathElement::new(piece, fit)))
                     .map_err(|e| e.to_string())?;
             }
         }
@@ -586,11 +588,93 @@ pub fn value_ticks(y0: f64, y1: f64, unit: &Unit, max: usize) -> Vec<f64> {
     ticks
 }
 
+/// The region lines are drawn into: the visible ranges widened by one span on every side.
+/// Plotters maps coordinates to `i32` pixels with unchecked arithmetic, so a point far outside
+/// the view (a fit from a year-long series seen at one minute's zoom, a tampered link) must be
+/// clipped to this first; clipping keeps the visible part of every line exact.
+#[derive(Debug, Clone, Copy)]
+struct Clip {
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+}
+
+impl Clip {
+    fn new(x0: i64, x1: i64, y0: f64, y1: f64) -> Self {
+        let (w, h) = (x1 as f64 - x0 as f64, y1 - y0);
+        Clip { x0: x0 as f64 - w, x1: x1 as f64 + w, y0: y0 - h, y1: y1 + h }
+    }
+
+    fn contains(&self, (x, y): (f64, f64)) -> bool {
+        x >= self.x0 && x <= self.x1 && y >= self.y0 && y <= self.y1
+    }
+
+    fn clamp(&self, (x, y): (i64, f64)) -> (i64, f64) {
+        ((x as f64).clamp(self.x0, self.x1).round() as i64, y.clamp(self.y0, self.y1))
+    }
+
+    /// The part of the segment `a`–`b` inside the region, as parameters `(t0, t1)` along it
+    /// (Liang & Barsky 1984); `None` when it misses.
+    fn segment(&self, a: (f64, f64), b: (f64, f64)) -> Option<(f64, f64)> {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        for (p, q) in [(-dx, a.0 - self.x0), (dx, self.x1 - a.0), (-dy, a.1 - self.y0), (dy, self.y1 - a.1)] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return None;
+                }
+            } else {
+                let r = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+            }
+        }
+        (t0 <= t1 && t0.is_finite() && t1.is_finite()).then_some((t0, t1))
+    }
+
+    /// A polyline cut to the region: the pieces that lie inside, original points kept exact.
+    fn polyline(&self, points: &[(i64, f64)]) -> Vec<Vec<(i64, f64)>> {
+        let as_f = |p: (i64, f64)| (p.0 as f64, p.1);
+        if let [only] = points {
+            return if self.contains(as_f(*only)) { vec![vec![*only]] } else { Vec::new() };
+        }
+        let mut pieces = Vec::new();
+        let mut current: Vec<(i64, f64)> = Vec::new();
+        for w in points.windows(2) {
+            let (a, b) = (as_f(w[0]), as_f(w[1]));
+            let Some((t0, t1)) = self.segment(a, b) else {
+                if !current.is_empty() {
+                    pieces.push(std::mem::take(&mut current));
+                }
+                continue;
+            };
+            let at = |t: f64| ((a.0 + t * (b.0 - a.0)).round() as i64, a.1 + t * (b.1 - a.1));
+            let start = if t0 <= 0.0 { w[0] } else { at(t0) };
+            let end = if t1 >= 1.0 { w[1] } else { at(t1) };
+            if current.last() != Some(&start) {
+                if !current.is_empty() {
+                    pieces.push(std::mem::take(&mut current));
+                }
+                current.push(start);
+            }
+            current.push(end);
+        }
+        if !current.is_empty() {
+            pieces.push(current);
+        }
+        pieces
+    }
+}
+
 fn typical_step(points: &[Envelope]) -> i64 {
     if points.len() < 3 {
         return 0;
     }
-    let mut steps: Vec<i64> = points.windows(2).take(1000).map(|w| w[1].ms - w[0].ms).collect();
+    let mut steps: Vec<i64> = points.windows(2).take(1000).map(|w| w[1].ms.saturating_sub(w[0].ms)).collect();
     steps.sort_unstable();
     steps[steps.len() / 2]
 }
@@ -644,6 +728,38 @@ mod tests {
         let ticks = value_ticks(0.0, 4.2 * gib, &Unit::Bytes, 7);
         assert_eq!(ticks[1], 1024.0 * 1024.0 * 1024.0, "{ticks:?}");
         assert_eq!(value_ticks(0.0, 97.0, &Unit::Percent, 7), vec![0.0, 20.0, 40.0, 60.0, 80.0]);
+    }
+
+    #[test]
+    fn clipping_keeps_the_visible_part_of_far_lines() {
+        let clip = Clip::new(0, 100, 0.0, 10.0);
+        // A line from far left to far right through the view keeps its slope.
+        let pieces = clip.polyline(&[(-1_000_000_000_000, -1e11), (1_000_000_000_000, 1e11 + 10.0)]);
+        assert_eq!(pieces.len(), 1);
+        for &(x, y) in &pieces[0] {
+            assert!((-100..=200).contains(&x));
+            let expected = (x as f64 + 1e12) * (2e11 + 10.0) / 2e12 - 1e11;
+            assert!((y - expected).abs() < 1.0, "{x} {y} {expected}");
+        }
+        // Points inside are kept exactly; a segment that misses is dropped.
+        assert_eq!(clip.polyline(&[(10, 1.0), (20, 2.0)]), vec![vec![(10, 1.0), (20, 2.0)]]);
+        assert!(clip.polyline(&[(1000, 1.0), (2000, 2.0)]).is_empty());
+        assert!(clip.polyline(&[(1000, 1.0)]).is_empty());
+    }
+
+    #[test]
+    fn far_away_points_do_not_overflow_pixels() {
+        let points = vec![
+            Envelope { ms: -900_000_000_000_000, min: -1e300, max: 1e300 },
+            Envelope { ms: 0, min: 1.0, max: 2.0 },
+            Envelope { ms: 60_000, min: 1.5, max: 1.5 },
+            Envelope { ms: 900_000_000_000_000, min: 1e300, max: 1e300 },
+        ];
+        let unit = Unit::Bytes;
+        let series = [ChartSeries { name: "x", unit: &unit, points: &points, report: None, limit: Some(1e306) }];
+        let view = ChartView { x_range: Some((0, 60_000)), ..ChartView::default() };
+        assert!(render_svg(&series, &view, 300, 200).is_ok());
+        assert!(render_svg(&series, &ChartView::default(), 300, 200).is_ok());
     }
 
     #[test]

@@ -23,8 +23,8 @@ const USAGE: &str = "usage:
 FILE may be - for standard input. SIZE is like 4GiB, 512MB or a byte count.
 TIME is an RFC 3339 timestamp for logs whose time is relative (psrecord, GC uptime).
 --svg, --md and --html write the chart, a Markdown summary and a self-contained HTML report of
-the first FILE's top-ranked series; --link prints the share link (#v1...), prefixed by --base
-(the page's URL), which the Markdown and HTML then include.";
+the first FILE's top-ranked series; --link prints only the share link (#v1...), prefixed by
+--base (the page's URL), which the Markdown and HTML then include.";
 
 struct AnalyzeArgs {
     files: Vec<String>,
@@ -114,6 +114,9 @@ fn parse_analyze_args(args: &[String]) -> Result<AnalyzeArgs, String> {
     if out.files.is_empty() {
         return Err(format!("analyze needs at least one FILE\n{USAGE}"));
     }
+    if out.link && out.json {
+        return Err("--link and --json both print to standard output; choose one".into());
+    }
     Ok(out)
 }
 
@@ -138,7 +141,9 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
         reports.push((report, parsed));
     }
     write_artifacts(&args, &reports)?;
-    if args.json {
+    if args.link {
+        // The link alone, so that scripts can capture it.
+    } else if args.json {
         if reports.len() == 1 {
             print_out(&format!("{}\n", reports[0].0.to_json()));
         } else {

@@ -228,7 +228,17 @@ fn reduce_for_link(times_ms: &[i64], values: &[f64], zoom: Option<(i64, i64)>, c
             out.extend(context.into_iter().filter(|p| p.ms > hi));
             out
         }
-        _ => keep(chart::reduce(times_ms, values, first, last, columns)),
+        _ => {
+            let mut points = keep(chart::reduce(times_ms, values, first, last, columns));
+            // A column is stamped with its first sample: add the very last one, so the chart
+            // opened from the link spans exactly the same time range.
+            if let (Some(end), Some(&value)) = (points.last(), values.last()) {
+                if end.ms < last && value.is_finite() {
+                    points.push(Envelope { ms: last, min: value, max: value });
+                }
+            }
+            points
+        }
     }
 }
 
@@ -290,7 +300,7 @@ pub fn coarsen(points: &[Envelope], columns: usize) -> Vec<Envelope> {
     let mut out: Vec<Envelope> = Vec::with_capacity(columns + 1);
     let mut current: Option<(i64, Envelope)> = None;
     for p in points {
-        let column = ((p.ms as f64 - first.ms as f64) / width).floor() as i64;
+        let column = (((p.ms as f64 - first.ms as f64) / width).floor() as i64).min(columns as i64 - 1);
         match &mut current {
             Some((c, env)) if *c == column => {
                 env.min = env.min.min(p.min);
@@ -306,6 +316,10 @@ pub fn coarsen(points: &[Envelope], columns: usize) -> Vec<Envelope> {
     }
     if let Some((_, env)) = current {
         out.push(env);
+    }
+    // Keep the time range: the last column is stamped with its first pair, so end on the last.
+    if out.last().is_some_and(|env| env.ms < last.ms) {
+        out.push(*last);
     }
     out
 }
@@ -449,7 +463,19 @@ pub fn decode(link: &str) -> Result<ShareState> {
     if bytes.len() as u64 > MAX_INFLATED_BYTES {
         return Err(err(format!("the link's data unpacks to more than {MAX_INFLATED_BYTES} bytes")));
     }
-    let mut r = Reader { bytes: &bytes, pos: 0 };
+    decode_payload(&bytes)
+}
+
+/// Decodes the inflated binary payload of a link (what [`decode`] reads after base64url and
+/// DEFLATE); public for fuzzing and for tools that store payloads elsewhere.
+///
+/// # Errors
+/// As [`decode`], for damaged, truncated or out-of-range data.
+pub fn decode_payload(bytes: &[u8]) -> Result<ShareState> {
+    if bytes.len() as u64 > MAX_INFLATED_BYTES {
+        return Err(Error::file(LINK_SOURCE, format!("the link's data is larger than {MAX_INFLATED_BYTES} bytes")));
+    }
+    let mut r = Reader { bytes, pos: 0 };
     let state = read_state(&mut r)?;
     if r.pos != bytes.len() {
         return Err(r.error("unexpected data after the end"));
@@ -1071,4 +1097,171 @@ pub fn base64url_decode(text: &str) -> std::result::Result<Vec<u8>, String> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_state() -> ShareState {
+        let points: Vec<Envelope> = (0..50)
+            .map(|i| Envelope { ms: 1_000_000 + i * 60_000, min: 100.0 + i as f64, max: 100.0 + 2.0 * i as f64 })
+            .collect();
+        let report = SeriesReport {
+            name: "mem{pod=\"a\"}".into(),
+            labels: BTreeMap::from([("pod".to_string(), "a".to_string())]),
+            unit: Unit::Bytes,
+            points: 50,
+            start_ms: 1_000_000,
+            end_ms: 1_000_000 + 49 * 60_000,
+            verdict: Verdict::Leak,
+            pattern: "steady-leak".into(),
+            confidence: 0.93,
+            onset: Some(Onset { ms: 1_600_000, low_ms: 1_500_000, high_ms: 1_700_000 }),
+            stop_ms: Some(3_000_000),
+            growth: Some(Growth { per_hour: 60.0, low: 50.0, high: 70.0 }),
+            restarts_ms: vec![2_000_000],
+            changepoints: vec![Changepoint { ms: 1_600_000, kind: ChangeKind::Slope }],
+            exhaustion: Some(Exhaustion { limit: 1e3, ms: 9_000_000, low_ms: 8_000_000, high_ms: i64::MAX / 4 }),
+            summary: "Leak since 00:26 UTC.".into(),
+            reason: String::new(),
+            time_axis: TimeAxis::Epoch,
+            segments: vec![Segment { start_ms: 1_000_000, end_ms: 3_940_000, start_value: 100.0, end_value: 198.0 }],
+            judged_on_floor: true,
+        };
+        ShareState {
+            title: "t".into(),
+            source_name: "s.csv".into(),
+            source_format: "generic-csv".into(),
+            format_label: "CSV".into(),
+            tz_mode: TimeZoneMode::Local,
+            tz_offset_min: -330,
+            x_range: Some((1_200_000, 2_400_000)),
+            limit: Some(1e3),
+            annotations: vec![Annotation { ms: 1_300_000, label: "deploy".into() }],
+            series: vec![SharedSeries { report, limit: Some(2e3), points }],
+        }
+    }
+
+    #[test]
+    fn varints_and_zigzag_round_trip_at_the_extremes() {
+        let values = [0i64, 1, -1, 63, -64, 64, i64::MAX, i64::MIN, i64::MAX / 4, -(i64::MAX / 4)];
+        let mut w = Writer::default();
+        for &v in &values {
+            w.signed(v);
+            w.varint(v as u64);
+        }
+        let mut r = Reader { bytes: &w.bytes, pos: 0 };
+        for &v in &values {
+            assert_eq!(r.signed("x").unwrap(), v);
+            assert_eq!(r.varint("x").unwrap(), v as u64);
+        }
+        // Eleven continuation bytes, or a tenth byte with more than one bit: too large.
+        for bad in [vec![0xffu8; 11], [vec![0xff; 9], vec![0x02]].concat()] {
+            assert!(Reader { bytes: &bad, pos: 0 }.varint("x").is_err());
+        }
+    }
+
+    #[test]
+    fn base64url_matches_rfc_4648_vectors() {
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64url_encode(plain.as_bytes()), coded);
+            assert_eq!(base64url_decode(coded).unwrap(), plain.as_bytes());
+        }
+        assert_eq!(base64url_encode(&[0xfb, 0xff]), "-_8");
+        assert!(base64url_decode("Zm9v+A").unwrap_err().contains("'+'"));
+        assert!(base64url_decode("Z").is_err());
+    }
+
+    #[test]
+    fn quantization_stays_within_half_a_level() {
+        let (lo, hi) = (1.0e9, 3.5e9);
+        for bits in [4u32, 8, 12, 24] {
+            let levels = (1u64 << bits) - 1;
+            for i in 0..=100 {
+                let v = lo + (hi - lo) * i as f64 / 100.0;
+                let back = dequantize(quantize(v, lo, hi, levels), lo, hi, levels);
+                assert!((back - v).abs() <= (hi - lo) / levels as f64 / 2.0 + 1e-6, "{bits} {v} {back}");
+            }
+        }
+        assert_eq!(quantize(5.0, 5.0, 5.0, 4095), 0);
+        assert_eq!(dequantize(0, 5.0, 5.0, 4095), 5.0);
+        // Extreme ranges do not overflow.
+        let q = quantize(0.0, -f64::MAX, f64::MAX, 4095);
+        assert!((2047..=2048).contains(&q));
+        assert!(dequantize(q, -f64::MAX, f64::MAX, 4095).is_finite());
+    }
+
+    #[test]
+    fn state_round_trips() {
+        let state = sample_state();
+        let back = decode(&encode(&state)).unwrap();
+        assert_eq!(back.series[0].report, state.series[0].report);
+        assert_eq!((back.title.as_str(), back.tz_mode, back.tz_offset_min), ("t", TimeZoneMode::Local, -330));
+        assert_eq!((back.x_range, back.limit, &back.annotations), (state.x_range, state.limit, &state.annotations));
+        assert_eq!(back.series[0].limit, Some(2e3));
+        let tolerance = 98.0 / 4095.0;
+        for (a, b) in state.series[0].points.iter().zip(&back.series[0].points) {
+            assert_eq!(a.ms, b.ms);
+            assert!((a.min - b.min).abs() <= tolerance && (a.max - b.max).abs() <= tolerance);
+        }
+    }
+
+    #[test]
+    fn every_truncation_of_a_payload_is_an_error() {
+        let mut w = Writer::default();
+        let state = sample_state();
+        w.string(&state.title);
+        let link = encode(&state);
+        let packed = base64url_decode(&link[3..]).unwrap();
+        let mut payload = Vec::new();
+        flate2::read::DeflateDecoder::new(packed.as_slice()).read_to_end(&mut payload).unwrap();
+        assert!(decode_payload(&payload).is_ok());
+        for end in 0..payload.len() {
+            let err = decode_payload(&payload[..end]).unwrap_err();
+            assert_eq!(err.source_name, LINK_SOURCE);
+            assert!(err.message.starts_with("the link is"), "{err}");
+        }
+        let mut longer = payload.clone();
+        longer.push(0);
+        assert!(decode_payload(&longer).unwrap_err().message.contains("after the end"));
+    }
+
+    #[test]
+    fn encoding_respects_the_limits_decoding_enforces() {
+        let mut state = sample_state();
+        state.title = "é".repeat(MAX_STRING_BYTES);
+        state.annotations = vec![Annotation { ms: 5, label: "a".into() }; MAX_ANNOTATIONS + 10];
+        state.series = vec![state.series[0].clone(); MAX_SERIES + 2];
+        let back = decode(&encode(&state)).unwrap();
+        assert!(back.title.len() <= MAX_STRING_BYTES && back.title.chars().all(|c| c == 'é'));
+        assert_eq!(back.annotations.len(), MAX_ANNOTATIONS);
+        assert_eq!(back.series.len(), MAX_SERIES);
+    }
+
+    #[test]
+    fn coarsen_merges_columns_and_keeps_extremes() {
+        let points: Vec<Envelope> =
+            (0..1000).map(|i| Envelope { ms: i * 1000, min: (i % 7) as f64, max: (i % 7) as f64 + 1.0 }).collect();
+        let coarse = coarsen(&points, 100);
+        assert!(coarse.len() <= 102 && coarse.len() >= 99, "{}", coarse.len());
+        assert_eq!(coarse.last().map(|p| p.ms), points.last().map(|p| p.ms));
+        assert!(coarse[..coarse.len() - 1].iter().all(|p| p.min == 0.0 && p.max == 7.0));
+        assert_eq!(coarsen(&points[..10], 100).len(), 10);
+    }
+
+    #[test]
+    fn link_fit_classifies_lengths() {
+        assert_eq!(link_fit(&"a".repeat(2_000)), LinkFit::Short);
+        assert_eq!(link_fit(&"a".repeat(2_001)), LinkFit::Long);
+        assert_eq!(link_fit(&"a".repeat(8_001)), LinkFit::TooLong);
+    }
 }

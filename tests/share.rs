@@ -111,6 +111,9 @@ fn link_lengths_for_realistic_incidents() {
     let state = state_from_report(&report, &selected, &view, None, 600);
     let day3 = encode(&state);
     println!("3 series, one day at 1 min (1440 points each, 600 columns): {} characters", day3.len() + 1);
+    let (shared, options, fit) = leakscope::share::encode_for_sharing(&state).unwrap();
+    println!("3 series shared: {} characters at {options:?}, {fit:?}", shared.len() + 1);
+    assert_eq!(fit, LinkFit::Long, "full detail fits 8,000");
     let (fitted, options) = encode_to_fit(&state, 2_000).unwrap();
     println!("3 series fitted to 2,000: {} characters at {options:?}", fitted.len() + 1);
     assert!(fitted.len() <= 2_000);
@@ -278,4 +281,52 @@ fn control_characters_in_titles_keep_the_svg_well_formed() {
     let svg = render_svg(&state.chart_series(), &view, 600, 300).unwrap();
     assert_well_formed(&svg);
     assert!(!svg.contains('\u{1}') && !svg.contains('\u{0}') && svg.contains("ab&lt;c&gt;"));
+}
+
+/// Regenerates the fuzz seeds: `cargo test --test share -- --ignored write_fuzz_seeds`.
+#[test]
+#[ignore]
+fn write_fuzz_seeds() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/share_link");
+    std::fs::create_dir_all(&dir).unwrap();
+    let view = ChartView {
+        title: "zoomed <b>&</b>".into(),
+        tz_label: "local".into(),
+        tz_offset_min: -300,
+        x_range: Some((1_723_700_000_000, 1_723_720_000_000)),
+        annotations: vec![Annotation { ms: 1_723_709_100_000, label: "alert".into() }],
+        ..ChartView::default()
+    };
+    let (_, _, mut state) = demo_state(&view);
+    let onset_ms = leakscope::demo::incident_time(7, 40);
+    let entry = &mut state.series[0].report;
+    entry.onset =
+        Some(leakscope::report::Onset { ms: onset_ms, low_ms: onset_ms - 300_000, high_ms: onset_ms + 300_000 });
+    entry.restarts_ms = vec![leakscope::demo::incident_time(11, 0)];
+    entry.stop_ms = Some(leakscope::demo::incident_time(12, 0));
+    entry.exhaustion =
+        Some(leakscope::report::Exhaustion { limit: 4e9, ms: onset_ms * 2, low_ms: 0, high_ms: i64::MAX / 4 });
+    entry.changepoints =
+        vec![leakscope::report::Changepoint { ms: onset_ms, kind: leakscope::report::ChangeKind::Slope }];
+    state.limit = Some(4.0e9);
+    let (report, series) = analyzed("pods.csv", &three_series_day_csv());
+    let selected: Vec<SelectedSeries> = series
+        .iter()
+        .enumerate()
+        .map(|(index, s)| SelectedSeries { index, times_ms: &s.times_ms, values: &s.values, limit: s.limit })
+        .collect();
+    let three = state_from_report(&report, &selected, &ChartView::default(), None, 100);
+    for (name, state) in [("zoomed", &state), ("three", &three)] {
+        let link = encode(state);
+        std::fs::write(dir.join(format!("{name}.txt")), &link).unwrap();
+        // The same state as the inflated payload (what the fuzz target reads when it is not text).
+        let packed = decode_base64(&link[3..]);
+        let mut payload = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(packed.as_slice()), &mut payload).unwrap();
+        std::fs::write(dir.join(format!("{name}.bin")), payload).unwrap();
+    }
+}
+
+fn decode_base64(text: &str) -> Vec<u8> {
+    leakscope::share::base64url_decode(text).unwrap()
 }
