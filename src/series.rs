@@ -114,6 +114,13 @@ impl Series {
     /// last value seen (a re-scrape of the same instant supersedes the earlier one).
     /// Returns the number of duplicate timestamps that were merged.
     pub fn normalize(&mut self) -> usize {
+        // The common case, already in order with finite values, costs one pass and no copy.
+        if self.times_ms.len() == self.values.len()
+            && self.times_ms.windows(2).all(|w| w[0] < w[1])
+            && self.values.iter().all(|v| v.is_finite())
+        {
+            return 0;
+        }
         let mut pairs: Vec<(i64, f64)> =
             self.times_ms.iter().copied().zip(self.values.iter().copied()).filter(|(_, v)| v.is_finite()).collect();
         let sorted = pairs.windows(2).all(|w| w[0].0 <= w[1].0);

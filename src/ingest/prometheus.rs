@@ -11,7 +11,7 @@ use super::json::{parse_number_text, J};
 use super::{name_by_differences, scale, unit_from_name, Format, Input};
 use crate::error::{Error, Result};
 use crate::series::{Series, Unit};
-use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -80,8 +80,8 @@ fn api_result_type(input: &Input) -> Option<&'static str> {
 fn parse_api(input: &Input) -> Result<Vec<Series>> {
     if let Ok(fast) = serde_json::from_str::<FastResponse>(input.text) {
         if fast.data.result_type == "matrix" || fast.data.result_type == "vector" {
-            let mut series = Vec::with_capacity(fast.data.result.len());
-            for item in fast.data.result {
+            let mut series = Vec::with_capacity(fast.data.result.0.len());
+            for item in fast.data.result.0 {
                 let mut s = Series::default();
                 let mut metric = item.metric;
                 s.name = metric.remove("__name__").unwrap_or_default();
@@ -186,17 +186,72 @@ struct FastResponse {
 struct FastData {
     #[serde(rename = "resultType")]
     result_type: String,
-    result: Vec<FastItem>,
+    result: FastResult,
 }
 
-#[derive(Deserialize)]
+/// The `result` array, read item by item; each item's points are sized by the previous item's
+/// count (the series of one query usually share their steps), so columns grow once.
+struct FastResult(Vec<FastItem>);
+
 struct FastItem {
-    #[serde(default)]
     metric: BTreeMap<String, String>,
-    #[serde(default)]
     values: Option<Points>,
-    #[serde(default)]
     value: Option<Point>,
+}
+
+impl<'de> Deserialize<'de> for FastResult {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FastResult;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of series")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<FastResult, A::Error> {
+                let mut items = Vec::new();
+                let mut hint = 0;
+                while let Some(item) = seq.next_element_seed(ItemSeed { hint })? {
+                    hint = item.values.as_ref().map_or(0, |p| p.times_ms.len());
+                    items.push(item);
+                }
+                Ok(FastResult(items))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// Reads one series object, sizing its points by `hint`.
+struct ItemSeed {
+    hint: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemSeed {
+    type Value = FastItem;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<FastItem, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed {
+    type Value = FastItem;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a series object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<FastItem, A::Error> {
+        let mut item = FastItem { metric: BTreeMap::new(), values: None, value: None };
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "metric" => item.metric = map.next_value()?,
+                "values" => item.values = Some(map.next_value_seed(PointsSeed { hint: self.hint })?),
+                "value" => item.value = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(item)
+    }
 }
 
 /// A series' points, read pair by pair straight into two columns.
@@ -205,25 +260,31 @@ struct Points {
     values: Vec<f64>,
 }
 
-impl<'de> Deserialize<'de> for Points {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Points;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an array of [time, value] pairs")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Points, A::Error> {
-                let n = seq.size_hint().unwrap_or(0).min(1 << 20);
-                let mut points = Points { times_ms: Vec::with_capacity(n), values: Vec::with_capacity(n) };
-                while let Some(Point(t, v)) = seq.next_element()? {
-                    points.times_ms.push(t);
-                    points.values.push(v);
-                }
-                Ok(points)
-            }
+/// Reads a series' points into columns of `hint` initial capacity.
+struct PointsSeed {
+    hint: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for PointsSeed {
+    type Value = Points;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Points, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PointsSeed {
+    type Value = Points;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of [time, value] pairs")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Points, A::Error> {
+        let n = seq.size_hint().unwrap_or(self.hint).min(1 << 24);
+        let mut points = Points { times_ms: Vec::with_capacity(n), values: Vec::with_capacity(n) };
+        while let Some(Point(t, v)) = seq.next_element()? {
+            points.times_ms.push(t);
+            points.values.push(v);
         }
-        d.deserialize_seq(V)
+        Ok(points)
     }
 }
 
