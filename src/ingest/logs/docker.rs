@@ -9,7 +9,7 @@
 //! (`2024-08-15T07:40:00Z <row>`), a `date` line before each snapshot, or a `time`/`timestamp`
 //! field in the JSON. `docker stats` itself prints no time, so input without any is refused
 //! with a message saying how to log it: numbering snapshots would invent an interval.
-//! Depends on the shared log helpers only.
+//! Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::{split_time_prefix, strip_ansi, whole_stamp, SeriesSet, Stamp, StampClock};
 use crate::error::{Error, Result};

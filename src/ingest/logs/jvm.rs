@@ -14,8 +14,9 @@
 //!
 //! Time is absolute when a wall-clock decorator or date stamp is present, else the JVM uptime:
 //! relative, or absolute with `--start`. When the uptime starts over (a restart appending to
-//! the same file) the new run is placed after the previous one. Depends on the shared log
-//! helpers only.
+//! the same file) the new run is placed after the previous one.
+//!
+//! Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::relative_axis;
 use crate::error::{Error, Result};

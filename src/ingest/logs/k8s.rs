@@ -4,7 +4,7 @@
 //!
 //! Memory is a Kubernetes quantity (`22244Ki`, `1.5Gi`, `100M`, plain bytes). One series per
 //! pod container (`namespace`, `pod`, `container`) or per node, timed by each item's `timestamp`.
-//! metrics-server states no limit. Depends on the shared log helpers only.
+//! metrics-server states no limit. Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::{line_of_offset, SeriesSet};
 use crate::error::{Error, Result};

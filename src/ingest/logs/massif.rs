@@ -6,7 +6,7 @@
 //! allocated) → [`TimeAxis::AllocatedBytes`]: neither is time, and they are never turned into
 //! seconds. `ms` is time since the program started: relative, or absolute with `--start`.
 //! One series per measure; `mem_stacks_B` is left out when every snapshot says 0 (stack
-//! profiling was off, so it was not measured). Depends on the shared log helpers only.
+//! profiling was off, so it was not measured). Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::relative_axis;
 use crate::error::{Error, Result};

@@ -11,7 +11,7 @@
 //! Values are bytes (numbers, or strings with a unit). One series per process (`pid` and
 //! `hostname` when logged) and measure: `rss`, `heapUsed`, `heapTotal`, `external`. Other log
 //! lines are skipped; a sample without any time is refused: the interval is unknowable.
-//! Depends on the shared log helpers only.
+//! Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::{split_time_prefix, whole_stamp, SeriesSet, Stamp, StampClock};
 use crate::error::{Error, Result};

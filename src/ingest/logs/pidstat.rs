@@ -1,13 +1,16 @@
 //! `pidstat -r` output (sysstat): a `Linux 5.x (host)  08/15/2024  _x86_64_  (4 CPU)` banner,
 //! then header and data rows: a time (`03:04:05 PM`, `15:04:05`, or epoch seconds with `-H`),
-//! `UID`/`USER`, `PID` (or `TGID`/`TID` with `-t`, whose thread rows are skipped), fault rates, `VSZ` and `RSS` in KiB (or
-//! `13.6G`-style sizes with `--human`), `%MEM` and the command (with spaces under `-l`).
+//! `UID`/`USER`, `PID` (or `TGID`/`TID` with `-t`, whose thread rows are skipped), fault rates,
+//! `VSZ` and `RSS` in KiB (or `13.6G`-style sizes with `--human`), `%MEM` and the command (with
+//! spaces under `-l`).
 //!
 //! The date comes from the banner (`MM/DD/YYYY`, `MM/DD/YY`, `DD/MM/YYYY` when the day is over
 //! 12, `YYYY-MM-DD`, `DD.MM.YYYY`); times earlier than the previous one are on the next day.
 //! Without a banner the time is relative to the first row. `Average:` rows and sections of other
 //! activities (`-u`, `-d`) are skipped. One RSS series per process, then one VSZ series each.
-//! Times are wall-clock as printed, taken as UTC. Depends on the shared log helpers only.
+//! Times are wall-clock as printed, taken as UTC.
+//!
+//! Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::{apply_meridiem, parse_time_of_day, relative_axis, DayClock, SeriesSet};
 use crate::error::{Error, Result};

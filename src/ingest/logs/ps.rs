@@ -10,7 +10,7 @@
 //! one VSZ series each when the table has one. A time of day without a date is relative to the
 //! first sample (absolute with `--start`); a time earlier than the previous one is on the next
 //! day. A `ps` table with no time anywhere is refused: one snapshot says nothing about growth.
-//! Depends on the shared log helpers only.
+//! Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::{split_time_prefix, whole_stamp, SeriesSet, StampClock};
 use crate::error::{Error, Result};

@@ -3,7 +3,7 @@
 //!
 //! psrecord computes its "MB" as bytes / 1024², so they are MiB. Time is elapsed seconds since
 //! the recording began: relative, or absolute when the user gives the start (`--start`).
-//! Depends on the shared log helpers only.
+//! Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::relative_axis;
 use crate::error::{Error, Result};
