@@ -5,6 +5,7 @@
 //! only the series model and writes only report types; it never parses input and never names a
 //! web type.
 
+pub mod changepoint;
 pub mod trend;
 
 use crate::ingest::Parsed;
