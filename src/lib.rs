@@ -15,6 +15,7 @@ pub mod error;
 pub mod ingest;
 pub mod report;
 pub mod series;
+pub mod scenarios;
 pub mod synth;
 
 #[cfg(target_arch = "wasm32")]

@@ -182,6 +182,9 @@ pub struct SeriesReport {
     /// True when the verdict was judged on the lower envelope (GC floor) of a sawtooth.
     #[serde(default)]
     pub judged_on_floor: bool,
+    /// True when the leak grew again after the last restart.
+    #[serde(default)]
+    pub resumed_after_restart: bool,
 }
 
 impl SeriesReport {
@@ -213,7 +216,8 @@ impl SeriesReport {
                 let mut clauses = Vec::new();
                 if !self.restarts_ms.is_empty() {
                     let times: Vec<String> = self.restarts_ms.iter().map(|&ms| when(ms)).collect();
-                    clauses.push(format!("restarted {} and resumed", join_words(&times)));
+                    let resumed = if self.resumed_after_restart { " and resumed" } else { "" };
+                    clauses.push(format!("restarted {}{resumed}", join_words(&times)));
                 }
                 if let Some(stop) = self.stop_ms {
                     clauses.push(format!("stopped {}", when(stop)));
