@@ -176,15 +176,39 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
             onset = Some(at(u0));
         }
         Pattern::AcceleratingLeak => {
+            // Slope s1 from the onset, ramping to k·s1 over part of the rest (traffic growth,
+            // a second leak path): the first stage alone rises at least 4 σ.
             let u0 = rng.range(0.1, 0.4);
-            let k = rng.range(2.5, 6.0);
-            let g = sigma * log_uniform(&mut rng, 8.0, 50.0);
-            growth_sigmas = g / sigma;
+            let k = rng.range(2.0, 5.0);
             let d = 1.0 - u0;
-            let s1 = g / (d * (k + 1.0) / 2.0);
+            let bend = u0 + d * rng.range(0.3, 0.6);
+            let ramp = d * rng.range(0.0, 0.3);
+            let g = sigma * log_uniform(&mut rng, 10.0, 60.0);
+            // Integrate the slope profile numerically to scale it to the total growth g.
+            let slope_at = |x: f64| {
+                if x < u0 {
+                    0.0
+                } else if x < bend {
+                    1.0
+                } else if ramp > 0.0 && x < bend + ramp {
+                    1.0 + (k - 1.0) * (x - bend) / ramp
+                } else {
+                    k
+                }
+            };
+            let steps = 2000;
+            let mut acc = vec![0.0; steps + 1];
+            for i in 0..steps {
+                let xm = (i as f64 + 0.5) / steps as f64;
+                acc[i + 1] = acc[i] + slope_at(xm) / steps as f64;
+            }
+            let total = acc[steps].max(f64::MIN_POSITIVE);
+            let first_stage = (bend - u0) / total * g;
+            let g = if first_stage < 4.0 * sigma { g * 4.0 * sigma / first_stage } else { g };
+            growth_sigmas = g / sigma;
             for (v, &x) in y.iter_mut().zip(&u) {
-                let tau = (x - u0).max(0.0);
-                *v += s1 * (tau + (k - 1.0) * tau * tau / (2.0 * d));
+                let pos = (x.clamp(0.0, 1.0) * steps as f64) as usize;
+                *v += g * acc[pos.min(steps)] / total;
             }
             onset = Some(at(u0));
         }

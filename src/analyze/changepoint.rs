@@ -304,42 +304,57 @@ pub fn segment_linear(buckets: &[Bucket], prefix: &Prefix, min_len: usize) -> Li
     }
     let min_len = min_len.max(2);
     let ln_m = (m as f64).ln().max(1.0);
-    // Pass 1: a variogram estimate, robust to level shifts and slopes: for AR(1) noise
-    // Var(y[t+2] − y[t]) / Var(y[t+1] − y[t]) = 1 + φ, and the long-run variance of the noise is
-    // σ²(1 + φ)/(1 − φ) with σ² = Var(y[t+1] − y[t]) / (2(1 − φ)).
-    let lag_diffs = |lag: usize| -> Vec<f64> {
-        (lag..m)
+    // The noise's long-run variance from second differences, which cancel any straight trend
+    // exactly (so slopes and the few bends and jumps barely touch a robust scale): for AR(1)
+    // noise Var(y[t+L] − 2y[t] + y[t−L]) = σ²(6 − 8φ^L + 2φ^2L), so the ratio of lags 2 and 1
+    // gives φ, then σ², then the long-run variance σ²(1 + φ)/(1 − φ).
+    let second = |lag: usize| -> Vec<f64> {
+        (lag..m.saturating_sub(lag))
             .map(|i| {
-                let (a, b) = (buckets[i - lag], buckets[i]);
-                let scale = (1.0 / (1.0 / a.w + 1.0 / b.w)).sqrt();
-                (b.y - a.y) / ys * scale
+                let (a, b, c) = (buckets[i - lag], buckets[i], buckets[i + lag]);
+                let w = 1.0 / (1.0 / a.w + 4.0 / b.w + 1.0 / c.w) * 6.0;
+                (a.y - 2.0 * b.y + c.y) / ys * w.sqrt()
             })
             .collect()
     };
-    let g1 = robust_scale(&lag_diffs(1)).powi(2);
-    let g2 = robust_scale(&lag_diffs(2)).powi(2);
-    if g1 <= 0.0 {
+    let d1 = robust_scale(&second(1)).powi(2);
+    let d2 = robust_scale(&second(2)).powi(2);
+    if d1 <= 0.0 {
         // Perfectly smooth pieces: any real change costs far more than nothing.
         let b = pelt(m, min_len, 1e-12, |s, e| prefix.linear_sse(s, e));
         return LinearSegmentation { boundaries: b, noise_var: 0.0, rho: 0.0, penalty: 0.0 };
     }
-    let phi = if g2 > 0.0 { (g2 / g1 - 1.0).clamp(0.0, 0.95) } else { 0.0 };
-    let var1 = g1 / (2.0 * (1.0 - phi)) * (1.0 + phi) / (1.0 - phi);
-    let mut var = var1;
-    let mut rho = phi;
-    let mut boundaries = pelt(m, min_len, 3.0 * ln_m * var, |s, e| prefix.linear_sse(s, e));
-    // Pass 2: the long-run variance of that fit's residuals, when larger (the variogram misses
-    // slow wander).
-    let resid = residuals(buckets, prefix, &boundaries);
-    let sd = robust_scale(&resid);
-    let r = lag_one(&resid).clamp(0.0, 0.95);
-    let next = sd * sd * (1.0 + r) / (1.0 - r);
-    if next > 1.05 * var {
-        var = next;
-        rho = r.max(phi);
-        boundaries = pelt(m, min_len, 3.0 * ln_m * var, |s, e| prefix.linear_sse(s, e));
-    }
+    let phi = phi_from_ratio(d2 / d1);
+    let sigma2 = d1 / (6.0 - 8.0 * phi + 2.0 * phi * phi);
+    // The inflation is capped at φ = 0.8 (×9): beyond it the ratio estimate is too noisy to
+    // trust, and a trend many σ tall must still be found in strongly correlated noise.
+    let capped = phi.min(0.8);
+    let var = sigma2 * (1.0 + capped) / (1.0 - capped);
+    let rho = phi;
+    let boundaries = pelt(m, min_len, 3.0 * ln_m * var, |s, e| prefix.linear_sse(s, e));
     LinearSegmentation { boundaries, noise_var: var * ys * ys, rho, penalty: 3.0 * ln_m * var * ys * ys }
+}
+
+/// Inverts `R(φ) = (1 + φ)(3 − φ²)/(3 − φ)` (the lag-2 / lag-1 variance ratio of second
+/// differences of AR(1) noise) by bisection on [0, 0.98].
+fn phi_from_ratio(ratio: f64) -> f64 {
+    let r = |phi: f64| (1.0 + phi) * (3.0 - phi * phi) / (3.0 - phi);
+    if !(ratio > 1.0) {
+        return 0.0;
+    }
+    let (mut lo, mut hi) = (0.0f64, 0.98f64);
+    if ratio >= r(hi) {
+        return hi;
+    }
+    for _ in 0..40 {
+        let mid = (lo + hi) / 2.0;
+        if r(mid) < ratio {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo + hi) / 2.0
 }
 
 /// Weighted residuals (scaled units, times √w) of the piecewise-linear fit with `boundaries`.

@@ -149,6 +149,8 @@ struct LifeResult {
     evidence: f64,
     /// Changepoints (prepared index, kind).
     changes: Vec<(usize, ChangeKind)>,
+    /// Restarts found as drops between climbs (prepared indices).
+    restarts: Vec<usize>,
 }
 
 struct Noise {
@@ -253,6 +255,13 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         })
         .collect();
 
+    // Restarts seen inside lifetimes (drops between climbs) join the detected ones.
+    for (_, _, life) in &lives {
+        if let Some(life) = life {
+            report.restarts_ms.extend(life.restarts.iter().filter_map(|&i| px.get(i)).map(|&h| to_ms(h)));
+        }
+    }
+    report.restarts_ms.sort_unstable();
     // Changepoints and chart segments.
     for &ms in &report.restarts_ms {
         report.changepoints.push(Changepoint { ms, kind: ChangeKind::Restart });
@@ -337,7 +346,8 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         let get = |k: usize| px.get(k).copied().unwrap_or(0.0);
         report.onset = Some(Onset { ms: to_ms(get(i)), low_ms: to_ms(get(lo)), high_ms: to_ms(get(hi)) });
     }
-    report.resumed_after_restart = last_k > 0 && leak_lives.contains(&last_k);
+    report.resumed_after_restart =
+        (last_k > 0 && leak_lives.contains(&last_k)) || (!last_life.restarts.is_empty() && last_life.shape != Shape::Stopped);
     if last_life.shape == Shape::Stopped {
         report.stop_ms = last_life.stop.and_then(|i| px.get(i)).map(|&h| to_ms(h));
     }
@@ -380,7 +390,9 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         "sawtooth-leak"
     } else if prepared.seasonal {
         "seasonal-leak"
-    } else if !report.restarts_ms.is_empty() && (leak_lives.len() > 1 || ended_by_restart(first)) {
+    } else if !report.restarts_ms.is_empty()
+        && (leak_lives.len() > 1 || ended_by_restart(first) || !last_life.restarts.is_empty())
+    {
         "recurring-leak"
     } else if last_life.shape == Shape::Stopped {
         "stopped-leak"
@@ -461,7 +473,9 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
         let next_start = pieces[k].x_start;
         pieces[k - 1].x_end = next_start;
     }
-    let noise = lifetime_noise(x, y, &pieces);
+    let mut noise = lifetime_noise(x, y, &pieces);
+    // The search's long-run variance is less flattered by over-fitted pieces.
+    noise.long_run_var = noise.long_run_var.max(seg.noise_var);
     for i in changepoint::variance_changes(ly) {
         let idx = a + i;
         if !changes.iter().any(|&(c, _)| c.abs_diff(idx) <= (b - a) / 50 + 2) {
@@ -506,7 +520,16 @@ fn classify(
     _buckets: &[Bucket],
 ) -> LifeResult {
     let mut result =
-        LifeResult { shape: Shape::Stable, pieces, onset: None, stop: None, growth_piece: None, evidence: 0.0, changes };
+        LifeResult {
+        shape: Shape::Stable,
+        pieces,
+        onset: None,
+        stop: None,
+        growth_piece: None,
+        evidence: 0.0,
+        changes,
+        restarts: Vec::new(),
+    };
     let pieces = &result.pieces;
     let Some(last_index) = pieces.len().checked_sub(1) else { return result };
     let moves: Vec<(i8, f64)> = pieces.iter().map(|p| movement(p, noise)).collect();
@@ -562,7 +585,15 @@ fn classify(
         }
         let accelerating = last_index > s && last.slope.slope > 1.8 * pieces[s].slope.slope.max(0.0);
         result.shape = if accelerating { Shape::Accelerating } else { Shape::Leak };
-        result.onset = Some(onset_of(s));
+        // A drop back after an earlier climb is a restart too small for the drop detector: the
+        // leak began with the earliest climb.
+        let mut first_run = s;
+        while first_run > 0 && jump_size(first_run) < -3.0 * noise.sigma && moves[first_run - 1].0 == 1 {
+            result.restarts.push(pieces[first_run].first);
+            first_run = run_start(first_run - 1);
+        }
+        result.restarts.reverse();
+        result.onset = Some(onset_of(first_run));
         result.growth_piece = Some(last_index);
         result.evidence = pieces[s..].iter().map(|p| movement(p, noise).1).fold(0.0, f64::max);
         return result;

@@ -33,14 +33,14 @@ struct Drop {
 }
 
 /// Finds abrupt drops: runs of at most `max_run` consecutive falls with at least one fall larger
-/// than 8 robust difference scales (never produced by Gaussian noise).
+/// than 6 robust difference scales (about once in 10⁹ Gaussian differences).
 fn drops(y: &[f64], max_run: usize) -> Vec<Drop> {
     let d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
     let scale = robust_scale(&d);
     if scale <= 0.0 {
         return Vec::new();
     }
-    let big = 8.0 * scale;
+    let big = 6.0 * scale;
     let mut out = Vec::new();
     let mut i = 0;
     while i < d.len() {
@@ -154,6 +154,9 @@ fn deseasonalise(p: &mut Prepared) {
     }
     let mut sums = [0.0; BINS];
     let mut counts = [0.0; BINS];
+    // Even and odd days separately: a real daily shape repeats, a one-off event does not.
+    let mut halves = [[0.0; BINS]; 2];
+    let mut half_counts = [[0.0; BINS]; 2];
     let mut resid_sq = 0.0;
     let mut resid_n = 0.0;
     let (mut lo, mut hi) = (0usize, 0usize);
@@ -176,6 +179,9 @@ fn deseasonalise(p: &mut Prepared) {
         let bin = bin_of(xi, x0, DAY, BINS);
         sums[bin] += r;
         counts[bin] += 1.0;
+        let parity = (((xi - x0) / DAY) as usize) % 2;
+        halves[parity][bin] += r;
+        half_counts[parity][bin] += 1.0;
         resid_sq += r * r;
         resid_n += 1.0;
     }
@@ -192,11 +198,36 @@ fn deseasonalise(p: &mut Prepared) {
     if var_profile < 0.25 * var_resid {
         return;
     }
+    if half_counts.iter().flatten().any(|&c| c < 1.0) {
+        return;
+    }
+    let even: Vec<f64> = halves[0].iter().zip(&half_counts[0]).map(|(s, c)| s / c).collect();
+    let odd: Vec<f64> = halves[1].iter().zip(&half_counts[1]).map(|(s, c)| s / c).collect();
+    if correlation(&even, &odd) < 0.6 {
+        return;
+    }
     for i in 0..n {
         let bin = bin_of(p.x[i], x0, DAY, BINS);
         p.y[i] -= profile[bin];
     }
     p.seasonal = true;
+}
+
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len()) as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let ma = a.iter().sum::<f64>() / n;
+    let mb = b.iter().sum::<f64>() / n;
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma) * (x - ma)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb) * (y - mb)).sum();
+    if va <= 0.0 || vb <= 0.0 {
+        0.0
+    } else {
+        cov / (va * vb).sqrt()
+    }
 }
 
 fn bin_of(x: f64, x0: f64, period: f64, bins: usize) -> usize {

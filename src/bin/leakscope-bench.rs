@@ -16,6 +16,12 @@ use std::time::Instant;
 fn main() {
     let what = std::env::args().nth(1).unwrap_or_default();
     let verbose = std::env::args().any(|a| a == "-v");
+    if what == "show" {
+        let args: Vec<String> = std::env::args().collect();
+        let seed = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
+        show(args.get(2).map_or("", String::as_str), seed);
+        return;
+    }
     if what.is_empty() || what == "suite" {
         run_suite(verbose);
     }
@@ -111,4 +117,28 @@ fn peak_memory() -> String {
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string()))
         .unwrap_or_else(|| "unavailable".into())
+}
+
+/// `leakscope-bench show PATTERN SEED`: one scenario's truth and report, for reading failures.
+pub fn show(pattern: &str, seed: u64) {
+    let Some(p) = leakscope::scenarios::Pattern::ALL.into_iter().find(|p| p.name() == pattern) else {
+        println!("unknown pattern {pattern}");
+        return;
+    };
+    let sc = leakscope::scenarios::scenario(p, seed);
+    println!(
+        "truth: onset {:?} stop {:?} restarts {:?} window {} ms, growth {:.1}σ phi {:.2}",
+        sc.onset_ms, sc.stop_ms, sc.restarts_ms, sc.window_ms, sc.growth_sigmas, sc.phi
+    );
+    let x: Vec<f64> = sc.series.times_ms.iter().map(|&t| (t - sc.series.times_ms[0]) as f64 / 3.6e6).collect();
+    let b = leakscope::analyze::changepoint::buckets_by_x(&x, &sc.series.values, 160);
+    let pre = leakscope::analyze::changepoint::Prefix::new(&b);
+    let seg = leakscope::analyze::changepoint::segment_linear(&b, &pre, 2);
+    println!("seg: {seg:?} sigma^2 {}", (sc.growth_sigmas).powi(0));
+    let r = analyze_series(&sc.series, &AnalyzeOptions::default());
+    let mut r2 = r.clone();
+    r2.labels.clear();
+    println!("{}", serde_json::to_string(&r2).unwrap_or_default());
+    let csv: String = sc.series.times_ms.iter().zip(&sc.series.values).map(|(t, v)| format!("{t},{v}\n")).collect();
+    let _ = std::fs::write("/tmp/leakscope-show.csv", csv);
 }
