@@ -55,13 +55,14 @@ pub fn buckets_by_x(x: &[f64], y: &[f64], max_buckets: usize) -> Vec<Bucket> {
     let (Some(&x0), Some(&x1)) = (x.first(), x.get(n.saturating_sub(1))) else {
         return Vec::new();
     };
-    let nb = max_buckets.max(1).min(n);
+    // Short series keep one bucket per sample: uneven buckets would blur the noise estimate.
+    let nb = if n <= 2 * max_buckets { n } else { max_buckets.max(1) };
     let span = x1 - x0;
     let width = if span > 0.0 && span.is_finite() { span / nb as f64 } else { 0.0 };
     let mut out: Vec<Bucket> = Vec::with_capacity(nb);
     let mut current: Option<(usize, Bucket)> = None;
     for i in 0..n {
-        let key = if width > 0.0 { (((x[i] - x0) / width) as usize).min(nb - 1) } else { i * nb / n };
+        let key = if nb == n { i } else if width > 0.0 { (((x[i] - x0) / width) as usize).min(nb - 1) } else { i * nb / n };
         match &mut current {
             Some((k, b)) if *k == key => {
                 b.x += x[i];
@@ -317,14 +318,16 @@ pub fn segment_linear(buckets: &[Bucket], prefix: &Prefix, min_len: usize) -> Li
             })
             .collect()
     };
+    // Lag 8 resolves strong correlation (the ratio runs from 1 at φ = 0 to 8 as φ → 1).
+    let lag = if m >= 48 { 8 } else { 2 };
     let d1 = robust_scale(&second(1)).powi(2);
-    let d2 = robust_scale(&second(2)).powi(2);
+    let d2 = robust_scale(&second(lag)).powi(2);
     if d1 <= 0.0 {
         // Perfectly smooth pieces: any real change costs far more than nothing.
         let b = pelt(m, min_len, 1e-12, |s, e| prefix.linear_sse(s, e));
         return LinearSegmentation { boundaries: b, noise_var: 0.0, rho: 0.0, penalty: 0.0 };
     }
-    let phi = phi_from_ratio(d2 / d1);
+    let phi = phi_from_ratio(d2 / d1, lag as i32);
     let sigma2 = d1 / (6.0 - 8.0 * phi + 2.0 * phi * phi);
     // The inflation is capped at φ = 0.8 (×9): beyond it the ratio estimate is too noisy to
     // trust, and a trend many σ tall must still be found in strongly correlated noise.
@@ -335,10 +338,13 @@ pub fn segment_linear(buckets: &[Bucket], prefix: &Prefix, min_len: usize) -> Li
     LinearSegmentation { boundaries, noise_var: var * ys * ys, rho, penalty: 3.0 * ln_m * var * ys * ys }
 }
 
-/// Inverts `R(φ) = (1 + φ)(3 − φ²)/(3 − φ)` (the lag-2 / lag-1 variance ratio of second
-/// differences of AR(1) noise) by bisection on [0, 0.98].
-fn phi_from_ratio(ratio: f64) -> f64 {
-    let r = |phi: f64| (1.0 + phi) * (3.0 - phi * phi) / (3.0 - phi);
+/// Inverts `R(φ) = (1 − φ^L)(3 − φ^L) / ((1 − φ)(3 − φ))`, the lag-L / lag-1 variance ratio of
+/// second differences of AR(1) noise, by bisection on [0, 0.98].
+fn phi_from_ratio(ratio: f64, lag: i32) -> f64 {
+    let r = |phi: f64| {
+        let p = phi.powi(lag);
+        (1.0 - p) * (3.0 - p) / ((1.0 - phi) * (3.0 - phi))
+    };
     if !(ratio > 1.0) {
         return 0.0;
     }
@@ -355,23 +361,6 @@ fn phi_from_ratio(ratio: f64) -> f64 {
         }
     }
     (lo + hi) / 2.0
-}
-
-/// Weighted residuals (scaled units, times √w) of the piecewise-linear fit with `boundaries`.
-fn residuals(buckets: &[Bucket], prefix: &Prefix, boundaries: &[usize]) -> Vec<f64> {
-    let ys = prefix.value_scale();
-    let mut out = Vec::with_capacity(buckets.len());
-    let mut starts = vec![0];
-    starts.extend_from_slice(boundaries);
-    starts.push(buckets.len());
-    for w in starts.windows(2) {
-        let (s, e) = (w[0], w[1]);
-        let line = prefix.line(s, e);
-        for b in buckets.get(s..e).unwrap_or(&[]) {
-            out.push((b.y - line.at(b.x)) / ys * b.w.sqrt());
-        }
-    }
-    out
 }
 
 /// MAD-based standard deviation (0 for fewer than 2 values).
