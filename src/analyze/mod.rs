@@ -158,6 +158,9 @@ struct Noise {
     sigma: f64,
     /// Long-run variance of the noise (σ²(1 + φ)/(1 − φ) for AR(1)).
     long_run_var: f64,
+    /// The segmentation search's long-run variance and penalty (data-driven, see changepoint).
+    search_var: f64,
+    search_penalty: f64,
 }
 
 fn blank_report(series: &Series) -> SeriesReport {
@@ -344,6 +347,9 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     };
     if let Some((i, lo, hi)) = first_life.onset {
         let get = |k: usize| px.get(k).copied().unwrap_or(0.0);
+        // Never narrower than the sampling: the bend lies somewhere between neighbouring samples.
+        let lo = lo.min(i.saturating_sub(1));
+        let hi = hi.max((i + 1).min(px.len() - 1));
         report.onset = Some(Onset { ms: to_ms(get(i)), low_ms: to_ms(get(lo)), high_ms: to_ms(get(hi)) });
     }
     report.resumed_after_restart =
@@ -423,7 +429,7 @@ fn lifetime_noise(x: &[f64], y: &[f64], pieces: &[Piece]) -> Noise {
     }
     let sigma = robust_scale(&resid);
     let rho = changepoint::lag_one(&resid).clamp(0.0, 0.98);
-    Noise { sigma, long_run_var: sigma * sigma * (1.0 + rho) / (1.0 - rho) }
+    Noise { sigma, long_run_var: sigma * sigma * (1.0 + rho) / (1.0 - rho), search_var: 0.0, search_penalty: 0.0 }
 }
 
 /// Segments and classifies one lifetime `a..b` of the prepared series.
@@ -476,6 +482,8 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
     let mut noise = lifetime_noise(x, y, &pieces);
     // The search's long-run variance is less flattered by over-fitted pieces.
     noise.long_run_var = noise.long_run_var.max(seg.noise_var);
+    noise.search_var = seg.noise_var;
+    noise.search_penalty = seg.penalty;
     for i in changepoint::variance_changes(ly) {
         let idx = a + i;
         if !changes.iter().any(|&(c, _)| c.abs_diff(idx) <= (b - a) / 50 + 2) {
@@ -487,6 +495,28 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
     let bucket_width = span / buckets.len().max(1) as f64;
     let _ = total_span;
     classify(x, y, pieces, changes, &noise, span, bucket_width, &buckets)
+}
+
+/// Squared error of the least-squares line through `y[lo..hi]`.
+fn line_sse(x: &[f64], y: &[f64], lo: usize, hi: usize) -> f64 {
+    let (Some(xs), Some(ys)) = (x.get(lo..hi), y.get(lo..hi)) else { return 0.0 };
+    let n = xs.len() as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let mx = xs.iter().sum::<f64>() / n;
+    let my = ys.iter().sum::<f64>() / n;
+    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in xs.iter().zip(ys) {
+        sxx += (a - mx) * (a - mx);
+        sxy += (a - mx) * (b - my);
+        syy += (b - my) * (b - my);
+    }
+    if sxx > 0.0 {
+        (syy - sxy * sxy / sxx).max(0.0)
+    } else {
+        syy
+    }
 }
 
 /// How a piece moves, judged against the noise.
@@ -550,15 +580,27 @@ fn classify(
         s
     };
     let min_leak_duration = (0.05 * span).max(2.0 * bucket_width);
+    let penalty = noise.search_penalty;
     let (last_dir, last_z) = moves[last_index];
     result.evidence = last_z.max(0.0);
     let onset_of = |s: usize| -> (usize, usize, usize) {
         let p = &pieces[s];
         if s == 0 {
+            // The climb may have begun inside the first piece when the search had too little
+            // evidence to split it: accept a flat-then-rising bend there when it beats a straight
+            // line by more than the search's own penalty.
+            let line_sse = line_sse(x, y, p.first, p.end);
+            let tolerance = 3.84 * noise.search_var;
+            if let Some(b) = fit_bend_within(x, y, p.first, p.end, tolerance) {
+                let flat_before = b.slope_before.abs() < 0.35 * b.slope_after.abs() && b.slope_after > 0.0;
+                if flat_before && line_sse - b.sse > penalty {
+                    return (b.index, b.low_index, b.high_index);
+                }
+            }
             return (p.first, p.first, (p.first + (p.end - p.first) / 20).max(p.first));
         }
         let prev = &pieces[s - 1];
-        let tolerance = 3.84 * noise.long_run_var;
+        let tolerance = 3.84 * noise.search_var;
         match fit_bend_within(x, y, prev.first, p.end, tolerance) {
             Some(b) => (b.index, b.low_index, b.high_index),
             None => (p.first, prev.first, p.end - 1),
