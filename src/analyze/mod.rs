@@ -158,9 +158,8 @@ struct Noise {
     sigma: f64,
     /// Long-run variance of the noise (σ²(1 + φ)/(1 − φ) for AR(1)).
     long_run_var: f64,
-    /// The segmentation search's long-run variance and penalty (data-driven, see changepoint).
+    /// The segmentation search's long-run variance (data-driven, see changepoint).
     search_var: f64,
-    search_penalty: f64,
 }
 
 fn blank_report(series: &Series) -> SeriesReport {
@@ -429,7 +428,7 @@ fn lifetime_noise(x: &[f64], y: &[f64], pieces: &[Piece]) -> Noise {
     }
     let sigma = robust_scale(&resid);
     let rho = changepoint::lag_one(&resid).clamp(0.0, 0.98);
-    Noise { sigma, long_run_var: sigma * sigma * (1.0 + rho) / (1.0 - rho), search_var: 0.0, search_penalty: 0.0 }
+    Noise { sigma, long_run_var: sigma * sigma * (1.0 + rho) / (1.0 - rho), search_var: 0.0 }
 }
 
 /// Segments and classifies one lifetime `a..b` of the prepared series.
@@ -483,7 +482,6 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
     // The search's long-run variance is less flattered by over-fitted pieces.
     noise.long_run_var = noise.long_run_var.max(seg.noise_var);
     noise.search_var = seg.noise_var;
-    noise.search_penalty = seg.penalty;
     for i in changepoint::variance_changes(ly) {
         let idx = a + i;
         if !changes.iter().any(|&(c, _)| c.abs_diff(idx) <= (b - a) / 50 + 2) {
@@ -580,7 +578,6 @@ fn classify(
         s
     };
     let min_leak_duration = (0.05 * span).max(2.0 * bucket_width);
-    let penalty = noise.search_penalty;
     let (last_dir, last_z) = moves[last_index];
     result.evidence = last_z.max(0.0);
     let onset_of = |s: usize| -> (usize, usize, usize) {
@@ -588,12 +585,14 @@ fn classify(
         if s == 0 {
             // The climb may have begun inside the first piece when the search had too little
             // evidence to split it: accept a flat-then-rising bend there when it beats a straight
-            // line by more than the search's own penalty.
+            // line (the slope before the knot being nearly flat).
             let line_sse = line_sse(x, y, p.first, p.end);
             let tolerance = 3.84 * noise.search_var;
             if let Some(b) = fit_bend_within(x, y, p.first, p.end, tolerance) {
                 let flat_before = b.slope_before.abs() < 0.35 * b.slope_after.abs() && b.slope_after > 0.0;
-                if flat_before && line_sse - b.sse > penalty {
+                // The growth itself is established; this only asks where it began, so an
+                // AIC-like margin (2 long-run variances for the one extra slope) suffices.
+                if flat_before && line_sse - b.sse > 2.0 * noise.search_var {
                     return (b.index, b.low_index, b.high_index);
                 }
             }

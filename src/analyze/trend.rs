@@ -350,7 +350,9 @@ pub fn fit_bend_within(x: &[f64], y: &[f64], lo: usize, hi: usize, tolerance: f6
     let (su, suu, sv, suv, svv) = (ru[0], ruu[0], rv[0], ruv[0], v.iter().map(|w| w * w).sum::<f64>());
     let mut sse = vec![f64::INFINITY; n];
     let mut params = vec![[0.0; 3]; n];
-    for k in 2..n.saturating_sub(2) {
+    // Knots keep a margin from both ends: an edge sample alone must not make a bend.
+    let margin = (n / 50).max(2);
+    for k in margin..n.saturating_sub(margin) {
         let uk = u[k];
         // Regressors: 1, (u − uk), max(0, u − uk).
         let a_1u = su - nf * uk;
