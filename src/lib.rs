@@ -16,6 +16,7 @@ pub mod error;
 pub mod html;
 pub mod ingest;
 pub mod report;
+pub mod scenarios;
 pub mod series;
 pub mod share;
 pub mod synth;

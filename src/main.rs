@@ -4,6 +4,7 @@
 //! leakscope analyze FILE... [--json] [--limit SIZE] [--start TIME] [--svg OUT] [--md OUT]
 //!                           [--html OUT] [--link] [--base URL]
 //! leakscope demo            # prints the built-in demo incident as CSV
+//! leakscope changepoints FILE [--json]   # generic level/slope/variance changes, any numbers
 //! ```
 //! Exit 0 on success, 2 with `error: FILE:LINE: ...` on bad input or usage, never a panic.
 
@@ -19,6 +20,7 @@ const USAGE: &str = "usage:
   leakscope analyze FILE... [--json] [--limit SIZE] [--start TIME]
                             [--svg OUT] [--md OUT] [--html OUT] [--link] [--base URL]
   leakscope demo
+  leakscope changepoints FILE [--json]
 
 FILE may be - for standard input. SIZE is like 4GiB, 512MB or a byte count.
 TIME is an RFC 3339 timestamp for logs whose time is relative (psrecord, GC uptime).
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("analyze") => analyze(parse_analyze_args(&args[1..])?),
+        Some("changepoints") => changepoints(&args[1..]),
         Some("demo") => {
             print_out(&leakscope::demo::demo_csv());
             Ok(())
@@ -231,4 +234,44 @@ fn print_out(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
+}
+
+/// `leakscope changepoints FILE [--json]`: the generic detectors with their defaults on every
+/// series of FILE, with no memory assumptions (any finite numbers: negative, counts, returns).
+fn changepoints(args: &[String]) -> Result<(), String> {
+    let json = args.iter().any(|a| a == "--json");
+    let files: Vec<&String> = args.iter().filter(|a| *a == "-" || !a.starts_with('-')).collect();
+    if let Some(flag) = args.iter().find(|a| a.starts_with("--") && *a != "--json") {
+        return Err(format!("unknown option \"{flag}\"\n{USAGE}"));
+    }
+    let [file] = files.as_slice() else {
+        return Err(format!("changepoints needs exactly one FILE\n{USAGE}"));
+    };
+    let bytes = read_input(file)?;
+    let parsed = ingest::parse(file, &bytes, &IngestOptions::default()).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let mut text = String::new();
+    for s in &parsed.series {
+        let found = leakscope::analyze::changepoint::detect(&s.values);
+        let items: Vec<serde_json::Value> = found
+            .iter()
+            .map(|c| {
+                let kind = serde_json::to_value(c.kind).unwrap_or_default();
+                serde_json::json!({"index": c.index, "ms": s.times_ms.get(c.index), "kind": kind})
+            })
+            .collect();
+        text.push_str(&format!("{} ({} points): {} changepoints\n", s.name, s.len(), found.len()));
+        for c in &found {
+            let ms = s.times_ms.get(c.index).copied().unwrap_or_default();
+            let kind = serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            text.push_str(&format!("  {:>8} {} {kind}\n", c.index, leakscope::ingest::time::format_rfc3339(ms)));
+        }
+        out.push(serde_json::json!({"name": s.name, "changepoints": items}));
+    }
+    if json {
+        print_out(&format!("{}\n", serde_json::json!({ "series": out })));
+    } else {
+        print_out(&text);
+    }
+    Ok(())
 }

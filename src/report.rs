@@ -182,6 +182,9 @@ pub struct SeriesReport {
     /// True when the verdict was judged on the lower envelope (GC floor) of a sawtooth.
     #[serde(default)]
     pub judged_on_floor: bool,
+    /// True when the leak grew again after the last restart.
+    #[serde(default)]
+    pub resumed_after_restart: bool,
 }
 
 impl SeriesReport {
@@ -210,13 +213,19 @@ impl SeriesReport {
                     let per = if self.time_axis.is_time() { "/h" } else { " per hour-equivalent" };
                     text.push_str(&format!(", +{}{per}", format_value(g.per_hour, &self.unit)));
                 }
+                // Later times in the same sentence drop the zone already named.
+                let short = |ms: i64| match self.time_axis {
+                    TimeAxis::Epoch => format_hm(ms, 0),
+                    axis => describe_time(ms, axis),
+                };
                 let mut clauses = Vec::new();
                 if !self.restarts_ms.is_empty() {
-                    let times: Vec<String> = self.restarts_ms.iter().map(|&ms| when(ms)).collect();
-                    clauses.push(format!("restarted {} and resumed", join_words(&times)));
+                    let times: Vec<String> = self.restarts_ms.iter().map(|&ms| short(ms)).collect();
+                    let resumed = if self.resumed_after_restart { " and resumed" } else { "" };
+                    clauses.push(format!("restarted {}{resumed}", join_words(&times)));
                 }
                 if let Some(stop) = self.stop_ms {
-                    clauses.push(format!("stopped {}", when(stop)));
+                    clauses.push(format!("stopped {}", short(stop)));
                 }
                 if !clauses.is_empty() {
                     text.push_str("; ");

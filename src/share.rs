@@ -590,6 +590,7 @@ fn write_series(w: &mut Writer, s: &SharedSeries, options: EncodeOptions) {
         w.f64(seg.end_value);
     }
     w.u8(u8::from(r.judged_on_floor));
+    w.u8(u8::from(r.resumed_after_restart));
     w.opt_f64(s.limit);
     write_points(w, s, options);
 }
@@ -816,6 +817,7 @@ fn read_series(r: &mut Reader) -> Result<SharedSeries> {
         });
     }
     let judged_on_floor = r.flag("the floor flag")?;
+    let resumed_after_restart = r.flag("the resumed flag")?;
     let limit = r.opt_f64("a series limit")?;
     let report = SeriesReport {
         name,
@@ -838,6 +840,7 @@ fn read_series(r: &mut Reader) -> Result<SharedSeries> {
         time_axis,
         segments,
         judged_on_floor,
+        resumed_after_restart,
     };
     let points = read_points(r)?;
     Ok(SharedSeries { report, limit, points })
@@ -1128,6 +1131,7 @@ mod tests {
             time_axis: TimeAxis::Epoch,
             segments: vec![Segment { start_ms: 1_000_000, end_ms: 3_940_000, start_value: 100.0, end_value: 198.0 }],
             judged_on_floor: true,
+            resumed_after_restart: true,
         };
         ShareState {
             title: "t".into(),

@@ -4,7 +4,24 @@
 //! This module decides *whether* a series leaks and *when*, *how fast*, *until when*. It reads
 //! only the series model and writes only report types; it never parses input and never names a
 //! web type.
+//!
+//! The pipeline, per series (all O(n) in the samples, the searches bounded by bucketing):
+//! 1. [`prepare`]: saw-tooth floor (lower envelope), restarts → lifetimes, daily seasonality
+//!    removed over whole periods.
+//! 2. [`changepoint`]: per lifetime, a piecewise-linear PELT segmentation (Killick et al. 2012)
+//!    of at most [`SEARCH_BUCKETS`] time buckets with a data-driven MBIC-style penalty on the
+//!    long-run noise variance; boundaries are `level` (jump) or `slope` (bend) changes.
+//! 3. [`trend`]: every piece is tested with Mann–Kendall corrected for autocorrelation (Hamed &
+//!    Rao 1998) and measured with a Theil–Sen slope and interval (Sen 1968).
+//! 4. The verdict reads the pieces from the end: growth that persists to the end (or to a restart,
+//!    or until a drain) is a leak; growth that flattens into a plateau is a warm-up; a short rise
+//!    is a step; a short rise that returns is a spike. Onset and stop are refined on the raw
+//!    samples with a continuous two-slope fit, whose near-optimal knots give the uncertainty.
+//! 5. Exhaustion: the current growth projected to the limit (Garg et al. 1998 style time to
+//!    exhaustion), the interval from the slope's interval and the noise level.
 
+pub mod changepoint;
+pub mod prepare;
 pub mod trend;
 
 use crate::ingest::Parsed;
@@ -12,6 +29,8 @@ use crate::report::{
     ChangeKind, Changepoint, Exhaustion, Growth, Onset, Report, Segment, SeriesReport, Source, Verdict, REPORT_VERSION,
 };
 use crate::series::Series;
+use changepoint::{buckets_by_x, classify_boundary, robust_scale, segment_linear, Bucket, Line, Prefix};
+use trend::{fit_bend_within, trend_test, MannKendall, Slope};
 
 /// What the user tells the analysis.
 #[derive(Debug, Clone, Default)]
@@ -46,11 +65,22 @@ pub fn rank(series: &mut [SeriesReport]) {
         Verdict::Inconclusive => 1,
         Verdict::NoLeak => 2,
     };
-    let speed = |s: &SeriesReport| s.growth.map_or(0.0, |g| g.per_hour.max(0.0));
+    // Growth relative to the series' level, so a 100 MiB service leaking 50 MiB/h ranks above an
+    // 8 GiB one leaking 60 MiB/h; confidence in steps of 0.05 so noise in it does not reorder.
+    let speed = |s: &SeriesReport| {
+        let per_hour = s.growth.map_or(0.0, |g| g.per_hour.max(0.0));
+        let level = s.segments.iter().map(|g| g.end_value.abs().max(g.start_value.abs())).fold(0.0, f64::max);
+        if level > 0.0 {
+            per_hour / level
+        } else {
+            per_hour
+        }
+    };
+    let certainty = |s: &SeriesReport| (s.confidence * 20.0).round() as i64;
     series.sort_by(|a, b| {
         class(a)
             .cmp(&class(b))
-            .then(b.confidence.total_cmp(&a.confidence))
+            .then(certainty(b).cmp(&certainty(a)))
             .then(speed(b).total_cmp(&speed(a)))
             .then(a.name.cmp(&b.name))
     });
@@ -58,10 +88,83 @@ pub fn rank(series: &mut [SeriesReport]) {
 
 const HOUR_MS: f64 = 3_600_000.0;
 
-/// Analyzes one series.
-pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport {
+/// At most this many time buckets enter the per-lifetime segmentation search.
+pub const SEARCH_BUCKETS: usize = 160;
+
+/// The fewest samples for any verdict.
+pub const MIN_POINTS: usize = 8;
+
+/// One fitted piece of a lifetime.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    /// Raw (prepared) index range.
+    first: usize,
+    end: usize,
+    /// Fitted line (normalised units, x in hours).
+    line: Line,
+    x_start: f64,
+    x_end: f64,
+    /// Theil–Sen slope with interval.
+    slope: Slope,
+    test: MannKendall,
+    /// Whether the boundary *before* this piece is a jump.
+    jump_before: bool,
+    /// Buckets in the piece.
+    buckets: usize,
+}
+
+impl Piece {
+    fn duration(&self) -> f64 {
+        self.x_end - self.x_start
+    }
+    fn rise(&self) -> f64 {
+        self.slope.slope * self.duration()
+    }
+}
+
+/// What a lifetime looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Leak,
+    Accelerating,
+    Stopped,
+    WarmUp,
+    Step,
+    Spike,
+    Stable,
+    TooRecent,
+}
+
+#[derive(Debug, Clone)]
+struct LifeResult {
+    shape: Shape,
+    pieces: Vec<Piece>,
+    /// Onset (prepared index, low, high) for leaking shapes.
+    onset: Option<(usize, usize, usize)>,
+    /// Stop index for a stopped leak.
+    stop: Option<usize>,
+    /// The piece whose slope measures the growth.
+    growth_piece: Option<usize>,
+    /// Evidence for the growth (z-like), for the confidence.
+    evidence: f64,
+    /// Changepoints (prepared index, kind).
+    changes: Vec<(usize, ChangeKind)>,
+    /// Restarts found as drops between climbs (prepared indices).
+    restarts: Vec<usize>,
+}
+
+struct Noise {
+    /// Stationary standard deviation around the trend.
+    sigma: f64,
+    /// Long-run variance of the noise (σ²(1 + φ)/(1 − φ) for AR(1)).
+    long_run_var: f64,
+    /// The segmentation search's long-run variance (data-driven, see changepoint).
+    search_var: f64,
+}
+
+fn blank_report(series: &Series) -> SeriesReport {
     let (start_ms, end_ms) = series.time_range().unwrap_or((0, 0));
-    let mut report = SeriesReport {
+    SeriesReport {
         name: series.name.clone(),
         labels: series.labels.clone(),
         unit: series.unit.clone(),
@@ -82,65 +185,510 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         time_axis: series.time_axis,
         segments: Vec::new(),
         judged_on_floor: false,
-    };
-    if series.len() < 8 {
-        report.reason = format!("only {} points; at least 8 are needed", series.len());
+        resumed_after_restart: false,
+    }
+}
+
+fn inconclusive(mut report: SeriesReport, reason: String) -> SeriesReport {
+    report.verdict = Verdict::Inconclusive;
+    report.pattern = "unknown".into();
+    report.confidence = 0.3;
+    report.reason = reason;
+    report.summary = report.describe();
+    report
+}
+
+/// Analyzes one series. Never panics on finite input; too little data gives `inconclusive`.
+pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport {
+    let report = blank_report(series);
+    // Keep only finite, time-ordered samples (ingest guarantees it; be defensive anyway).
+    let mut pairs: Vec<(i64, f64)> =
+        series.times_ms.iter().copied().zip(series.values.iter().copied()).filter(|p| p.1.is_finite()).collect();
+    if !pairs.windows(2).all(|w| w[0].0 < w[1].0) {
+        pairs.sort_by_key(|p| p.0);
+        pairs.dedup_by_key(|p| p.0);
+    }
+    if pairs.len() < MIN_POINTS {
+        return inconclusive(report, format!("only {} points; at least {MIN_POINTS} are needed", pairs.len()));
+    }
+    let start_ms = pairs[0].0;
+    let end_ms = pairs[pairs.len() - 1].0;
+    if end_ms <= start_ms {
+        return inconclusive(report, "every sample has the same time".into());
+    }
+    // Normalise values (robust to ±huge inputs): v = (y − centre) / scale.
+    let mut sorted: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    let centre = changepoint::median_in_place(&mut sorted);
+    let scale = pairs.iter().map(|p| (p.1 - centre).abs()).fold(0.0, f64::max);
+    let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
+    let x: Vec<f64> = pairs.iter().map(|p| (p.0 - start_ms) as f64 / HOUR_MS).collect();
+    let v: Vec<f64> = pairs.iter().map(|p| (p.1 - centre) / scale).collect();
+    let to_value = |w: f64| centre + w * scale;
+    let to_ms = |h: f64| start_ms.saturating_add((h * HOUR_MS).round().clamp(-9e15, 9e15) as i64);
+    let mut report = report;
+    if v.iter().all(|&w| w == v[0]) {
+        report.verdict = Verdict::NoLeak;
+        report.pattern = "stable".into();
+        report.confidence = 0.95;
+        report.segments = vec![Segment { start_ms, end_ms, start_value: to_value(v[0]), end_value: to_value(v[0]) }];
         report.summary = report.describe();
         return report;
     }
-    let t: Vec<f64> = series.times_ms.iter().map(|&ms| (ms - start_ms) as f64 / HOUR_MS).collect();
-    let y = &series.values;
-    let hinge = trend::fit_hinge(&t, y);
-    let noise = trend::noise_scale(y);
-    let tail_from = series.len() * 3 / 4;
-    let tail = trend::theil_sen(&t[tail_from..], &y[tail_from..]);
-    let post = trend::theil_sen(&t[hinge.index..], &y[hinge.index..]);
-    let span_hours = t[t.len() - 1] - t[hinge.index];
-    let rise = post.slope * span_hours;
-    let still_rising = tail.slope > 0.4 * post.slope;
-    let significant = post.slope > 0.0 && post.low > 0.0 && rise > 6.0 * noise.max(f64::EPSILON) && span_hours > 0.0;
-    report.growth = Some(Growth { per_hour: post.slope, low: post.low, high: post.high });
-    let onset_ms = series.times_ms[hinge.index];
-    report.segments = vec![
-        Segment { start_ms, end_ms: onset_ms, start_value: hinge.level, end_value: hinge.level },
-        Segment {
-            start_ms: onset_ms,
-            end_ms,
-            start_value: hinge.level,
-            end_value: hinge.level + hinge.slope * span_hours,
-        },
-    ];
-    if significant && still_rising {
-        report.verdict = Verdict::Leak;
-        report.pattern = "steady-leak".into();
-        report.confidence = (1.0 - (-(rise / (6.0 * noise.max(f64::EPSILON)))).exp()).clamp(0.5, 0.99);
-        let step = series.times_ms.get(1).map_or(0, |&b| b - series.times_ms[0]).max(1);
-        let spread = ((hinge.index_spread as i64) * step).max(step);
-        report.onset = Some(Onset {
-            ms: onset_ms,
-            low_ms: (onset_ms - spread).max(start_ms),
-            high_ms: (onset_ms + spread).min(end_ms),
-        });
-        report.changepoints.push(Changepoint { ms: onset_ms, kind: ChangeKind::Slope });
-        let limit = options.limit.or(series.limit);
-        if let Some(limit) = limit {
-            let last = hinge.level + hinge.slope * span_hours;
-            if last < limit && post.slope > 0.0 {
-                let hours = |slope: f64| (limit - last) / slope;
-                let ms = |h: f64| end_ms.saturating_add((h * HOUR_MS).min(1e15) as i64);
-                report.exhaustion = Some(Exhaustion {
-                    limit,
-                    ms: ms(hours(post.slope)),
-                    low_ms: ms(hours(post.high.max(post.slope))),
-                    high_ms: if post.low > 0.0 { ms(hours(post.low)) } else { i64::MAX / 4 },
-                });
+
+    let prepared = prepare::prepare(&x, &v, series.time_axis.is_time());
+    report.judged_on_floor = prepared.on_floor;
+    let px = &prepared.x;
+    let py = &prepared.y;
+    if px.len() < MIN_POINTS {
+        return inconclusive(
+            report,
+            format!("only {} saw-tooth floor points; at least {MIN_POINTS} are needed", px.len()),
+        );
+    }
+    report.restarts_ms = prepared.restarts.iter().filter_map(|&i| px.get(i)).map(|&h| to_ms(h)).collect();
+    let mut bounds = vec![0];
+    bounds.extend_from_slice(&prepared.restarts);
+    bounds.push(px.len());
+    let total_span = px[px.len() - 1] - px[0];
+    let lives: Vec<(usize, usize, Option<LifeResult>)> = bounds
+        .windows(2)
+        .map(|w| {
+            let (a, b) = (w[0], w[1]);
+            let life = if b - a >= MIN_POINTS { Some(analyze_lifetime(px, py, a, b, total_span)) } else { None };
+            (a, b, life)
+        })
+        .collect();
+
+    // Restarts seen inside lifetimes (drops between climbs) join the detected ones.
+    for (_, _, life) in &lives {
+        if let Some(life) = life {
+            report.restarts_ms.extend(life.restarts.iter().filter_map(|&i| px.get(i)).map(|&h| to_ms(h)));
+        }
+    }
+    report.restarts_ms.sort_unstable();
+    // Changepoints and chart segments.
+    for &ms in &report.restarts_ms {
+        report.changepoints.push(Changepoint { ms, kind: ChangeKind::Restart });
+    }
+    for (_, _, life) in &lives {
+        let Some(life) = life else { continue };
+        for &(i, kind) in &life.changes {
+            if let Some(&h) = px.get(i) {
+                report.changepoints.push(Changepoint { ms: to_ms(h), kind });
             }
         }
-    } else {
-        report.verdict = Verdict::NoLeak;
-        report.pattern = if significant { "cache-warm-up".into() } else { "stable".into() };
-        report.confidence = 0.7;
+        for p in &life.pieces {
+            report.segments.push(Segment {
+                start_ms: to_ms(p.x_start),
+                end_ms: to_ms(p.x_end),
+                start_value: to_value(p.line.at(p.x_start)),
+                end_value: to_value(p.line.at(p.x_end)),
+            });
+        }
     }
+    report.changepoints.sort_by_key(|c| c.ms);
+
+    let leaking = |s: Shape| matches!(s, Shape::Leak | Shape::Accelerating | Shape::Stopped);
+    let ended_by_restart = |k: usize| k + 1 < lives.len();
+    // A lifetime that grew until a restart is a leaking lifetime even when short.
+    let leak_lives: Vec<usize> = lives
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, _, l))| l.as_ref().is_some_and(|l| leaking(l.shape)))
+        .map(|(k, _)| k)
+        .collect();
+    let Some(last_life) = lives.last().and_then(|l| l.2.as_ref()) else {
+        return inconclusive(report, "too few points since the last restart".into());
+    };
+    if leak_lives.is_empty() {
+        if last_life.shape == Shape::TooRecent {
+            let mut r = inconclusive(report, "growth began too recently to tell a leak from a warm-up".into());
+            r.summary = r.describe();
+            return r;
+        }
+        report.verdict = Verdict::NoLeak;
+        let shape = lives.iter().filter_map(|l| l.2.as_ref()).map(|l| l.shape).fold(Shape::Stable, |acc, s| {
+            let rank = |s: Shape| match s {
+                Shape::WarmUp => 3,
+                Shape::Step => 2,
+                Shape::Spike => 1,
+                _ => 0,
+            };
+            if rank(s) > rank(acc) {
+                s
+            } else {
+                acc
+            }
+        });
+        report.pattern = if prepared.on_floor {
+            "gc-sawtooth"
+        } else if prepared.seasonal && shape == Shape::Stable {
+            "seasonal"
+        } else {
+            match shape {
+                Shape::WarmUp => "cache-warm-up",
+                Shape::Step => "step",
+                Shape::Spike => "spike",
+                _ => "stable",
+            }
+        }
+        .into();
+        let worst = lives.iter().filter_map(|l| l.2.as_ref()).map(|l| l.evidence).fold(0.0, f64::max);
+        report.confidence = (0.95 - 0.05 * worst.max(0.0)).clamp(0.55, 0.95);
+        report.summary = report.describe();
+        return report;
+    }
+
+    // A leak.
+    report.verdict = Verdict::Leak;
+    let first = leak_lives[0];
+    let last_k = lives.len() - 1;
+    let (Some(first_life), _) = (lives[first].2.as_ref(), ()) else {
+        return inconclusive(report, "internal: missing lifetime".into());
+    };
+    if let Some((i, lo, hi)) = first_life.onset {
+        let get = |k: usize| px.get(k).copied().unwrap_or(0.0);
+        // Never narrower than the sampling: the bend lies somewhere between neighbouring samples.
+        let lo = lo.min(i.saturating_sub(1));
+        let hi = hi.max((i + 1).min(px.len() - 1));
+        report.onset = Some(Onset { ms: to_ms(get(i)), low_ms: to_ms(get(lo)), high_ms: to_ms(get(hi)) });
+    }
+    report.resumed_after_restart = (last_k > 0 && leak_lives.contains(&last_k))
+        || (!last_life.restarts.is_empty() && last_life.shape != Shape::Stopped);
+    if last_life.shape == Shape::Stopped {
+        report.stop_ms = last_life.stop.and_then(|i| px.get(i)).map(|&h| to_ms(h));
+    }
+    // Growth: the current rate when the last lifetime still grows, else the longest leak piece.
+    let ongoing = matches!(last_life.shape, Shape::Leak | Shape::Accelerating);
+    let growth_piece = if ongoing {
+        last_life.growth_piece.and_then(|g| last_life.pieces.get(g)).copied()
+    } else {
+        leak_lives
+            .iter()
+            .filter_map(|&k| lives[k].2.as_ref())
+            .filter_map(|l| l.growth_piece.and_then(|g| l.pieces.get(g)).copied())
+            .max_by(|a, b| a.duration().total_cmp(&b.duration()))
+    };
+    if let Some(g) = growth_piece {
+        report.growth =
+            Some(Growth { per_hour: g.slope.slope * scale, low: g.slope.low * scale, high: g.slope.high * scale });
+        if ongoing {
+            let limit = options.limit.or(series.limit).filter(|l| l.is_finite());
+            if let Some(limit) = limit {
+                let noise = lifetime_noise(px, py, &last_life.pieces);
+                let current = to_value(g.line.at(g.x_end));
+                let spread = 2.0 * noise.sigma * scale;
+                if current < limit && g.slope.slope > 0.0 {
+                    let hours = |level: f64, slope: f64| ((limit - level) / slope).clamp(0.0, 1e7);
+                    let ms = |h: f64| end_ms.saturating_add((h * HOUR_MS) as i64);
+                    let best = hours(current, g.slope.slope * scale);
+                    let early = hours(current + spread, g.slope.high.max(g.slope.slope) * scale);
+                    let late = if g.slope.low > 0.0 {
+                        hours((current - spread).min(current), g.slope.low * scale)
+                    } else {
+                        1e7
+                    };
+                    report.exhaustion = Some(Exhaustion { limit, ms: ms(best), low_ms: ms(early), high_ms: ms(late) });
+                }
+            }
+        }
+    }
+    report.pattern = if prepared.on_floor {
+        "sawtooth-leak"
+    } else if prepared.seasonal {
+        "seasonal-leak"
+    } else if !report.restarts_ms.is_empty()
+        && (leak_lives.len() > 1 || ended_by_restart(first) || !last_life.restarts.is_empty())
+    {
+        "recurring-leak"
+    } else if last_life.shape == Shape::Stopped {
+        "stopped-leak"
+    } else if lives[first].2.as_ref().is_some_and(|l| l.shape == Shape::Accelerating) {
+        "accelerating-leak"
+    } else {
+        "steady-leak"
+    }
+    .into();
+    let evidence = leak_lives.iter().filter_map(|&k| lives[k].2.as_ref()).map(|l| l.evidence).fold(0.0, f64::max);
+    report.confidence = (0.5 + 0.49 * (1.0 - (-(evidence - 3.0).max(0.0) / 4.0).exp())).clamp(0.5, 0.99);
     report.summary = report.describe();
     report
+}
+
+/// Noise around the fitted pieces of a lifetime.
+fn lifetime_noise(x: &[f64], y: &[f64], pieces: &[Piece]) -> Noise {
+    let mut resid = Vec::new();
+    for p in pieces {
+        let stride = ((p.end - p.first) / 4000).max(1);
+        let mut i = p.first;
+        while i < p.end {
+            if let (Some(&xi), Some(&yi)) = (x.get(i), y.get(i)) {
+                resid.push(yi - p.line.at(xi));
+            }
+            i += stride;
+        }
+    }
+    let sigma = robust_scale(&resid);
+    let rho = changepoint::lag_one(&resid).clamp(0.0, 0.98);
+    Noise { sigma, long_run_var: sigma * sigma * (1.0 + rho) / (1.0 - rho), search_var: 0.0 }
+}
+
+/// Segments and classifies one lifetime `a..b` of the prepared series.
+fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -> LifeResult {
+    let lx = &x[a..b];
+    let ly = &y[a..b];
+    let mut buckets: Vec<Bucket> = buckets_by_x(lx, ly, SEARCH_BUCKETS);
+    for bk in &mut buckets {
+        bk.first += a;
+        bk.end += a;
+    }
+    let prefix = Prefix::new(&buckets);
+    let seg = segment_linear(&buckets, &prefix, 2);
+    let mut starts = vec![0];
+    starts.extend_from_slice(&seg.boundaries);
+    starts.push(buckets.len());
+    let mut pieces: Vec<Piece> = Vec::with_capacity(starts.len());
+    let mut changes = Vec::new();
+    for (k, w) in starts.windows(2).enumerate() {
+        let (s, e) = (w[0], w[1]);
+        let (Some(first_b), Some(last_b)) = (buckets.get(s), buckets.get(e.saturating_sub(1))) else { continue };
+        let (first, end) = (first_b.first, last_b.end);
+        let jump_before = if k == 0 {
+            false
+        } else {
+            let prev = starts[k - 1];
+            let kind = classify_boundary(&buckets, &prefix, prev, s, e, seg.penalty);
+            changes.push((first, kind));
+            kind == ChangeKind::Level
+        };
+        let (slope, test) = trend_test(&x[first..end], &y[first..end]);
+        let line = prefix.line(s, e);
+        pieces.push(Piece {
+            first,
+            end,
+            line,
+            x_start: x[first],
+            x_end: x[end - 1],
+            slope,
+            test,
+            jump_before,
+            buckets: e - s,
+        });
+    }
+    // Pieces meet at the boundary for the chart: extend each to the next one's start.
+    for k in 1..pieces.len() {
+        let next_start = pieces[k].x_start;
+        pieces[k - 1].x_end = next_start;
+    }
+    let mut noise = lifetime_noise(x, y, &pieces);
+    // The search's long-run variance is less flattered by over-fitted pieces.
+    noise.long_run_var = noise.long_run_var.max(seg.noise_var);
+    noise.search_var = seg.noise_var;
+    for i in changepoint::variance_changes(ly) {
+        let idx = a + i;
+        if !changes.iter().any(|&(c, _)| c.abs_diff(idx) <= (b - a) / 50 + 2) {
+            changes.push((idx, ChangeKind::Variance));
+        }
+    }
+    changes.sort_by_key(|c| c.0);
+    let span = (x[b - 1] - x[a]).max(f64::MIN_POSITIVE);
+    let bucket_width = span / buckets.len().max(1) as f64;
+    let _ = total_span;
+    classify(x, y, pieces, changes, &noise, span, bucket_width, &buckets)
+}
+
+/// Squared error of the least-squares line through `y[lo..hi]`.
+fn line_sse(x: &[f64], y: &[f64], lo: usize, hi: usize) -> f64 {
+    let (Some(xs), Some(ys)) = (x.get(lo..hi), y.get(lo..hi)) else { return 0.0 };
+    let n = xs.len() as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let mx = xs.iter().sum::<f64>() / n;
+    let my = ys.iter().sum::<f64>() / n;
+    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in xs.iter().zip(ys) {
+        sxx += (a - mx) * (a - mx);
+        sxy += (a - mx) * (b - my);
+        syy += (b - my) * (b - my);
+    }
+    if sxx > 0.0 {
+        (syy - sxy * sxy / sxx).max(0.0)
+    } else {
+        syy
+    }
+}
+
+/// How a piece moves, judged against the noise.
+fn movement(p: &Piece, noise: &Noise) -> (i8, f64) {
+    let m = (p.end - p.first) as f64;
+    let se_rise = (noise.long_run_var * 12.0 / m.max(1.0)).sqrt();
+    let rise = p.rise();
+    let z = if se_rise > 0.0 {
+        rise / se_rise
+    } else if rise != 0.0 {
+        1e9 * rise.signum()
+    } else {
+        0.0
+    };
+    let big = rise.abs() > 2.0 * noise.sigma && z.abs() > 3.0 && p.test.p < 0.01 && p.buckets >= 2;
+    let dir = if !big {
+        0
+    } else if rise > 0.0 && p.test.s > 0.0 {
+        1
+    } else if rise < 0.0 && p.test.s < 0.0 {
+        -1
+    } else {
+        0
+    };
+    (dir, z)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn classify(
+    x: &[f64],
+    y: &[f64],
+    pieces: Vec<Piece>,
+    changes: Vec<(usize, ChangeKind)>,
+    noise: &Noise,
+    span: f64,
+    bucket_width: f64,
+    _buckets: &[Bucket],
+) -> LifeResult {
+    let mut result = LifeResult {
+        shape: Shape::Stable,
+        pieces,
+        onset: None,
+        stop: None,
+        growth_piece: None,
+        evidence: 0.0,
+        changes,
+        restarts: Vec::new(),
+    };
+    let pieces = &result.pieces;
+    let Some(last_index) = pieces.len().checked_sub(1) else { return result };
+    let moves: Vec<(i8, f64)> = pieces.iter().map(|p| movement(p, noise)).collect();
+    let jump_size = |k: usize| -> f64 {
+        if k == 0 || !pieces[k].jump_before {
+            return 0.0;
+        }
+        let xb = pieces[k].x_start;
+        pieces[k].line.at(xb) - pieces[k - 1].line.at(xb)
+    };
+    let significant_jump = |k: usize| jump_size(k).abs() > 3.0 * noise.sigma;
+    // The rising run ending at piece `k`: consecutive rising pieces joined by bends.
+    let run_start = |k: usize| {
+        let mut s = k;
+        while s > 0 && moves[s - 1].0 == 1 && !significant_jump(s) {
+            s -= 1;
+        }
+        s
+    };
+    let min_leak_duration = (0.05 * span).max(2.0 * bucket_width);
+    let (last_dir, last_z) = moves[last_index];
+    result.evidence = last_z.max(0.0);
+    let onset_of = |s: usize| -> (usize, usize, usize) {
+        let p = &pieces[s];
+        if s == 0 {
+            // The climb may have begun inside the first piece when the search had too little
+            // evidence to split it: accept a flat-then-rising bend there when it beats a straight
+            // line (the slope before the knot being nearly flat).
+            let line_sse = line_sse(x, y, p.first, p.end);
+            let tolerance = 3.84 * noise.search_var;
+            if let Some(b) = fit_bend_within(x, y, p.first, p.end, tolerance) {
+                let flat_before = b.slope_before.abs() < 0.35 * b.slope_after.abs() && b.slope_after > 0.0;
+                // The growth itself is established; this only asks where it began, so an
+                // AIC-like margin (2 long-run variances for the one extra slope) suffices.
+                if flat_before && line_sse - b.sse > 2.0 * noise.search_var {
+                    return (b.index, b.low_index, b.high_index);
+                }
+            }
+            return (p.first, p.first, (p.first + (p.end - p.first) / 20).max(p.first));
+        }
+        let prev = &pieces[s - 1];
+        let tolerance = 3.84 * noise.search_var;
+        match fit_bend_within(x, y, prev.first, p.end, tolerance) {
+            Some(b) => (b.index, b.low_index, b.high_index),
+            None => (p.first, prev.first, p.end - 1),
+        }
+    };
+    if last_dir == 1 {
+        let s = run_start(last_index);
+        let run_duration: f64 = pieces[s..].iter().map(Piece::duration).sum();
+        let last = &pieces[last_index];
+        let max_prior_slope = pieces[..last_index]
+            .iter()
+            .zip(&moves)
+            .filter(|(_, m)| m.0 == 1)
+            .map(|(p, _)| p.slope.slope)
+            .fold(0.0, f64::max);
+        let concave = max_prior_slope > 0.0 && last.slope.slope < 0.35 * max_prior_slope;
+        if run_duration < min_leak_duration {
+            result.shape = Shape::TooRecent;
+            return result;
+        }
+        if concave && last.rise() < 6.0 * noise.sigma {
+            result.shape = Shape::WarmUp;
+            return result;
+        }
+        let accelerating = last_index > s && last.slope.slope > 1.8 * pieces[s].slope.slope.max(0.0);
+        result.shape = if accelerating { Shape::Accelerating } else { Shape::Leak };
+        // A drop back after an earlier climb is a restart too small for the drop detector: the
+        // leak began with the earliest climb.
+        let mut first_run = s;
+        while first_run > 0 && jump_size(first_run) < -3.0 * noise.sigma && moves[first_run - 1].0 == 1 {
+            result.restarts.push(pieces[first_run].first);
+            first_run = run_start(first_run - 1);
+        }
+        result.restarts.reverse();
+        result.onset = Some(onset_of(first_run));
+        result.growth_piece = Some(last_index);
+        result.evidence = pieces[s..].iter().map(|p| movement(p, noise).1).fold(0.0, f64::max);
+        return result;
+    }
+    // The series ends flat or falling: find the last rise.
+    let last_up = (0..=last_index).rev().find(|&k| moves[k].0 == 1);
+    let falls_after = |k: usize| -> f64 {
+        let mut fall = 0.0;
+        for j in k + 1..=last_index {
+            fall -= jump_size(j).min(0.0);
+            if moves[j].0 == -1 {
+                fall -= pieces[j].rise();
+            }
+        }
+        fall
+    };
+    if let Some(k) = last_up {
+        let s = run_start(k);
+        let rise: f64 = pieces[s..=k].iter().map(Piece::rise).sum();
+        let duration: f64 = pieces[s..=k].iter().map(Piece::duration).sum();
+        let fall = falls_after(k);
+        let long = duration >= (0.08 * span).max(4.0 * bucket_width);
+        let evidence = pieces[s..=k].iter().map(|p| movement(p, noise).1).fold(0.0, f64::max);
+        if fall >= 0.4 * rise {
+            if long {
+                result.shape = Shape::Stopped;
+                result.onset = Some(onset_of(s));
+                result.growth_piece = Some(k);
+                result.evidence = evidence;
+                let next = &pieces[(k + 1).min(last_index)];
+                let peak = fit_bend_within(x, y, pieces[k].first, next.end, 0.0).map_or(pieces[k].end - 1, |b| b.index);
+                result.stop = Some(peak);
+            } else {
+                result.shape = Shape::Spike;
+            }
+        } else {
+            result.shape = if long { Shape::WarmUp } else { Shape::Step };
+            result.evidence = 0.0;
+        }
+        return result;
+    }
+    // No gradual rise at all: level jumps decide between step and spike.
+    let jumps: Vec<f64> = (1..=last_index).filter(|&k| significant_jump(k)).map(jump_size).collect();
+    result.shape = match jumps.as_slice() {
+        [] => Shape::Stable,
+        [up, down, ..] if up.signum() != down.signum() && (up + down).abs() < 0.5 * up.abs() => Shape::Spike,
+        _ => Shape::Step,
+    };
+    result
 }

@@ -1,0 +1,720 @@
+//! Generic changepoint detection on any numeric series: level, slope and variance changes.
+//!
+//! * **PELT** (Killick, Fearnhead & Eckley 2012): exact penalised optimal partitioning with
+//!   inequality pruning, here with a linear-regression segment cost (so one search finds both
+//!   level shifts and bends) and with a Gaussian variance cost on first differences (for changes
+//!   in the noise level).
+//! * **Penalty** chosen by the data, never per file: an MBIC-style `3 · ln(m) · σ²` (Zhang &
+//!   Siegmund 2007) where σ² is a robust *long-run* noise variance (MAD scale of residuals,
+//!   inflated by `(1 + ρ)/(1 − ρ)` for lag-one autocorrelation ρ), estimated in two passes.
+//! * **Continuous slope changes** (CPOP-style, Fearnhead, Maidstone & Letchford 2019): a boundary
+//!   whose two lines meet (a continuous hinge fits nearly as well as a jump) is a `slope` change;
+//!   the chart segments of [`crate::analyze`] are refitted continuously between jumps. This is an
+//!   approximation of CPOP's functional pruning: knots come from the PELT search, then every
+//!   knot is refined locally on the raw data.
+//! * Long series are aggregated to at most [`MAX_BUCKETS`] weighted buckets for the search
+//!   (O(n) preparation, bounded search), then every changepoint is refined on the raw samples
+//!   around it.
+//!
+//! Pure numeric code over slices: no series model, no units, no web types, no allocation that
+//! grows faster than the input.
+
+use crate::report::ChangeKind;
+
+/// At most this many buckets enter the PELT search of [`detect`].
+pub const MAX_BUCKETS: usize = 2048;
+
+/// A changepoint in a plain numeric series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Changepoint {
+    /// Index of the first sample after the change.
+    pub index: usize,
+    /// What changed (`level`, `slope` or `variance`).
+    pub kind: ChangeKind,
+}
+
+/// A weighted group of consecutive samples: the unit of the segmentation search.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Bucket {
+    /// Mean position (time or index).
+    pub x: f64,
+    /// Mean value.
+    pub y: f64,
+    /// Number of samples.
+    pub w: f64,
+    /// Index of the first raw sample.
+    pub first: usize,
+    /// One past the last raw sample.
+    pub end: usize,
+}
+
+/// Groups samples into at most `max_buckets` buckets of equal width in `x` (empty ones skipped),
+/// so gaps and non-uniform sampling are respected. `x` must be non-decreasing.
+pub fn buckets_by_x(x: &[f64], y: &[f64], max_buckets: usize) -> Vec<Bucket> {
+    let n = x.len().min(y.len());
+    let (Some(&x0), Some(&x1)) = (x.first(), x.get(n.saturating_sub(1))) else {
+        return Vec::new();
+    };
+    // Short series keep one bucket per sample: uneven buckets would blur the noise estimate.
+    let nb = if n <= 2 * max_buckets { n } else { max_buckets.max(1) };
+    let span = x1 - x0;
+    let width = if span > 0.0 && span.is_finite() { span / nb as f64 } else { 0.0 };
+    let mut out: Vec<Bucket> = Vec::with_capacity(nb);
+    let mut current: Option<(usize, Bucket)> = None;
+    for i in 0..n {
+        let key = if nb == n {
+            i
+        } else if width > 0.0 {
+            (((x[i] - x0) / width) as usize).min(nb - 1)
+        } else {
+            i * nb / n
+        };
+        match &mut current {
+            Some((k, b)) if *k == key => {
+                b.x += x[i];
+                b.y += y[i];
+                b.w += 1.0;
+                b.end = i + 1;
+            }
+            _ => {
+                if let Some((_, b)) = current.take() {
+                    out.push(finish(b));
+                }
+                current = Some((key, Bucket { x: x[i], y: y[i], w: 1.0, first: i, end: i + 1 }));
+            }
+        }
+    }
+    if let Some((_, b)) = current {
+        out.push(finish(b));
+    }
+    out
+}
+
+fn finish(mut b: Bucket) -> Bucket {
+    b.x /= b.w;
+    b.y /= b.w;
+    b
+}
+
+/// Prefix sums over buckets for O(1) segment costs, on centred and scaled coordinates so that
+/// huge or offset values keep their precision.
+#[derive(Debug, Clone)]
+pub struct Prefix {
+    w: Vec<f64>,
+    x: Vec<f64>,
+    xx: Vec<f64>,
+    y: Vec<f64>,
+    xy: Vec<f64>,
+    yy: Vec<f64>,
+    /// `x` offset and scale: internal `u = (x − x0) / xs`.
+    x0: f64,
+    xs: f64,
+    /// `y` offset and scale: internal `v = (y − y0) / ys`.
+    y0: f64,
+    ys: f64,
+}
+
+impl Prefix {
+    /// Builds the sums for `buckets`.
+    pub fn new(buckets: &[Bucket]) -> Prefix {
+        let total_w: f64 = buckets.iter().map(|b| b.w).sum::<f64>().max(f64::MIN_POSITIVE);
+        let x0 = buckets.iter().map(|b| b.x * b.w).sum::<f64>() / total_w;
+        let y0 = buckets.iter().map(|b| b.y / total_w * b.w).sum::<f64>();
+        let xs = buckets.iter().map(|b| (b.x - x0).abs()).fold(0.0, f64::max);
+        let ys = buckets.iter().map(|b| (b.y - y0).abs()).fold(0.0, f64::max);
+        let xs = if xs > 0.0 && xs.is_finite() { xs } else { 1.0 };
+        let ys = if ys > 0.0 && ys.is_finite() { ys } else { 1.0 };
+        let m = buckets.len();
+        let mut p = Prefix {
+            w: vec![0.0; m + 1],
+            x: vec![0.0; m + 1],
+            xx: vec![0.0; m + 1],
+            y: vec![0.0; m + 1],
+            xy: vec![0.0; m + 1],
+            yy: vec![0.0; m + 1],
+            x0,
+            xs,
+            y0,
+            ys,
+        };
+        for (i, b) in buckets.iter().enumerate() {
+            let u = (b.x - x0) / xs;
+            let v = if (b.y - y0).is_finite() { (b.y - y0) / ys } else { 0.0 };
+            p.w[i + 1] = p.w[i] + b.w;
+            p.x[i + 1] = p.x[i] + b.w * u;
+            p.xx[i + 1] = p.xx[i] + b.w * u * u;
+            p.y[i + 1] = p.y[i] + b.w * v;
+            p.xy[i + 1] = p.xy[i] + b.w * u * v;
+            p.yy[i + 1] = p.yy[i] + b.w * v * v;
+        }
+        p
+    }
+
+    /// Number of buckets.
+    pub fn len(&self) -> usize {
+        self.w.len() - 1
+    }
+
+    /// True when there is no bucket.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The scale of values: internal squared errors times `ys²` are in the data's units².
+    pub fn value_scale(&self) -> f64 {
+        self.ys
+    }
+
+    fn sums(&self, s: usize, e: usize) -> [f64; 6] {
+        [
+            self.w[e] - self.w[s],
+            self.x[e] - self.x[s],
+            self.xx[e] - self.xx[s],
+            self.y[e] - self.y[s],
+            self.xy[e] - self.xy[s],
+            self.yy[e] - self.yy[s],
+        ]
+    }
+
+    /// Weighted squared error (scaled units) of the best line over buckets `s..e`.
+    pub fn linear_sse(&self, s: usize, e: usize) -> f64 {
+        let [w, x, xx, y, xy, yy] = self.sums(s, e);
+        if w <= 0.0 {
+            return 0.0;
+        }
+        let syy = yy - y * y / w;
+        let sxx = xx - x * x / w;
+        let sxy = xy - x * y / w;
+        let sse = if sxx > 1e-15 { syy - sxy * sxy / sxx } else { syy };
+        sse.max(0.0)
+    }
+
+    /// Weighted squared error (scaled units) of the mean over buckets `s..e`.
+    pub fn mean_sse(&self, s: usize, e: usize) -> f64 {
+        let [w, _, _, y, _, yy] = self.sums(s, e);
+        if w <= 0.0 {
+            return 0.0;
+        }
+        (yy - y * y / w).max(0.0)
+    }
+
+    /// The least-squares line over buckets `s..e` as `(value at x, slope)` in data units.
+    pub fn line(&self, s: usize, e: usize) -> Line {
+        let [w, x, xx, y, xy, _] = self.sums(s, e);
+        if w <= 0.0 {
+            return Line { x_ref: self.x0, value: self.y0, slope: 0.0 };
+        }
+        let sxx = xx - x * x / w;
+        let sxy = xy - x * y / w;
+        let b = if sxx > 1e-15 { sxy / sxx } else { 0.0 };
+        let mean_u = x / w;
+        let mean_v = y / w;
+        Line { x_ref: self.x0 + mean_u * self.xs, value: self.y0 + mean_v * self.ys, slope: b * self.ys / self.xs }
+    }
+}
+
+/// A straight line `value + slope · (x − x_ref)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Line {
+    /// The reference position.
+    pub x_ref: f64,
+    /// The value at `x_ref`.
+    pub value: f64,
+    /// Change of value per unit of x.
+    pub slope: f64,
+}
+
+impl Line {
+    /// The line's value at `x`.
+    pub fn at(&self, x: f64) -> f64 {
+        self.value + self.slope * (x - self.x_ref)
+    }
+}
+
+/// PELT (Killick, Fearnhead & Eckley 2012): the segmentation of `0..m` minimising
+/// `Σ cost(segment) + penalty · #changepoints`, with segments of at least `min_len` units.
+/// `cost(s, e)` must satisfy `cost(s, t) + cost(t, e) ≤ cost(s, e)` (true for every cost here),
+/// which makes the pruning exact. Returns the start index of every segment but the first.
+pub fn pelt(m: usize, min_len: usize, penalty: f64, cost: impl Fn(usize, usize) -> f64) -> Vec<usize> {
+    let min_len = min_len.max(1);
+    if m < 2 * min_len || !penalty.is_finite() {
+        return Vec::new();
+    }
+    let mut best = vec![f64::INFINITY; m + 1];
+    let mut last = vec![0usize; m + 1];
+    best[0] = -penalty;
+    let mut candidates: Vec<usize> = Vec::new();
+    let mut costs: Vec<f64> = Vec::new();
+    for t in min_len..=m {
+        let newest = t - min_len;
+        if newest == 0 || (newest >= min_len && best[newest].is_finite()) {
+            candidates.push(newest);
+        }
+        costs.clear();
+        let mut f = f64::INFINITY;
+        let mut arg = 0;
+        for &tau in &candidates {
+            let c = best[tau] + cost(tau, t);
+            costs.push(c);
+            if c + penalty < f {
+                f = c + penalty;
+                arg = tau;
+            }
+        }
+        best[t] = f;
+        last[t] = arg;
+        let mut k = 0;
+        candidates.retain(|_| {
+            let keep = costs.get(k).is_none_or(|&c| c <= f);
+            k += 1;
+            keep
+        });
+    }
+    let mut cps = Vec::new();
+    let mut t = m;
+    while t > 0 {
+        let tau = last[t];
+        if tau > 0 {
+            cps.push(tau);
+        }
+        if tau >= t {
+            break;
+        }
+        t = tau;
+    }
+    cps.reverse();
+    cps
+}
+
+/// The result of a piecewise-linear segmentation of buckets.
+#[derive(Debug, Clone)]
+pub struct LinearSegmentation {
+    /// Start bucket of every segment but the first.
+    pub boundaries: Vec<usize>,
+    /// Long-run noise variance of a bucket of weight 1, in data units².
+    pub noise_var: f64,
+    /// Lag-one autocorrelation of the bucket residuals.
+    pub rho: f64,
+    /// The penalty used, in data units².
+    pub penalty: f64,
+}
+
+/// Piecewise-linear PELT over buckets with the data-driven penalty (two passes: a first noise
+/// scale from first differences, then the long-run variance of the first fit's residuals).
+/// `min_len` is the shortest segment in buckets (at least 2).
+pub fn segment_linear(buckets: &[Bucket], prefix: &Prefix, min_len: usize) -> LinearSegmentation {
+    let m = buckets.len();
+    let ys = prefix.value_scale();
+    let empty = LinearSegmentation { boundaries: Vec::new(), noise_var: 0.0, rho: 0.0, penalty: 0.0 };
+    if m < 4 {
+        return empty;
+    }
+    let min_len = min_len.max(2);
+    let ln_m = (m as f64).ln().max(1.0);
+    // The noise's long-run variance from second differences, which cancel any straight trend
+    // exactly (so slopes and the few bends and jumps barely touch a robust scale): for AR(1)
+    // noise Var(y[t+L] − 2y[t] + y[t−L]) = σ²(6 − 8φ^L + 2φ^2L), so the ratio of lags 2 and 1
+    // gives φ, then σ², then the long-run variance σ²(1 + φ)/(1 − φ).
+    let second = |lag: usize| -> Vec<f64> {
+        (lag..m.saturating_sub(lag))
+            .map(|i| {
+                let (a, b, c) = (buckets[i - lag], buckets[i], buckets[i + lag]);
+                let w = 1.0 / (1.0 / a.w + 4.0 / b.w + 1.0 / c.w) * 6.0;
+                (a.y - 2.0 * b.y + c.y) / ys * w.sqrt()
+            })
+            .collect()
+    };
+    // Lag 8 resolves strong correlation (the ratio runs from 1 at φ = 0 to 8 as φ → 1).
+    let lag = if m >= 48 { 8 } else { 2 };
+    let d1 = robust_scale(&second(1)).powi(2);
+    let d2 = robust_scale(&second(lag)).powi(2);
+    if d1 <= 0.0 {
+        // Perfectly smooth pieces: any real change costs far more than nothing.
+        let b = pelt(m, min_len, 1e-12, |s, e| prefix.linear_sse(s, e));
+        return LinearSegmentation { boundaries: b, noise_var: 0.0, rho: 0.0, penalty: 0.0 };
+    }
+    let phi = phi_from_ratio(d2 / d1, lag as i32);
+    let sigma2 = d1 / (6.0 - 8.0 * phi + 2.0 * phi * phi);
+    // The inflation is capped at φ = 0.8 (×9): beyond it the ratio estimate is too noisy to
+    // trust, and a trend many σ tall must still be found in strongly correlated noise.
+    let capped = phi.min(0.8);
+    let var = sigma2 * (1.0 + capped) / (1.0 - capped);
+    let rho = phi;
+    let boundaries = pelt(m, min_len, 3.0 * ln_m * var, |s, e| prefix.linear_sse(s, e));
+    LinearSegmentation { boundaries, noise_var: var * ys * ys, rho, penalty: 3.0 * ln_m * var * ys * ys }
+}
+
+/// Inverts `R(φ) = (1 − φ^L)(3 − φ^L) / ((1 − φ)(3 − φ))`, the lag-L / lag-1 variance ratio of
+/// second differences of AR(1) noise, by bisection on [0, 0.98].
+fn phi_from_ratio(ratio: f64, lag: i32) -> f64 {
+    let r = |phi: f64| {
+        let p = phi.powi(lag);
+        (1.0 - p) * (3.0 - p) / ((1.0 - phi) * (3.0 - phi))
+    };
+    if !(ratio > 1.0) {
+        return 0.0;
+    }
+    let (mut lo, mut hi) = (0.0f64, 0.98f64);
+    if ratio >= r(hi) {
+        return hi;
+    }
+    for _ in 0..40 {
+        let mid = (lo + hi) / 2.0;
+        if r(mid) < ratio {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo + hi) / 2.0
+}
+
+/// MAD-based standard deviation (0 for fewer than 2 values).
+pub fn robust_scale(values: &[f64]) -> f64 {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.len() < 2 {
+        return 0.0;
+    }
+    let med = median_in_place(&mut v);
+    let mut dev: Vec<f64> = v.iter().map(|x| (x - med).abs()).collect();
+    let mad = median_in_place(&mut dev) / 0.6745;
+    if mad > 0.0 {
+        mad
+    } else {
+        // More than half the deviations are zero: fall back to the mean absolute deviation.
+        let n = dev.len() as f64;
+        dev.iter().sum::<f64>() / n * 1.2533
+    }
+}
+
+/// Median by selection (O(n)); 0 for an empty slice.
+pub fn median_in_place(v: &mut [f64]) -> f64 {
+    let n = v.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let (_, &mut mid, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
+    if n % 2 == 1 {
+        mid
+    } else {
+        let below = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (below + mid) / 2.0
+    }
+}
+
+/// Lag-one autocorrelation (0 when undefined).
+pub fn lag_one(r: &[f64]) -> f64 {
+    if r.len() < 3 {
+        return 0.0;
+    }
+    let mean = r.iter().sum::<f64>() / r.len() as f64;
+    let den: f64 = r.iter().map(|v| (v - mean) * (v - mean)).sum();
+    if den <= 0.0 || !den.is_finite() {
+        return 0.0;
+    }
+    let num: f64 = r.windows(2).map(|w| (w[0] - mean) * (w[1] - mean)).sum();
+    num / den
+}
+
+/// Whether the boundary at bucket `b` between segments `s..b` and `b..e` is a jump (`level`) or a
+/// bend (`slope`): a jump when a continuous hinge at the boundary costs more than the penalty
+/// over the two free lines.
+pub fn classify_boundary(
+    buckets: &[Bucket],
+    prefix: &Prefix,
+    s: usize,
+    b: usize,
+    e: usize,
+    penalty: f64,
+) -> ChangeKind {
+    let (Some(left), Some(right)) = (buckets.get(b.wrapping_sub(1)), buckets.get(b)) else {
+        return ChangeKind::Level;
+    };
+    if s >= b || b >= e {
+        return ChangeKind::Level;
+    }
+    let free = prefix.linear_sse(s, b) + prefix.linear_sse(b, e);
+    let ys = prefix.value_scale();
+    let part = buckets.get(s..e).unwrap_or(&[]);
+    // The bend may sit a little off the discontinuous boundary: try knots nearby.
+    let mut knots = vec![(left.x + right.x) / 2.0];
+    for k in b.saturating_sub(3).max(s + 1)..(b + 4).min(e) {
+        knots.push(buckets[k].x);
+    }
+    let hinge = knots
+        .into_iter()
+        .map(|knot| hinge_sse(part, knot, prefix.x0, prefix.xs, prefix.y0, ys))
+        .fold(f64::INFINITY, f64::min);
+    if (hinge - free) * ys * ys > penalty {
+        ChangeKind::Level
+    } else {
+        ChangeKind::Slope
+    }
+}
+
+/// Weighted SSE (scaled units) of the continuous two-slope fit with a knot at `knot`.
+fn hinge_sse(buckets: &[Bucket], knot: f64, x0: f64, xs: f64, y0: f64, ys: f64) -> f64 {
+    let k = (knot - x0) / xs;
+    let rows = buckets.iter().map(|b| {
+        let u = (b.x - x0) / xs - k;
+        (b.w, [1.0, u, u.max(0.0)], (b.y - y0) / ys)
+    });
+    least_squares_sse(rows)
+}
+
+/// Weighted least squares with three regressors; returns the residual sum of squares.
+fn least_squares_sse(rows: impl Iterator<Item = (f64, [f64; 3], f64)> + Clone) -> f64 {
+    let mut a = [[0.0f64; 3]; 3];
+    let mut rhs = [0.0f64; 3];
+    let mut yy = 0.0;
+    for (w, r, y) in rows.clone() {
+        for i in 0..3 {
+            for j in 0..3 {
+                a[i][j] += w * r[i] * r[j];
+            }
+            rhs[i] += w * r[i] * y;
+        }
+        yy += w * y * y;
+    }
+    match solve(a.iter().map(|r| r.to_vec()).collect(), rhs.to_vec()) {
+        Some(theta) => {
+            rows.map(|(w, r, y)| w * (y - r[0] * theta[0] - r[1] * theta[1] - r[2] * theta[2]).powi(2)).sum()
+        }
+        None => yy,
+    }
+}
+
+/// Solves `a · x = b` by Gaussian elimination with partial pivoting; `None` when singular.
+pub fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    if a.len() != n || a.iter().any(|r| r.len() != n) {
+        return None;
+    }
+    let scale = a.iter().flat_map(|r| r.iter()).fold(0.0f64, |m, v| m.max(v.abs()));
+    if scale <= 0.0 || !scale.is_finite() {
+        return None;
+    }
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[pivot][col].abs() <= 1e-12 * scale {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for row in col + 1..n {
+            let f = a[row][col] / a[col][col];
+            for k in col..n {
+                a[row][k] -= f * a[col][k];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for row in (0..n).rev() {
+        let mut s = b[row];
+        for k in row + 1..n {
+            s -= a[row][k] * x[k];
+        }
+        x[row] = s / a[row][row];
+    }
+    x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+/// Best single split of raw `y[lo..hi]` into two means (for refining a level change): the index
+/// of the first sample of the right part.
+pub fn refine_level(y: &[f64], lo: usize, hi: usize) -> Option<usize> {
+    let seg = y.get(lo..hi)?;
+    if seg.len() < 2 {
+        return None;
+    }
+    let base = seg[0];
+    let total: f64 = seg.iter().map(|v| v - base).sum();
+    let n = seg.len() as f64;
+    let mut left = 0.0;
+    let mut best = (f64::NEG_INFINITY, None);
+    for (i, v) in seg.iter().enumerate().take(seg.len() - 1) {
+        left += v - base;
+        let nl = (i + 1) as f64;
+        let nr = n - nl;
+        // Between-group sum of squares, maximised by the best split.
+        let score = (left / nl - (total - left) / nr).powi(2) * nl * nr / n;
+        if score > best.0 {
+            best = (score, Some(lo + i + 1));
+        }
+    }
+    best.1
+}
+
+/// Detects level, slope and variance changes in `values` (taken as equally spaced) with the
+/// defaults: PELT with the MBIC-style penalty on a robust long-run noise scale, segments of at
+/// least 3 units. Returns changepoints sorted by index. Non-finite values yield no changepoint.
+///
+/// ```
+/// use leakscope::analyze::changepoint::detect;
+/// use leakscope::report::ChangeKind;
+/// let mut v = vec![0.0; 100];
+/// v.extend(vec![10.0; 100]);
+/// let noisy: Vec<f64> = v.iter().enumerate().map(|(i, x)| x + ((i * 7919) % 13) as f64 * 0.1).collect();
+/// let cps = detect(&noisy);
+/// assert!(cps.iter().any(|c| c.kind == ChangeKind::Level && (c.index as i64 - 100).abs() <= 2));
+/// ```
+pub fn detect(values: &[f64]) -> Vec<Changepoint> {
+    let x: Vec<f64> = (0..values.len()).map(|i| i as f64).collect();
+    detect_xy(&x, values)
+}
+
+/// [`detect`] for samples at positions `x` (non-decreasing; times, indices, anything).
+pub fn detect_xy(x: &[f64], values: &[f64]) -> Vec<Changepoint> {
+    let n = x.len().min(values.len());
+    if n < 8 || !values.iter().chain(x.iter()).all(|v| v.is_finite()) {
+        return Vec::new();
+    }
+    let (x, y) = (&x[..n], &values[..n]);
+    let buckets = buckets_by_count(x, y, MAX_BUCKETS);
+    let prefix = Prefix::new(&buckets);
+    let seg = segment_linear(&buckets, &prefix, 3);
+    let mut out = Vec::new();
+    let mut starts = vec![0];
+    starts.extend_from_slice(&seg.boundaries);
+    starts.push(buckets.len());
+    for w in starts.windows(3) {
+        let (s, b, e) = (w[0], w[1], w[2]);
+        let kind = classify_boundary(&buckets, &prefix, s, b, e, seg.penalty);
+        let (Some(left), Some(right)) = (buckets.get(b - 1), buckets.get(b)) else { continue };
+        let index = if left.end - left.first <= 1 && right.end - right.first <= 1 {
+            right.first
+        } else {
+            match kind {
+                ChangeKind::Level => refine_level(y, left.first, right.end).unwrap_or(right.first),
+                _ => {
+                    crate::analyze::trend::fit_bend(x, y, left.first, right.end).map_or(right.first, |bend| bend.index)
+                }
+            }
+        };
+        out.push(Changepoint { index, kind });
+    }
+    // Variance changes: PELT with a Gaussian scale cost on first differences.
+    for index in variance_changes(y) {
+        let near = out.iter().any(|c| c.index.abs_diff(index) <= (n / 200).max(3));
+        if !near {
+            out.push(Changepoint { index, kind: ChangeKind::Variance });
+        }
+    }
+    out.sort_by_key(|c| c.index);
+    out.dedup_by_key(|c| c.index);
+    out
+}
+
+/// Buckets of (nearly) equal sample count: `detect` treats the series as equally spaced.
+fn buckets_by_count(x: &[f64], y: &[f64], max_buckets: usize) -> Vec<Bucket> {
+    let n = x.len().min(y.len());
+    let size = n.div_ceil(max_buckets.max(1)).max(1);
+    (0..n)
+        .step_by(size)
+        .map(|first| {
+            let end = (first + size).min(n);
+            let w = (end - first) as f64;
+            let bx = x[first..end].iter().sum::<f64>() / w;
+            let by = y[first..end].iter().sum::<f64>() / w;
+            Bucket { x: bx, y: by, w, first, end }
+        })
+        .collect()
+}
+
+/// Changes in the noise level: PELT over blocks of squared first differences with the cost
+/// `n · ln σ̂²` (Gaussian, known zero mean) and the penalty `3 · ln m`. Returns raw indices.
+pub fn variance_changes(y: &[f64]) -> Vec<usize> {
+    let d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
+    if d.len() < 16 {
+        return Vec::new();
+    }
+    // Robust centring: a slope or a level shift barely moves the median difference.
+    let med = median_in_place(&mut d.clone());
+    let size = d.len().div_ceil(MAX_BUCKETS).max(1);
+    let scale = robust_scale(&d).max(f64::MIN_POSITIVE);
+    let mut sq = vec![0.0];
+    let mut cnt = vec![0.0];
+    let mut starts = Vec::new();
+    for first in (0..d.len()).step_by(size) {
+        let end = (first + size).min(d.len());
+        // Winsorised at 10 σ so a single jump (a level change) is not a variance change.
+        let s: f64 = d[first..end].iter().map(|v| ((v - med) / scale).clamp(-10.0, 10.0).powi(2)).sum();
+        sq.push(sq.last().copied().unwrap_or(0.0) + s);
+        cnt.push(cnt.last().copied().unwrap_or(0.0) + (end - first) as f64);
+        starts.push(first);
+    }
+    let m = starts.len();
+    let floor = 1e-9;
+    let cost = |s: usize, e: usize| {
+        let k = cnt[e] - cnt[s];
+        if k <= 0.0 {
+            0.0
+        } else {
+            k * ((sq[e] - sq[s]) / k).max(floor).ln()
+        }
+    };
+    let min_len = (16 / size).max(3);
+    // A variance cost has one parameter per segment; MBIC-style 3 ln n in likelihood units.
+    let penalty = 3.0 * (d.len() as f64).ln() * 2.0;
+    pelt(m, min_len, penalty, cost).into_iter().filter_map(|b| starts.get(b).map(|&i| i + 1)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{ar1_noise, Rng};
+
+    #[test]
+    fn pelt_finds_mean_shifts() {
+        let mut rng = Rng::new(1);
+        let y: Vec<f64> = (0..300).map(|i| if (100..200).contains(&i) { 5.0 } else { 0.0 } + rng.normal()).collect();
+        let cps = detect(&y);
+        let levels: Vec<usize> = cps.iter().filter(|c| c.kind == ChangeKind::Level).map(|c| c.index).collect();
+        assert_eq!(levels.len(), 2, "{cps:?}");
+        assert!(levels[0].abs_diff(100) <= 2 && levels[1].abs_diff(200) <= 2, "{cps:?}");
+    }
+
+    #[test]
+    fn slope_change_is_a_slope() {
+        let mut rng = Rng::new(2);
+        let y: Vec<f64> = (0..400).map(|i| if i > 250 { 0.2 * (i - 250) as f64 } else { 0.0 } + rng.normal()).collect();
+        let cps = detect(&y);
+        assert!(cps.iter().any(|c| c.kind == ChangeKind::Slope && c.index.abs_diff(250) <= 12), "{cps:?}");
+        assert!(cps.iter().all(|c| c.kind != ChangeKind::Level), "{cps:?}");
+    }
+
+    #[test]
+    fn variance_change_is_found() {
+        let mut rng = Rng::new(3);
+        let y: Vec<f64> = (0..600).map(|i| rng.normal() * if i >= 300 { 5.0 } else { 1.0 }).collect();
+        let cps = detect(&y);
+        assert!(cps.iter().any(|c| c.kind == ChangeKind::Variance && c.index.abs_diff(300) <= 15), "{cps:?}");
+    }
+
+    #[test]
+    fn autocorrelated_noise_alone_has_few_changes() {
+        let mut false_cps = 0;
+        for seed in 0..20 {
+            let mut rng = Rng::new(seed);
+            let y = ar1_noise(&mut rng, 1000, 0.8, 1.0);
+            false_cps += detect(&y).len();
+        }
+        assert!(false_cps <= 6, "{false_cps}");
+    }
+
+    #[test]
+    fn degenerate_inputs_do_not_panic() {
+        for v in [
+            vec![],
+            vec![1.0],
+            vec![1.0, 2.0],
+            vec![3.0; 50],
+            vec![1e308, -1e308, 1e308, 0.0, 5.0, 1e-300, 7.0, 8.0, 9.0],
+        ] {
+            let _ = detect(&v);
+        }
+        let mut big: Vec<f64> = (0..10_000).map(|i| (i % 7) as f64).collect();
+        big[5000] = 1e300;
+        let _ = detect(&big);
+    }
+}

@@ -1,0 +1,146 @@
+//! Accuracy and speed figures for the analysis engine: runs the labelled scenario suite and
+//! times the analysis on large inputs. Prints figures; asserts nothing about time.
+//!
+//! ```text
+//! cargo run --profile bench --bin leakscope-bench            # everything
+//! cargo run --profile bench --bin leakscope-bench -- suite   # accuracy only
+//! cargo run --profile bench --bin leakscope-bench -- speed   # speed only
+//! ```
+
+use leakscope::analyze::{analyze_series, AnalyzeOptions};
+use leakscope::scenarios::{evaluate, suite};
+use leakscope::series::{Series, Unit};
+use leakscope::synth::{ar1_noise, Rng};
+use std::time::Instant;
+
+fn main() {
+    let what = std::env::args().nth(1).unwrap_or_default();
+    let verbose = std::env::args().any(|a| a == "-v");
+    if what == "show" {
+        let args: Vec<String> = std::env::args().collect();
+        let seed = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
+        show(args.get(2).map_or("", String::as_str), seed);
+        return;
+    }
+    if what.is_empty() || what == "suite" {
+        run_suite(verbose);
+    }
+    if what.is_empty() || what == "speed" {
+        run_speed();
+    }
+    println!("peak memory (VmHWM): {}", peak_memory());
+}
+
+fn run_suite(verbose: bool) {
+    let per_pattern = 40;
+    let started = Instant::now();
+    let scenarios = suite(per_pattern, 1);
+    let m = evaluate(&scenarios);
+    println!(
+        "suite: {} scenarios ({} per pattern) analyzed in {:.2} s",
+        scenarios.len(),
+        per_pattern,
+        started.elapsed().as_secs_f64()
+    );
+    println!("  recall            {:.3} ({}/{})", m.recall(), m.detected, m.leaks);
+    println!("  false alarms      {:.3} ({}/{})", m.false_alarm_rate(), m.false_alarms, m.look_alikes);
+    println!("  onset accuracy    {:.3} (within 5 % of the window)", m.onset_accuracy());
+    println!("  median onset err  {:.2} % of the window", m.median_onset_error() * 100.0);
+    println!("  {:<18} {:>5} {:>9} {:>9}", "pattern", "n", "verdict", "pattern");
+    for (p, n, ok, named) in &m.per_pattern {
+        println!(
+            "  {:<18} {:>5} {:>8.1}% {:>8.1}%",
+            p.name(),
+            n,
+            100.0 * *ok as f64 / (*n).max(1) as f64,
+            100.0 * *named as f64 / (*n).max(1) as f64
+        );
+    }
+    if verbose {
+        for f in &m.failures {
+            println!("  miss: {f}");
+        }
+    }
+}
+
+fn leak_series(n: usize, seed: u64) -> Series {
+    let mut rng = Rng::new(seed);
+    let noise = ar1_noise(&mut rng, n, 0.8, 10.0);
+    let mut s = Series::new(format!("bench-{n}"), Unit::Bytes);
+    let onset = n * 2 / 5;
+    for (i, e) in noise.iter().enumerate() {
+        let leak = if i > onset { (i - onset) as f64 * 200.0 / n as f64 } else { 0.0 };
+        s.push(1_700_000_000_000 + i as i64 * 10_000, 1000.0 + leak + e);
+    }
+    s
+}
+
+fn time_it(s: &Series, repeats: usize) -> f64 {
+    let options = AnalyzeOptions::default();
+    let mut best = f64::INFINITY;
+    for _ in 0..repeats {
+        let t = Instant::now();
+        let r = analyze_series(s, &options);
+        std::hint::black_box(&r);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    best
+}
+
+fn run_speed() {
+    println!("speed (best of several runs, one thread):");
+    let one_million = leak_series(1_000_000, 7);
+    println!("  1,000,000 points: {:.1} ms", time_it(&one_million, 5) * 1000.0);
+    drop(one_million);
+    let many: Vec<Series> = (0..10_000).map(|k| leak_series(1000, 100 + k)).collect();
+    let options = AnalyzeOptions::default();
+    let t = Instant::now();
+    let mut leaks = 0;
+    for s in &many {
+        if analyze_series(s, &options).verdict == leakscope::report::Verdict::Leak {
+            leaks += 1;
+        }
+    }
+    println!("  10,000 series x 1,000 points: {:.2} s ({leaks} leaks)", t.elapsed().as_secs_f64());
+    drop(many);
+    println!("  {:>10} {:>10} {:>12}", "n", "ms", "ns/point");
+    for exp in 3..=7 {
+        let n = 10usize.pow(exp);
+        let s = leak_series(n, 11);
+        let secs = time_it(&s, if n <= 100_000 { 5 } else { 2 });
+        println!("  {:>10} {:>10.2} {:>12.1}", n, secs * 1000.0, secs * 1e9 / n as f64);
+    }
+}
+
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
+        .unwrap_or_else(|| "unavailable".into())
+}
+
+/// `leakscope-bench show PATTERN SEED`: one scenario's truth and report, for reading failures.
+pub fn show(pattern: &str, seed: u64) {
+    let Some(p) = leakscope::scenarios::Pattern::ALL.into_iter().find(|p| p.name() == pattern) else {
+        println!("unknown pattern {pattern}");
+        return;
+    };
+    let sc = leakscope::scenarios::scenario(p, seed);
+    println!(
+        "truth: onset {:?} stop {:?} restarts {:?} window {} ms, growth {:.1}σ phi {:.2}",
+        sc.onset_ms, sc.stop_ms, sc.restarts_ms, sc.window_ms, sc.growth_sigmas, sc.phi
+    );
+    let x: Vec<f64> = sc.series.times_ms.iter().map(|&t| (t - sc.series.times_ms[0]) as f64 / 3.6e6).collect();
+    let b = leakscope::analyze::changepoint::buckets_by_x(&x, &sc.series.values, 160);
+    let pre = leakscope::analyze::changepoint::Prefix::new(&b);
+    let seg = leakscope::analyze::changepoint::segment_linear(&b, &pre, 2);
+    println!("seg: {seg:?} sigma^2 {}", (sc.growth_sigmas).powi(0));
+    let r = analyze_series(&sc.series, &AnalyzeOptions::default());
+    let mut r2 = r.clone();
+    r2.labels.clear();
+    println!("{}", serde_json::to_string(&r2).unwrap_or_default());
+    let csv: String = sc.series.times_ms.iter().zip(&sc.series.values).map(|(t, v)| format!("{t},{v}\n")).collect();
+    let _ = std::fs::write("/tmp/leakscope-show.csv", csv);
+}

@@ -1,0 +1,465 @@
+//! A labelled scenario generator for measuring the analysis: every pattern of the design's table
+//! (`shared/DESIGN.md`), with known truth (leak or not, onset, restarts, stop), deterministic from
+//! a seed.
+//!
+//! Sampling from 10 s to 5 min, windows from 3 hours to two weeks, AR(1) noise with φ in
+//! 0.5–0.95, levels from 100 MiB to 8 GiB, growth from 3 to 50 noise σ (σ being the noise's
+//! stationary standard deviation), optional gaps and jittered sampling. Shapes vary: warm-up time
+//! constants, saw-tooth periods and amplitudes, step sizes and directions, spike widths and
+//! shapes, restart counts, drain durations, daily wave shapes.
+//!
+//! Used by `tests/scenarios.rs` and the `leakscope-bench` binary. Depends on [`crate::series`] and
+//! [`crate::synth`] only; no I/O, no web types.
+
+use crate::series::{Series, Unit};
+use crate::synth::{ar1_noise, Rng};
+
+const MIB: f64 = 1024.0 * 1024.0;
+const HOUR_MS: f64 = 3_600_000.0;
+const DAY_MS: f64 = 86_400_000.0;
+/// 2024-08-01T00:00:00Z: every scenario starts on a whole UTC day, plus a random offset.
+const EPOCH_START_MS: i64 = 1_722_470_400_000;
+
+/// The patterns of the design's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pattern {
+    /// Flat, then linear growth to the end.
+    SteadyLeak,
+    /// Growth that steepens.
+    AcceleratingLeak,
+    /// Saw teeth whose floor rises.
+    SawtoothLeak,
+    /// Daily waves on a rising baseline.
+    SeasonalLeak,
+    /// Climbs, drops at a restart, climbs again.
+    RecurringLeak,
+    /// Climbs, then drains after the cause is disabled.
+    StoppedLeak,
+    /// Concave growth that saturates to a plateau.
+    CacheWarmUp,
+    /// Saw teeth on a flat floor.
+    GcSawtooth,
+    /// One level shift then flat.
+    Step,
+    /// A bump that returns.
+    Spike,
+    /// Daily waves on a flat baseline.
+    Seasonal,
+    /// Noise only, autocorrelated.
+    Stable,
+}
+
+impl Pattern {
+    /// Every pattern, leaks first.
+    pub const ALL: [Pattern; 12] = [
+        Pattern::SteadyLeak,
+        Pattern::AcceleratingLeak,
+        Pattern::SawtoothLeak,
+        Pattern::SeasonalLeak,
+        Pattern::RecurringLeak,
+        Pattern::StoppedLeak,
+        Pattern::CacheWarmUp,
+        Pattern::GcSawtooth,
+        Pattern::Step,
+        Pattern::Spike,
+        Pattern::Seasonal,
+        Pattern::Stable,
+    ];
+
+    /// The report's name for the pattern.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pattern::SteadyLeak => "steady-leak",
+            Pattern::AcceleratingLeak => "accelerating-leak",
+            Pattern::SawtoothLeak => "sawtooth-leak",
+            Pattern::SeasonalLeak => "seasonal-leak",
+            Pattern::RecurringLeak => "recurring-leak",
+            Pattern::StoppedLeak => "stopped-leak",
+            Pattern::CacheWarmUp => "cache-warm-up",
+            Pattern::GcSawtooth => "gc-sawtooth",
+            Pattern::Step => "step",
+            Pattern::Spike => "spike",
+            Pattern::Seasonal => "seasonal",
+            Pattern::Stable => "stable",
+        }
+    }
+
+    /// True for the patterns whose verdict must be `leak`.
+    pub fn is_leak(self) -> bool {
+        matches!(
+            self,
+            Pattern::SteadyLeak
+                | Pattern::AcceleratingLeak
+                | Pattern::SawtoothLeak
+                | Pattern::SeasonalLeak
+                | Pattern::RecurringLeak
+                | Pattern::StoppedLeak
+        )
+    }
+}
+
+/// One labelled series.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The pattern it was drawn from.
+    pub pattern: Pattern,
+    /// The seed that reproduces it.
+    pub seed: u64,
+    /// The data.
+    pub series: Series,
+    /// True onset of the leak, epoch ms (leaks only).
+    pub onset_ms: Option<i64>,
+    /// True end of growth (stopped leaks only).
+    pub stop_ms: Option<i64>,
+    /// True restart times.
+    pub restarts_ms: Vec<i64>,
+    /// Window length, ms.
+    pub window_ms: i64,
+    /// Total growth in noise σ (leaks and warm-ups), for reading failures.
+    pub growth_sigmas: f64,
+    /// The noise's AR(1) coefficient.
+    pub phi: f64,
+}
+
+fn log_uniform(rng: &mut Rng, lo: f64, hi: f64) -> f64 {
+    (rng.range(lo.ln(), hi.ln())).exp()
+}
+
+/// The suite: `per_pattern` scenarios of every pattern, seeds `base_seed..`.
+pub fn suite(per_pattern: usize, base_seed: u64) -> Vec<Scenario> {
+    let mut out = Vec::with_capacity(per_pattern * Pattern::ALL.len());
+    for (p, pattern) in Pattern::ALL.iter().enumerate() {
+        for i in 0..per_pattern {
+            let seed = base_seed.wrapping_add((p as u64) << 32).wrapping_add(i as u64);
+            out.push(scenario(*pattern, seed));
+        }
+    }
+    out
+}
+
+/// One scenario of `pattern`, deterministic in `seed`.
+pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
+    let mut rng = Rng::new(seed ^ 0x5EED_0000_0000_0000);
+    let seasonal = matches!(pattern, Pattern::SeasonalLeak | Pattern::Seasonal);
+    let window_ms =
+        if seasonal { rng.range(3.0, 14.0) * DAY_MS } else { log_uniform(&mut rng, 3.0 * HOUR_MS, 14.0 * DAY_MS) };
+    // Sampling 10 s – 5 min, with 300 – 20 000 samples.
+    let step_ms = log_uniform(&mut rng, 10_000.0, 300_000.0).clamp(window_ms / 20_000.0, window_ms / 300.0);
+    let n = (window_ms / step_ms) as usize + 1;
+    let start_ms =
+        EPOCH_START_MS + (rng.range(0.0, 30.0) as i64) * 86_400_000 + (rng.range(0.0, 86_400.0) as i64) * 1000;
+    let jitter = rng.uniform() < 0.3;
+    let mut t_ms: Vec<i64> = (0..n)
+        .map(|i| {
+            let j = if jitter && i > 0 && i + 1 < n { rng.range(-0.3, 0.3) * step_ms } else { 0.0 };
+            start_ms + ((i as f64) * step_ms + j) as i64
+        })
+        .collect();
+    t_ms.dedup();
+    let n = t_ms.len();
+    let u: Vec<f64> = t_ms.iter().map(|&t| (t - start_ms) as f64 / window_ms).collect();
+    let base = log_uniform(&mut rng, 100.0 * MIB, 6144.0 * MIB);
+    let sigma = base * log_uniform(&mut rng, 0.002, 0.03);
+    let phi = rng.range(0.5, 0.95);
+    let growth = sigma * log_uniform(&mut rng, 3.0, 50.0);
+    let mut y: Vec<f64> = vec![base; n];
+    let mut onset = None;
+    let mut stop = None;
+    let mut restarts = Vec::new();
+    let mut growth_sigmas = growth / sigma;
+    let at = |frac: f64| start_ms + (frac * window_ms) as i64;
+    match pattern {
+        Pattern::SteadyLeak | Pattern::SeasonalLeak => {
+            let u0 = if rng.uniform() < 0.15 { 0.0 } else { rng.range(0.1, 0.6) };
+            for (v, &x) in y.iter_mut().zip(&u) {
+                *v += growth * ((x - u0) / (1.0 - u0)).max(0.0);
+            }
+            onset = Some(at(u0));
+        }
+        Pattern::AcceleratingLeak => {
+            // Slope s1 from the onset, ramping to k·s1 over part of the rest (traffic growth,
+            // a second leak path): the first stage alone rises at least 4 σ.
+            let u0 = rng.range(0.1, 0.4);
+            let k = rng.range(2.0, 5.0);
+            let d = 1.0 - u0;
+            let bend = u0 + d * rng.range(0.3, 0.6);
+            let ramp = d * rng.range(0.0, 0.3);
+            let g = sigma * log_uniform(&mut rng, 10.0, 60.0);
+            // Integrate the slope profile numerically to scale it to the total growth g.
+            let slope_at = |x: f64| {
+                if x < u0 {
+                    0.0
+                } else if x < bend {
+                    1.0
+                } else if ramp > 0.0 && x < bend + ramp {
+                    1.0 + (k - 1.0) * (x - bend) / ramp
+                } else {
+                    k
+                }
+            };
+            let steps = 2000;
+            let mut acc = vec![0.0; steps + 1];
+            for i in 0..steps {
+                let xm = (i as f64 + 0.5) / steps as f64;
+                acc[i + 1] = acc[i] + slope_at(xm) / steps as f64;
+            }
+            let total = acc[steps].max(f64::MIN_POSITIVE);
+            let first_stage = (bend - u0) / total * g;
+            let g = if first_stage < 4.0 * sigma { g * 4.0 * sigma / first_stage } else { g };
+            growth_sigmas = g / sigma;
+            for (v, &x) in y.iter_mut().zip(&u) {
+                let pos = (x.clamp(0.0, 1.0) * steps as f64) as usize;
+                *v += g * acc[pos.min(steps)] / total;
+            }
+            onset = Some(at(u0));
+        }
+        Pattern::SawtoothLeak | Pattern::GcSawtooth => {
+            let period = log_uniform(&mut rng, 8.0, 60.0) * step_ms;
+            let amp = sigma * log_uniform(&mut rng, 8.0, 40.0);
+            let u0 = if pattern == Pattern::SawtoothLeak { rng.range(0.1, 0.6) } else { 2.0 };
+            let mut next_gc = start_ms as f64 + rng.range(0.0, 1.0) * period;
+            let mut last_gc = next_gc - period;
+            for (i, v) in y.iter_mut().enumerate() {
+                let t = t_ms[i] as f64;
+                while t >= next_gc {
+                    last_gc = next_gc;
+                    next_gc += period * rng.range(0.8, 1.2);
+                }
+                let phase = ((t - last_gc) / (next_gc - last_gc)).clamp(0.0, 1.0);
+                *v += amp * phase;
+                if u0 <= 1.0 {
+                    *v += growth * ((u[i] - u0) / (1.0 - u0)).max(0.0);
+                }
+            }
+            if u0 <= 1.0 {
+                onset = Some(at(u0));
+            }
+        }
+        Pattern::RecurringLeak => {
+            let u0 = rng.range(0.05, 0.3);
+            let count = 1 + (rng.uniform() * 3.0) as usize;
+            let life = (1.0 - u0) / (count as f64 + rng.range(0.3, 1.0));
+            let mut cuts = Vec::new();
+            for r in 1..=count {
+                cuts.push(u0 + life * r as f64 * rng.range(0.95, 1.05));
+            }
+            let rate = growth / life;
+            for (v, &x) in y.iter_mut().zip(&u) {
+                let since = cuts.iter().rev().find(|&&c| x >= c).copied().unwrap_or(u0);
+                *v += rate * (x - since).max(0.0);
+            }
+            onset = Some(at(u0));
+            restarts = cuts.iter().map(|&c| at(c)).collect();
+        }
+        Pattern::StoppedLeak => {
+            let u0 = rng.range(0.1, 0.35);
+            let u1 = u0 + rng.range(0.25, 0.45);
+            let drain = rng.range(0.02, 0.1);
+            let keep = if rng.uniform() < 0.5 { 0.0 } else { rng.range(0.0, 0.3) };
+            for (v, &x) in y.iter_mut().zip(&u) {
+                let peak = growth * ((x.min(u1) - u0) / (u1 - u0)).max(0.0);
+                let drained = if x > u1 { ((x - u1) / drain).min(1.0) * (1.0 - keep) } else { 0.0 };
+                *v += peak * (1.0 - drained);
+            }
+            onset = Some(at(u0));
+            stop = Some(at(u1));
+        }
+        Pattern::CacheWarmUp => {
+            let u0 = if rng.uniform() < 0.5 { 0.0 } else { rng.range(0.0, 0.3) };
+            let tau = rng.range(0.02, 0.15);
+            for (v, &x) in y.iter_mut().zip(&u) {
+                if x >= u0 {
+                    *v += growth * (1.0 - (-(x - u0) / tau).exp());
+                }
+            }
+        }
+        Pattern::Step => {
+            let u0 = rng.range(0.2, 0.8);
+            let size = sigma * log_uniform(&mut rng, 4.0, 40.0) * if rng.uniform() < 0.7 { 1.0 } else { -1.0 };
+            let width = rng.range(0.0, 3.0) * step_ms / window_ms;
+            for (v, &x) in y.iter_mut().zip(&u) {
+                *v +=
+                    size * if width > 0.0 { ((x - u0) / width).clamp(0.0, 1.0) } else { f64::from(u8::from(x >= u0)) };
+            }
+            growth_sigmas = size / sigma;
+        }
+        Pattern::Spike => {
+            let u0 = rng.range(0.1, 0.85);
+            let width = rng.range(0.003, 0.04);
+            let height = sigma * log_uniform(&mut rng, 5.0, 50.0);
+            let shape = (rng.uniform() * 3.0) as u32;
+            for (v, &x) in y.iter_mut().zip(&u) {
+                let d = (x - u0) / width;
+                *v += height
+                    * match shape {
+                        0 => f64::from(u8::from((0.0..1.0).contains(&d))),
+                        1 => (1.0 - (2.0 * d - 1.0).abs()).max(0.0),
+                        _ => (-(2.0 * d - 1.0).powi(2) * 4.0).exp(),
+                    };
+            }
+            growth_sigmas = height / sigma;
+        }
+        Pattern::Seasonal | Pattern::Stable => {}
+    }
+    if seasonal {
+        let amp = sigma * rng.range(3.0, 15.0);
+        let phase = rng.range(0.0, std::f64::consts::TAU);
+        let second = rng.range(0.0, 0.5);
+        for (v, &t) in y.iter_mut().zip(&t_ms) {
+            let day = (t - EPOCH_START_MS) as f64 / DAY_MS * std::f64::consts::TAU;
+            *v += amp * ((day + phase).sin() + second * (2.0 * day + phase).sin());
+        }
+    }
+    let noise = ar1_noise(&mut rng, n, phi, sigma);
+    for (v, e) in y.iter_mut().zip(noise) {
+        *v += e;
+    }
+    // A gap (scrape outage) somewhere away from the onset, in a fifth of the scenarios.
+    let mut keep = vec![true; n];
+    if rng.uniform() < 0.2 {
+        let len = rng.range(0.02, 0.08);
+        let from = rng.range(0.05, 0.9 - len);
+        let clear_of_onset = onset.is_none_or(|o| {
+            let o = (o - start_ms) as f64 / window_ms;
+            o < from - 0.05 || o > from + len + 0.05
+        });
+        if clear_of_onset {
+            for (k, &x) in keep.iter_mut().zip(&u) {
+                if x >= from && x < from + len {
+                    *k = false;
+                }
+            }
+        }
+    }
+    let mut series = Series::new(format!("{}#{seed}", pattern.name()), Unit::Bytes);
+    for i in 0..n {
+        if keep[i] {
+            series.push(t_ms[i], y[i].max(0.0));
+        }
+    }
+    if rng.uniform() < 0.5 {
+        series.limit = Some(base + growth * 3.0 + 10.0 * sigma);
+    }
+    Scenario {
+        pattern,
+        seed,
+        series,
+        onset_ms: onset,
+        stop_ms: stop,
+        restarts_ms: restarts,
+        window_ms: window_ms as i64,
+        growth_sigmas,
+        phi,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenarios_are_deterministic_and_sorted() {
+        for p in Pattern::ALL {
+            let a = scenario(p, 7);
+            let b = scenario(p, 7);
+            assert_eq!(a.series, b.series);
+            assert!(a.series.times_ms.windows(2).all(|w| w[0] < w[1]));
+            assert!(a.series.len() >= 200, "{p:?} {}", a.series.len());
+        }
+    }
+}
+
+/// What the analysis got right on a set of scenarios.
+#[derive(Debug, Clone, Default)]
+pub struct SuiteMetrics {
+    /// Leak scenarios.
+    pub leaks: usize,
+    /// Leak scenarios reported as `leak`.
+    pub detected: usize,
+    /// Look-alike scenarios.
+    pub look_alikes: usize,
+    /// Look-alikes reported as `leak`.
+    pub false_alarms: usize,
+    /// Detected leaks whose onset is within 5 % of the window of the truth.
+    pub onset_ok: usize,
+    /// Onset errors of detected leaks, as fractions of the window.
+    pub onset_errors: Vec<f64>,
+    /// Per pattern: (scenarios, correct verdicts, pattern name matches).
+    pub per_pattern: Vec<(Pattern, usize, usize, usize)>,
+    /// The failures, for reading: (pattern, seed, verdict, pattern reported, onset error).
+    pub failures: Vec<String>,
+}
+
+impl SuiteMetrics {
+    /// Detected leaks / leaks.
+    pub fn recall(&self) -> f64 {
+        self.detected as f64 / self.leaks.max(1) as f64
+    }
+    /// Look-alikes reported as leaks / look-alikes.
+    pub fn false_alarm_rate(&self) -> f64 {
+        self.false_alarms as f64 / self.look_alikes.max(1) as f64
+    }
+    /// Detected leaks with the onset within 5 % of the window / detected leaks.
+    pub fn onset_accuracy(&self) -> f64 {
+        self.onset_ok as f64 / self.detected.max(1) as f64
+    }
+    /// Median onset error as a fraction of the window.
+    pub fn median_onset_error(&self) -> f64 {
+        let mut e = self.onset_errors.clone();
+        crate::analyze::changepoint::median_in_place(&mut e)
+    }
+}
+
+/// Analyzes every scenario and scores the verdicts against the truth.
+pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
+    use crate::report::Verdict;
+    let mut m = SuiteMetrics::default();
+    for p in Pattern::ALL {
+        m.per_pattern.push((p, 0, 0, 0));
+    }
+    for sc in scenarios {
+        let r = crate::analyze::analyze_series(&sc.series, &Default::default());
+        let is_leak = r.verdict == Verdict::Leak;
+        let correct = if sc.pattern.is_leak() { is_leak } else { r.verdict == Verdict::NoLeak };
+        let mut onset_err = None;
+        if sc.pattern.is_leak() {
+            m.leaks += 1;
+            if is_leak {
+                m.detected += 1;
+                if let (Some(t), Some(o)) = (sc.onset_ms, r.onset) {
+                    let e = (o.ms - t).abs() as f64 / sc.window_ms.max(1) as f64;
+                    m.onset_errors.push(e);
+                    onset_err = Some(e);
+                    if e <= 0.05 {
+                        m.onset_ok += 1;
+                    }
+                }
+            }
+        } else {
+            m.look_alikes += 1;
+            if is_leak {
+                m.false_alarms += 1;
+            }
+        }
+        if let Some(entry) = m.per_pattern.iter_mut().find(|e| e.0 == sc.pattern) {
+            entry.1 += 1;
+            entry.2 += usize::from(correct);
+            entry.3 += usize::from(r.pattern == sc.pattern.name());
+        }
+        if !correct || onset_err.is_some_and(|e| e > 0.05) {
+            m.failures.push(format!(
+                "{} seed={} n={} growth={:.1}σ phi={:.2} → {} {} onset_err={:?} reason={}",
+                sc.pattern.name(),
+                sc.seed,
+                sc.series.len(),
+                sc.growth_sigmas,
+                sc.phi,
+                r.verdict.as_str(),
+                r.pattern,
+                onset_err.map(|e| (e * 1000.0).round() / 10.0),
+                r.reason
+            ));
+        }
+    }
+    m
+}

@@ -1,0 +1,98 @@
+//! The labelled scenario suite (`leakscope::scenarios`) against the accuracy targets, plus named
+//! look-alikes and the demo incident. The full suite and the speed figures are in
+//! `cargo run --profile bench --bin leakscope-bench`.
+
+use leakscope::analyze::{analyze_series, AnalyzeOptions};
+use leakscope::report::Verdict;
+use leakscope::scenarios::{evaluate, scenario, suite, Pattern};
+
+#[test]
+fn suite_meets_the_targets() {
+    // A representative subset (the bench runs 40 per pattern with the same seeds).
+    let scenarios = suite(20, 1);
+    let m = evaluate(&scenarios);
+    let summary = format!(
+        "recall {:.3}, false alarms {:.3}, onset accuracy {:.3}\n{}",
+        m.recall(),
+        m.false_alarm_rate(),
+        m.onset_accuracy(),
+        m.failures.join("\n")
+    );
+    assert!(m.recall() >= 0.97, "{summary}");
+    assert!(m.false_alarm_rate() <= 0.03, "{summary}");
+    assert!(m.onset_accuracy() >= 0.95, "{summary}");
+}
+
+fn verdict_of(pattern: Pattern, seed: u64) -> (Verdict, String) {
+    let sc = scenario(pattern, seed);
+    let r = analyze_series(&sc.series, &AnalyzeOptions::default());
+    (r.verdict, r.pattern)
+}
+
+#[test]
+fn cache_warm_up_is_not_a_leak() {
+    for seed in 500..505 {
+        assert_eq!(verdict_of(Pattern::CacheWarmUp, seed).0, Verdict::NoLeak, "seed {seed}");
+    }
+}
+
+#[test]
+fn gc_sawtooth_on_a_flat_floor_is_not_a_leak() {
+    for seed in 500..505 {
+        let (verdict, pattern) = verdict_of(Pattern::GcSawtooth, seed);
+        assert_eq!(verdict, Verdict::NoLeak, "seed {seed}");
+        assert_eq!(pattern, "gc-sawtooth", "seed {seed}");
+    }
+}
+
+#[test]
+fn deploy_step_is_not_a_leak() {
+    for seed in 500..505 {
+        assert_eq!(verdict_of(Pattern::Step, seed).0, Verdict::NoLeak, "seed {seed}");
+    }
+}
+
+#[test]
+fn demo_reads_like_the_postmortem() {
+    let csv = leakscope::demo::demo_csv();
+    let report =
+        leakscope::analyze_bytes("demo.csv", csv.as_bytes(), &Default::default(), &Default::default()).unwrap();
+    let s = &report.series[0];
+    assert_eq!(s.verdict, Verdict::Leak);
+    let onset = s.onset.unwrap();
+    let at = leakscope::demo::incident_time;
+    assert!((onset.ms - at(7, 40)).abs() <= 3 * 60_000, "{}", s.summary);
+    assert_eq!(s.restarts_ms, vec![at(11, 0)], "{}", s.summary);
+    assert!((s.stop_ms.unwrap() - at(12, 0)).abs() <= 60_000, "{}", s.summary);
+    assert!(s.summary.starts_with("Leak since 07:"), "{}", s.summary);
+    assert!(s.summary.contains("MiB/h; restarted 11:00 and resumed, stopped 1"), "{}", s.summary);
+}
+
+#[test]
+fn degenerate_inputs_return_a_report() {
+    use leakscope::series::{Series, TimeAxis, Unit};
+    let cases: Vec<(Vec<i64>, Vec<f64>)> = vec![
+        (vec![], vec![]),
+        (vec![1], vec![5.0]),
+        (vec![1, 2], vec![5.0, 6.0]),
+        ((0..50).collect(), vec![7.0; 50]),
+        ((0..50).collect(), (0..50).map(|i| if i % 2 == 0 { 1e308 } else { -1e308 }).collect()),
+        ((0..50).collect(), (0..50).map(|i| -(i as f64) * 1e-300).collect()),
+        ((0..100).map(|i| i * i * 1000).collect(), (0..100).map(|i| (i as f64).sin() - 5.0).collect()),
+        ((0..100).map(|i| if i < 50 { i } else { i + 1_000_000 }).collect(), (0..100).map(f64::from).collect()),
+    ];
+    for (times, values) in cases {
+        for axis in [TimeAxis::Epoch, TimeAxis::Relative, TimeAxis::Instructions, TimeAxis::AllocatedBytes] {
+            let mut s = Series::new("x", Unit::Unknown);
+            s.time_axis = axis;
+            s.times_ms = times.clone();
+            s.values = values.clone();
+            let r = analyze_series(&s, &AnalyzeOptions { limit: Some(1e9) });
+            assert!(!r.summary.is_empty());
+            if values.len() < 8 {
+                assert_eq!(r.verdict, Verdict::Inconclusive);
+                assert!(!r.reason.is_empty());
+            }
+        }
+    }
+}
