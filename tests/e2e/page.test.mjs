@@ -141,10 +141,21 @@ test("zoom, reset, hover read-out, annotations, limit and time zone", async () =
   assert.equal(view.annotations[1].label, "<b>alert</b> fired");
   await t.page.selectOption("#annotate-kind", "");
 
-  // Limit: a smaller limit moves exhaustion earlier; a bad one is refused in words.
+  // Limit: the demo's leak stopped, so no limit gives it an exhaustion time; on a leak that
+  // still grows, a limit gives one, and a smaller limit an earlier one.
   await t.page.fill("#limit", "8 GiB");
   await t.page.press("#limit", "Enter");
-  await t.page.waitForFunction(() => window.leakscope.report.series[0].exhaustion?.limit === 8 * 2 ** 30);
+  await t.page.waitForFunction(() => window.leakscope.view.limit === 8 * 2 ** 30);
+  assert.equal(await t.page.evaluate(() => window.leakscope.report.series[0].exhaustion), null);
+  await dropFile(t.page, "growing.csv", leakCsv({ onsetFrac: 0.5 }));
+  await t.page.waitForFunction(() => window.leakscope.report.source.name === "growing.csv" && window.leakscope.report.series[0].exhaustion?.limit === 8 * 2 ** 30);
+  const far = await t.page.evaluate(() => window.leakscope.report.series[0].exhaustion.ms);
+  await t.page.fill("#limit", "4 GiB");
+  await t.page.press("#limit", "Enter");
+  await t.page.waitForFunction(() => window.leakscope.report.series[0].exhaustion?.limit === 4 * 2 ** 30);
+  const near = await t.page.evaluate(() => window.leakscope.report.series[0].exhaustion.ms);
+  assert.ok(near < far, `a smaller limit is reached sooner (${near} < ${far})`);
+  assert.ok((await inkedPixels(t.page)) > 3000);
   await t.page.fill("#limit", "lots");
   await t.page.press("#limit", "Enter");
   await t.page.waitForSelector("#error:not([hidden])");
