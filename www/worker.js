@@ -35,8 +35,10 @@ async function readFile(id, file, maxBytes = MAX_FILE_BYTES) {
   return bytes.subarray(0, loaded);
 }
 
-function run(id, name, bytes, options) {
+function run(id, name, bytes, options, timings = {}) {
+  const started = performance.now();
   const analysis = analyze(name, bytes, JSON.stringify(options ?? {}));
+  timings.analyze_ms = performance.now() - started;
   try {
     const series = [];
     const transfer = [];
@@ -46,7 +48,9 @@ function run(id, name, bytes, options) {
       series.push({ times, values, limit: analysis.limit(i) ?? null });
       transfer.push(times.buffer, values.buffer);
     }
-    postMessage({ type: "result", id, name, report_json: analysis.report_json(), series }, transfer);
+    const report_json = analysis.report_json();
+    timings.extract_ms = performance.now() - started - timings.analyze_ms;
+    postMessage({ type: "result", id, name, report_json, series, timings }, transfer);
   } finally {
     analysis.free();
   }
@@ -58,11 +62,12 @@ onmessage = async (event) => {
     await ready;
     if (msg.type === "analyze") {
       let bytes;
+      const readStart = performance.now();
       if (msg.file) bytes = await readFile(msg.id, msg.file, msg.maxBytes ?? MAX_FILE_BYTES);
       else if (typeof msg.text === "string") bytes = new TextEncoder().encode(msg.text);
       else bytes = new Uint8Array(msg.bytes);
       last = { name: msg.name, bytes };
-      run(msg.id, msg.name, bytes, msg.options);
+      run(msg.id, msg.name, bytes, msg.options, { read_ms: performance.now() - readStart });
     } else if (msg.type === "reanalyze") {
       if (!last) throw new Error("nothing to re-analyze");
       run(msg.id, last.name, last.bytes, msg.options);

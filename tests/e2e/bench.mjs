@@ -75,6 +75,8 @@ console.log(`points                 ${points.toLocaleString("en-US")} (${mib.toF
 console.log(`page load → interactive ${loadMs.toFixed(0)} ms after navigation start (domInteractive ${paintMs.toFixed(0)} ms)`);
 console.log(`drop → finished chart  ${dropMs.toFixed(0)} ms`);
 console.log(`analysis (worker)      ${report.series[0].verdict}, ${report.series[0].pattern}`);
+const timings = JSON.parse(await t.page.evaluate(() => document.body.dataset.timings));
+console.log(`  where the time went  ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")}`);
 console.log(`redraw on zoom         median ${redraws[6].toFixed(1)} ms, max ${redraws[11].toFixed(1)} ms`);
 console.log(`renderer peak memory   ${(peak / 1024).toFixed(0)} MiB (baseline ${(baseline / 1024).toFixed(0)} MiB) = ${((peak - baseline) / 1024 / mib).toFixed(2)}x the file size above baseline`);
 if (t.problems.length) console.log("problems:", t.problems);
