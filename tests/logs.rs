@@ -256,6 +256,53 @@ fn jvm_decorators_and_collectors() {
 }
 
 #[test]
+fn jvm_detail_lines_restarts_and_concurrent_phases() {
+    let gc_star = "\
+[0.150s][info][gc,start    ] GC(0) Pause Young (Normal) (G1 Evacuation Pause)
+[0.150s][info][gc,heap     ] GC(0) Eden regions: 13->0(8)
+[0.150s][info][gc,heap     ] GC(0) Old regions: 2->2
+[0.150s][info][gc,metaspace] GC(0) Metaspace: 1024K(1280K)->1024K(1280K) NonClass: 900K(1024K)->900K(1024K)
+[0.151s][info][gc          ] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 27M->23M(248M) 11.742ms
+[0.151s][info][gc,cpu      ] GC(0) User=0.01s Sys=0.00s Real=0.01s
+[2.300s][info][gc          ] GC(1) Pause Remark 120M->120M(248M) 1.002ms
+[2.400s][info][gc          ] GC(2) Pause Cleanup 121M->121M(248M) 0.102ms
+[0.012s][info][gc          ] Using G1
+[1.500s][info][gc          ] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 30M->20M(248M) 9.000ms
+";
+    let parsed = parse("gc.log", gc_star.as_bytes(), &IngestOptions::default()).unwrap();
+    let after = series(&parsed, &[("measure", "heap-after-gc")]);
+    assert_eq!(after.values, vec![23.0 * MIB, 20.0 * MIB], "one sample per collection; remark and cleanup skipped");
+    assert_eq!(after.times_ms, vec![151, 2_400 + 1_500], "a restarted JVM continues after the last uptime seen");
+
+    let untagged = "[0.150s] GC(0) Eden regions: 13->0(8)\n[0.150s] GC(0) Metaspace: 1K(2K)->1K(2K)\n[0.151s] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 27M->23M(248M) 11.742ms\n";
+    let parsed = parse("gc.log", untagged.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(series(&parsed, &[("measure", "heap-after-gc")]).values, vec![23.0 * MIB]);
+}
+
+#[test]
+fn ts_and_javascript_date_prefixes() {
+    let ts = "\
+Aug 15 07:40:00 CONTAINER ID   NAME   CPU %   MEM USAGE / LIMIT   MEM %   NET I/O   BLOCK I/O   PIDS
+Aug 15 07:40:00 0123456789ab   web    0.5%    100MiB / 1GiB       9.8%    0B / 0B   0B / 0B     3
+Aug 15 07:41:00 CONTAINER ID   NAME   CPU %   MEM USAGE / LIMIT   MEM %   NET I/O   BLOCK I/O   PIDS
+Aug 15 07:41:00 0123456789ab   web    0.5%    110MiB / 1GiB       10.7%   0B / 0B   0B / 0B     3
+";
+    let parsed = parse("stats.log", ts.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(parsed.format, "docker-stats");
+    let web = &parsed.series[0];
+    assert_eq!((web.time_axis, web.times_ms.clone()), (TimeAxis::Relative, vec![0, 60_000]), "no year: relative");
+    let started = parse("stats.log", ts.as_bytes(), &IngestOptions { start_ms: Some(AT) }).unwrap();
+    assert_eq!(started.series[0].times_ms, vec![AT, AT + 60_000]);
+
+    let js = "\
+Thu Aug 15 2024 09:40:00 GMT+0200 (Central European Summer Time) { rss: 30932992, heapTotal: 6438912, heapUsed: 4659432, external: 1420011 }
+Thu Aug 15 2024 09:41:00 GMT+0200 (Central European Summer Time) { rss: 31457280, heapTotal: 6701056, heapUsed: 4912200, external: 1420011 }
+";
+    let parsed = parse("app.log", js.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(series(&parsed, &[("measure", "rss")]).times_ms, vec![AT, AT + 60_000]);
+}
+
+#[test]
 fn jdk8_gc_logs() {
     let parallel = read("jvm_jdk8_parallel_datestamps.log");
     let after = series(&parallel, &[("measure", "heap-after-gc")]);

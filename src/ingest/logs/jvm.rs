@@ -5,7 +5,8 @@
 //! (Allocation Failure) [PSYoungGen: ...] 123K->45K(678K), 0.01 secs]`, CMS/ParNew, and G1's
 //! multi-line `Heap: 24.0M(256.0M)->21.5M(256.0M)`).
 //!
-//! Each collection gives the whole heap before and after and its capacity. Per JVM (the `pid`
+//! Each collection gives the whole heap before and after and its capacity (G1's `Pause Remark`
+//! and `Pause Cleanup` are left out: they do not collect, so their "after" is no floor). Per JVM (the `pid`
 //! decorator, else one JVM) this makes a `heap-after-gc` series (the leak signal: the floor GC
 //! cannot reclaim), a `heap-before-gc` series, and, when full collections mix with others, a
 //! `heap-after-gc` series of full collections alone (label `collection="full"`). The limit is
@@ -212,6 +213,31 @@ fn collection_kind(text: &str) -> &'static str {
     }
 }
 
+/// Uptimes made continuous across restarts, per JVM: when the uptime goes backwards the JVM
+/// started over, and its new run is placed after the last uptime seen of the previous one.
+#[derive(Default)]
+struct Runs {
+    by_jvm: Vec<(String, i64, i64)>,
+}
+
+impl Runs {
+    fn place(&mut self, jvm: &str, uptime_ms: i64) -> i64 {
+        let at = match self.by_jvm.iter().position(|(id, _, _)| id == jvm) {
+            Some(at) => at,
+            None => {
+                self.by_jvm.push((jvm.to_string(), 0, uptime_ms));
+                self.by_jvm.len() - 1
+            }
+        };
+        let Some((_, base, last)) = self.by_jvm.get_mut(at) else { return uptime_ms };
+        if uptime_ms < *last {
+            *base = base.saturating_add(*last);
+        }
+        *last = uptime_ms;
+        base.saturating_add(uptime_ms)
+    }
+}
+
 struct Event {
     when: When,
     kind: &'static str,
@@ -228,6 +254,7 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
     let mut jvms: Vec<(String, Jvm)> = Vec::new();
     let mut pending: Option<(When, &'static str)> = None;
     let mut max_heap: Option<f64> = None;
+    let mut runs = Runs::default();
     for (index, raw) in input.text.lines().enumerate() {
         let number = index + 1;
         let line = raw.trim_end();
@@ -244,16 +271,22 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
             && !line.contains("Heap: ")
         {
             let d = decorators(trimmed);
+            let jvm_id = d.pid.unwrap_or("jvm");
+            // Every line's uptime, not only collections', tells a restart (`Using G1` at 0.01s).
+            let uptime = d.uptime.map(|ms| runs.place(jvm_id, ms));
             if d.tags.is_some_and(|t| t.trim() != "gc") {
                 continue;
             }
             let message = d.message.trim();
             let collection = message.contains("Pause") || message.contains("Collection") || message.contains("cleanup");
-            if !collection || message.contains("Metaspace") {
+            // G1's Remark and Cleanup are phases of the concurrent cycle: the heap they report is
+            // the occupancy at that moment, not a floor after collecting.
+            let phase = message.contains("Pause Remark") || message.contains("Pause Cleanup");
+            if !collection || phase || message.contains("Metaspace") {
                 continue;
             }
             let Some((_, transition)) = transitions(message).into_iter().next() else { continue };
-            let when = match (d.wall, d.uptime) {
+            let when = match (d.wall, uptime) {
                 (Some(ms), _) => When::Wall(ms),
                 (None, Some(ms)) => When::Uptime(ms),
                 (None, None) => {
@@ -264,9 +297,10 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
                     ))
                 }
             };
-            (Event { when, kind: collection_kind(message), transition }, d.pid.unwrap_or("jvm").to_string())
+            (Event { when, kind: collection_kind(message), transition }, jvm_id.to_string())
         } else if let Some(bracket) = jdk8_event_start(line) {
             let (wall, uptime) = jdk8_prefix(line);
+            let uptime = uptime.map(|ms| runs.place("jvm", ms));
             let when =
                 match (wall, uptime) {
                     (Some(ms), _) => When::Wall(ms),
@@ -360,21 +394,11 @@ fn jvm_series(id: &str, jvm: &Jvm, relative: TimeAxis, offset_ms: i64) -> Vec<Se
     let mut after = make("heap-after-gc", None);
     let mut before = make("heap-before-gc", None);
     let mut full = make("heap-after-gc", Some("full"));
-    let mut run_base = 0i64;
-    let mut last_uptime: Option<i64> = None;
     for event in &jvm.events {
         let time_ms = match event.when {
             When::Wall(ms) => ms,
             When::Uptime(ms) if wall => ms,
-            When::Uptime(ms) => {
-                if let Some(last) = last_uptime {
-                    if ms < last {
-                        run_base = run_base.saturating_add(last);
-                    }
-                }
-                last_uptime = Some(ms);
-                run_base.saturating_add(ms).saturating_add(offset_ms)
-            }
+            When::Uptime(ms) => ms.saturating_add(offset_ms),
         };
         after.push(time_ms, event.transition.after);
         before.push(time_ms, event.transition.before);
