@@ -28,11 +28,16 @@ fn sniff(input: &Input) -> bool {
 fn parse(input: &Input) -> Result<Vec<Series>> {
     let mut set = SeriesSet::default();
     let mut stream = serde_json::Deserializer::from_str(input.text).into_iter::<Value>();
+    // Lines are counted from where the previous document started, so the count stays linear.
+    let (mut counted_to, mut line) = (0usize, 1usize);
     loop {
         let start = stream.byte_offset();
         let Some(next) = stream.next() else { break };
         let value = next.map_err(|e| Error::line(input.name, e.line(), format!("invalid JSON: {e}")))?;
-        let line = line_of_offset(input.text, start + leading_blank(input.text.get(start..).unwrap_or("")));
+        let document_start = start + leading_blank(input.text.get(start..).unwrap_or(""));
+        line +=
+            line_of_offset(input.text.get(counted_to..).unwrap_or(""), document_start.saturating_sub(counted_to)) - 1;
+        counted_to = document_start.max(counted_to);
         document(input.name, line, &value, "$", &mut set)?;
     }
     Ok(set.into_vec())
@@ -77,7 +82,7 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
             .filter(|q| q.1 != Unit::Percent && q.0.is_finite() && q.0 >= 0.0)
             .map(|q| q.0)
             .ok_or_else(|| {
-                at(&format!("expected a memory quantity like \"22244Ki\" in {where_}.usage.memory, found \"{text}\""))
+                at(&format!("expected a memory quantity like \"22244Ki\" in {where_}usage.memory, found \"{text}\""))
             })
     };
     let mut push = |labels: BTreeMap<String, String>, bytes: f64| {
@@ -97,7 +102,7 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
     let containers =
         value.get("containers").and_then(Value::as_array).ok_or_else(|| at("expected a containers array"))?;
     for (i, container) in containers.iter().enumerate() {
-        let bytes = memory(container.get("usage"), &format!("containers[{i}]"))?;
+        let bytes = memory(container.get("usage"), &format!("containers[{i}]."))?;
         let container_name = container.get("name").and_then(Value::as_str).unwrap_or("").to_string();
         let labels = BTreeMap::from([
             ("namespace".to_string(), meta("namespace")),
