@@ -85,11 +85,30 @@ fn value_and_paren(text: &str) -> (&str, Option<&str>) {
 
 /// The transition whose arrow is at byte `arrow` of `text`, if both sides are sizes.
 fn transition_at(text: &str, arrow: usize) -> Option<Transition> {
-    let left_text = text.get(..arrow)?;
-    let left_start = left_text.rfind([' ', '[', '\t']).map_or(0, |i| i + 1);
+    // A side is a short token (`24.0M(256.0M)`): looking at most this far keeps a line full of
+    // arrows linear.
+    const SIDE: usize = 48;
+    let mut window = arrow.saturating_sub(SIDE);
+    while !text.is_char_boundary(window) {
+        window += 1;
+    }
+    let left_text = text.get(window..arrow)?;
+    let left_start = match left_text.rfind([' ', '[', '\t']) {
+        Some(i) => i + 1,
+        None if window == 0 => 0,
+        None => return None,
+    };
     let left = left_text.get(left_start..)?;
-    let right_text = text.get(arrow + 2..)?;
-    let right_end = right_text.find([' ', ',', ']', '\t']).unwrap_or(right_text.len());
+    let mut right_end = (arrow + 2 + SIDE).min(text.len());
+    while !text.is_char_boundary(right_end) {
+        right_end -= 1;
+    }
+    let right_text = text.get(arrow + 2..right_end)?;
+    let right_end = match right_text.find([' ', ',', ']', '\t']) {
+        Some(end) => end,
+        None if right_end == text.len() => right_text.len(),
+        None => return None,
+    };
     let right = right_text.get(..right_end)?;
     let (before, _) = value_and_paren(left);
     let (after, paren) = value_and_paren(right);
