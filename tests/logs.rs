@@ -155,6 +155,40 @@ fn pidstat_dates_come_from_the_banner_and_advance_past_midnight() {
 }
 
 #[test]
+fn pidstat_rows_without_a_banner_are_relative() {
+    let text = "\
+# Time        USER       PID  minflt/s  majflt/s     VSZ     RSS   %MEM  Command
+23:59:30      app       314      1.00      0.00  100000   20000   0.10  worker
+23:59:59      app       314      1.00      0.00  100000   20100   0.10  worker
+00:00:29      app       314      1.00      0.00  100000   20200   0.10  worker
+";
+    let parsed = parse("p.txt", text.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(parsed.format, "pidstat");
+    let rss = series(&parsed, &[("measure", "rss")]);
+    assert_eq!((rss.time_axis, rss.times_ms.clone()), (TimeAxis::Relative, vec![0, 29_000, 59_000]));
+}
+
+#[test]
+fn ps_aux_snapshots_between_date_lines() {
+    let text = "\
+2024-08-15T07:40:00+00:00
+USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND
+app         4242  3.0  1.5 2345676 250000 ?      Sl   07:01   0:08 node server.js
+root           1  0.0  0.1 168000 11000 ?        Ss   Aug14   0:03 /sbin/init
+2024-08-15T07:41:00+00:00
+USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND
+app         4242  3.1  1.6 2345676 252000 ?      Sl   07:01   0:09 node server.js
+root           1  0.0  0.1 168000 11000 ?        Ss   Aug14   0:03 /sbin/init
+";
+    let parsed = parse("ps.log", text.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(parsed.format, "ps-loop");
+    let node = series(&parsed, &[("pid", "4242"), ("measure", "rss")]);
+    assert_eq!(node.labels["command"], "node server.js");
+    assert_eq!(node.times_ms, vec![AT, AT + 60_000]);
+    assert_eq!(node.values, vec![250_000.0 * KIB, 252_000.0 * KIB]);
+}
+
+#[test]
 fn ps_loops_in_every_shape() {
     let tod = read("ps_rss_time_of_day.txt");
     let rss = &tod.series[0];
