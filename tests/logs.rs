@@ -308,6 +308,11 @@ fn jvm_detail_lines_restarts_and_concurrent_phases() {
     assert_eq!(after.values, vec![23.0 * MIB, 20.0 * MIB], "one sample per collection; remark and cleanup skipped");
     assert_eq!(after.times_ms, vec![151, 2_400 + 1_500], "a restarted JVM continues after the last uptime seen");
 
+    let hostname = "[2024-08-15T07:40:00.000+0000][apphost][4242][info][gc] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 40M->12M(64M) 2.0ms\n";
+    let parsed = parse("gc.log", hostname.as_bytes(), &IngestOptions::default()).unwrap();
+    let after = series(&parsed, &[("jvm", "4242"), ("measure", "heap-after-gc")]);
+    assert_eq!((after.times_ms[0], after.values[0]), (AT, 12.0 * MIB));
+
     let untagged = "[0.150s] GC(0) Eden regions: 13->0(8)\n[0.150s] GC(0) Metaspace: 1K(2K)->1K(2K)\n[0.151s] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 27M->23M(248M) 11.742ms\n";
     let parsed = parse("gc.log", untagged.as_bytes(), &IngestOptions::default()).unwrap();
     assert_eq!(series(&parsed, &[("measure", "heap-after-gc")]).values, vec![23.0 * MIB]);

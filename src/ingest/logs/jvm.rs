@@ -178,7 +178,8 @@ fn decorators(line: &str) -> Decorated<'_> {
             out.uptime = Some((s * 1000.0).round() as i64);
         } else if LEVELS.contains(&content) {
         } else if !content.is_empty() && content.bytes().all(|b| b.is_ascii_lowercase() || b == b',' || b == b' ') {
-            out.tags.get_or_insert(content);
+            // The last such group: a lower-case hostname decorator comes before the tags.
+            out.tags = Some(content);
         } else if !content.is_empty() && content.bytes().all(|b| b.is_ascii_digit()) {
             out.pid.get_or_insert(content);
         }
