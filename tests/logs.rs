@@ -342,6 +342,23 @@ Thu Aug 15 2024 09:41:00 GMT+0200 (Central European Summer Time) { rss: 31457280
 }
 
 #[test]
+fn jdk8_events_split_by_the_tenuring_distribution() {
+    let text = "\
+2.345: [GC (Allocation Failure) 2.345: [ParNew
+Desired survivor size 2228224 bytes, new threshold 1 (max 6)
+- age   1:    3462536 bytes,    3462536 total
+: 34944K->4352K(39296K), 0.0092810 secs] 34944K->6621K(126720K), 0.0093570 secs] [Times: user=0.02 sys=0.00, real=0.01 secs]
+4.120: [GC (Allocation Failure) 4.120: [ParNew
+Desired survivor size 2228224 bytes, new threshold 1 (max 6)
+: 39296K->4352K(39296K), 0.0121000 secs] 41565K->12083K(126720K), 0.0122100 secs] [Times: user=0.03 sys=0.01, real=0.01 secs]
+";
+    let parsed = parse("gc.log", text.as_bytes(), &IngestOptions::default()).unwrap();
+    let after = series(&parsed, &[("measure", "heap-after-gc")]);
+    assert_eq!(after.times_ms, vec![2_345, 4_120]);
+    assert_eq!(after.values, vec![6_621.0 * KIB, 12_083.0 * KIB], "the whole heap, not ParNew");
+}
+
+#[test]
 fn jdk8_gc_logs() {
     let parallel = read("jvm_jdk8_parallel_datestamps.log");
     let after = series(&parallel, &[("measure", "heap-after-gc")]);

@@ -2,8 +2,9 @@
 //! (`[0.123s]` uptime, `[2024-08-15T07:40:00.123+0000]` time/utctime, `[123ms]` uptimemillis,
 //! `[1723707600123ms]` timemillis, `[..ns]`, `[info]`, `[gc]`, `[pid]`, in any order), and JDK 8
 //! `-XX:+PrintGCDetails` / `-verbose:gc` lines (`2024-08-15T07:40:00.123+0000: 12.345: [GC
-//! (Allocation Failure) [PSYoungGen: ...] 123K->45K(678K), 0.01 secs]`, CMS/ParNew, and G1's
-//! multi-line `Heap: 24.0M(256.0M)->21.5M(256.0M)`).
+//! (Allocation Failure) [PSYoungGen: ...] 123K->45K(678K), 0.01 secs]`, CMS/ParNew, events
+//! split over lines by `-XX:+PrintTenuringDistribution`, and G1's multi-line
+//! `Heap: 24.0M(256.0M)->21.5M(256.0M)`).
 //!
 //! Each collection gives the whole heap before and after and its capacity (G1's `Pause Remark`
 //! and `Pause Cleanup` are left out: they do not collect, so their "after" is no floor). Per JVM (the `pid`
@@ -117,8 +118,14 @@ fn transition_at(text: &str, arrow: usize) -> Option<Transition> {
 
 /// Every transition in `text` with the `[`-bracket depth at its arrow.
 fn transitions(text: &str) -> Vec<(usize, Transition)> {
+    transitions_from(text, 0)
+}
+
+/// Like [`transitions`], for text that starts inside `open` brackets (the continuation of a
+/// JDK 8 event split over lines by `-XX:+PrintTenuringDistribution`).
+fn transitions_from(text: &str, open: usize) -> Vec<(usize, Transition)> {
     let mut out = Vec::new();
-    let mut depth = 0usize;
+    let mut depth = open;
     for (i, b) in text.bytes().enumerate() {
         match b {
             b'[' => depth += 1,
@@ -272,7 +279,9 @@ struct Jvm {
 
 fn parse(input: &Input) -> Result<Vec<Series>> {
     let mut jvms: Vec<(String, Jvm)> = Vec::new();
-    let mut pending: Option<(When, &'static str)> = None;
+    // A JDK 8 event whose heap transition is on a later line: its time, kind and the brackets
+    // still open at the end of its first line.
+    let mut pending: Option<(When, &'static str, usize)> = None;
     let mut max_heap: Option<f64> = None;
     let mut runs = Runs::default();
     for (index, raw) in input.text.lines().enumerate() {
@@ -340,12 +349,17 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
                     (Event { when, kind, transition }, "jvm".to_string())
                 }
                 None => {
-                    pending = Some((when, kind));
+                    let open = event.bytes().fold(0usize, |depth, b| match b {
+                        b'[' => depth + 1,
+                        b']' => depth.saturating_sub(1),
+                        _ => depth,
+                    });
+                    pending = Some((when, kind, open));
                     continue;
                 }
             }
         } else if let Some(at) = line.find("Heap: ") {
-            let Some((when, kind)) = pending.take() else { continue };
+            let Some((when, kind, _)) = pending.take() else { continue };
             let text = line.get(at + 6..).unwrap_or("");
             let arrow = text.find("->").ok_or_else(|| {
                 Error::line(
@@ -361,6 +375,11 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
                     "expected sizes around \"->\" after \"Heap:\" (like 24.0M(256.0M)->21.5M(256.0M))",
                 )
             })?;
+            (Event { when, kind, transition }, "jvm".to_string())
+        } else if let Some((when, kind, open)) = pending.filter(|p| p.2 > 0) {
+            let heap = transitions_from(line, open).into_iter().find(|(depth, _)| *depth == 1).map(|(_, t)| t);
+            let Some(transition) = heap else { continue };
+            pending = None;
             (Event { when, kind, transition }, "jvm".to_string())
         } else {
             continue;
