@@ -189,6 +189,29 @@ root           1  0.0  0.1 168000 11000 ?        Ss   Aug14   0:03 /sbin/init
 }
 
 #[test]
+fn proc_status_between_date_lines() {
+    let text = "\
+Thu Aug 15 07:40:00 UTC 2024
+VmSize:\t 2345676 kB
+VmRSS:\t  250000 kB
+Thu Aug 15 07:41:00 UTC 2024
+Name:\tjava
+VmPeak:\t 2400000 kB
+VmSize:\t 2345676 kB
+VmRSS:\t  251000 kB
+Threads:\t41
+";
+    let parsed = parse("status.log", text.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(parsed.format, "ps-loop");
+    let rss = series(&parsed, &[("measure", "rss")]);
+    assert_eq!(
+        (rss.times_ms.clone(), rss.values.clone()),
+        (vec![AT, AT + 60_000], vec![250_000.0 * KIB, 251_000.0 * KIB])
+    );
+    assert_eq!(series(&parsed, &[("measure", "vsz")]).len(), 2);
+}
+
+#[test]
 fn ps_loops_in_every_shape() {
     let tod = read("ps_rss_time_of_day.txt");
     let rss = &tod.series[0];
