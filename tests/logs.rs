@@ -410,6 +410,8 @@ fn node_memory_usage_logs() {
     let heap = series(&pino, &[("pid", "4242"), ("measure", "heapUsed")]);
     assert_eq!((heap.times_ms[0], heap.values[0]), (AT + 60_000, 31_250_432.0));
     assert_eq!(heap.len(), 5);
+    assert_eq!(heap.limit, Some(4_345_298_944.0), "V8's heap_size_limit");
+    assert_eq!(series(&pino, &[("pid", "4242"), ("measure", "rss")]).limit, None);
     assert_eq!(series(&pino, &[("pid", "4243"), ("measure", "rss")]).len(), 2);
 
     let winston = read("node_winston_nested.ndjson");
