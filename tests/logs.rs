@@ -257,6 +257,14 @@ fn docker_limits_reach_the_exhaustion_forecast() {
     assert_eq!(exhaustion.limit, GIB);
     assert!(exhaustion.ms > *api.times_ms.last().unwrap());
 
+    // The same through the whole pipeline, as the CLI and the page run it.
+    let bytes = fixture("docker_stats_table_timestamped.txt");
+    let report = leakscope::analyze_bytes("stats.txt", &bytes, &IngestOptions::default(), &AnalyzeOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.source.format, "docker-stats");
+    let api = report.series.iter().find(|s| s.labels["container"] == "orders-api").unwrap();
+    assert_eq!(api.exhaustion.map(|e| e.limit), Some(GIB));
+
     let json = read("docker_stats_json_time.ndjson");
     assert_eq!(json.series[0].limit, Some(512.0 * MIB));
     assert_eq!(json.series[0].times_ms[1], AT + 30_000);
