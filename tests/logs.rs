@@ -77,6 +77,8 @@ fn every_fixture_is_detected_as_its_format() {
         ("massif_ms.out", "massif", 3),
         ("k8s_pods_concatenated.json", "k8s-metrics", 3),
         ("k8s_nodes.ndjson", "k8s-metrics", 2),
+        ("kubectl_top_containers_dates.txt", "kubectl-top", 3),
+        ("kubectl_top_nodes_prefixed.txt", "kubectl-top", 2),
     ];
     for (name, format, count) in table {
         let parsed = read(name);
@@ -474,6 +476,35 @@ fn metrics_server_snapshots() {
 }
 
 #[test]
+fn kubectl_top_loops() {
+    let pods = read("kubectl_top_containers_dates.txt");
+    let api = series(&pods, &[("pod", "orders-api-7d9f"), ("container", "api")]);
+    assert_eq!(api.labels["namespace"], "shop");
+    assert_eq!((api.times_ms[0], api.values[0]), (AT, 214.0 * MIB));
+    assert_eq!(api.len(), 6);
+    let nodes = read("kubectl_top_nodes_prefixed.txt");
+    let a = series(&nodes, &[("node", "node-a")]);
+    assert_eq!(a.times_ms, vec![AT, AT + 30_000, AT + 60_000, AT + 90_000]);
+    let e = error("top.txt", "NAME   CPU(cores)   MEMORY(bytes)\napi-0  12m          214Mi\n");
+    assert!(e.starts_with("top.txt:2: expected a time for this kubectl top row"), "{e}");
+}
+
+#[test]
+fn podman_stats_table() {
+    let text = "\
+2024-08-15T07:40:00Z ID            NAME        CPU %       MEM USAGE / LIMIT  MEM %       NET IO             BLOCK IO           PIDS        CPU TIME    AVG CPU %
+2024-08-15T07:40:00Z 7f3c0a1b2c3d  web         0.52%       48.3MB / 8.2GB     0.59%       1.2kB / 430B       0B / 0B            5           1.2s        0.52%
+2024-08-15T07:41:00Z ID            NAME        CPU %       MEM USAGE / LIMIT  MEM %       NET IO             BLOCK IO           PIDS        CPU TIME    AVG CPU %
+2024-08-15T07:41:00Z 7f3c0a1b2c3d  web         0.50%       49.1MB / 8.2GB     0.60%       1.2kB / 430B       0B / 0B            5           1.8s        0.51%
+";
+    let parsed = parse("podman.txt", text.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(parsed.format, "docker-stats");
+    let web = series(&parsed, &[("container", "web")]);
+    assert_eq!(web.values, vec![48.3e6, 49.1e6], "podman's MB are SI");
+    assert!(close(web.limit.unwrap(), 8.2e9));
+}
+
+#[test]
 fn malformed_lines_are_named() {
     let cases: &[(&str, &str, &str)] = &[
         ("# Elapsed time   CPU (%)     Real (MB)   Virtual (MB)\n 0.0 1.0 2.0 3.0\n 1.0 x 2.0 3.0\n", ":3: ", "expected a number"),
@@ -491,6 +522,7 @@ fn malformed_lines_are_named() {
         ("desc: x\ncmd: y\ntime_unit: s\nsnapshot=0\n", ":3: ", "expected time_unit i, B or ms"),
         ("{\"kind\":\"NodeMetrics\",\"metadata\":{\"name\":\"n\"},\"timestamp\":\"2024-08-15T07:40:00Z\",\"usage\":{\"memory\":\"12Ki\"}}\n{\"kind\":\"NodeMetrics\",\"metadata\":{\"name\":\"n\"},\"timestamp\":\"2024-08-15T07:41:00Z\",\"usage\":{\"memory\":\"1500m\"}}\n", ":2: ", "expected a memory quantity"),
         ("Thu Aug 15 07:40:00 UTC 2024\n  PID   RSS CMD\n  42  ten  x\n", ":3: ", "expected a size in KiB in column RSS"),
+        ("Thu Aug 15 07:40:00 UTC 2024\nNAME  CPU(cores)  MEMORY(bytes)\napi  1m  lots\n", ":3: ", "expected a memory quantity like \"214Mi\""),
     ];
     for (text, at, message) in cases {
         let e = error("bad", text);

@@ -106,6 +106,7 @@ pub struct Format {
 pub static FORMATS: &[&Format] = &[
     &logs::k8s::K8S_METRICS,
     &logs::docker::DOCKER_STATS,
+    &logs::k8s::KUBECTL_TOP,
     &logs::node::NODE_MEMORY,
     &logs::jvm::JVM_GC,
     &logs::massif::MASSIF,

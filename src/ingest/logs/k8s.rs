@@ -4,7 +4,8 @@
 //!
 //! Memory is a Kubernetes quantity (`22244Ki`, `1.5Gi`, `100M`, plain bytes). One series per
 //! pod container (`namespace`, `pod`, `container`) or per node, timed by each item's `timestamp`.
-//! metrics-server states no limit. Depends on the shared log helpers only; never on analysis or a web type.
+//! metrics-server states no limit. `kubectl top` tables logged in a loop are read here too
+//! ([`KUBECTL_TOP`]). Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::{line_of_offset, SeriesSet};
 use crate::error::{Error, Result};
@@ -112,4 +113,114 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
         push(labels, bytes);
     }
     Ok(())
+}
+
+/// `kubectl top pod|node` run in a loop: a `NAME  CPU(cores)  MEMORY(bytes)` table (with
+/// `NAMESPACE` under `-A`, `POD` under `--containers`, `CPU%`/`MEMORY%` for nodes), timed by
+/// `date` lines between tables or a timestamp before each line. `kubectl top` prints no time,
+/// so a table without any is refused, like `docker stats`.
+pub static KUBECTL_TOP: Format = Format { id: "kubectl-top", label: "kubectl top", sniff: sniff_top, parse: parse_top };
+
+const TOP_NO_TIME: &str = "expected a time for this kubectl top row: kubectl top prints none, so log it with one, \
+     e.g. `while :; do kubectl top pod | sed \"s/^/$(date -Iseconds) /\"; sleep 30; done`";
+
+fn top_body(line: &str) -> (Option<super::Stamp>, &str) {
+    match super::split_time_prefix(line) {
+        Some((stamp, rest)) => (Some(stamp), rest.trim()),
+        None => (None, line.trim()),
+    }
+}
+
+fn sniff_top(input: &Input) -> bool {
+    input.head().lines().filter(|l| !l.trim().is_empty()).take(3).any(|l| {
+        let (_, body) = top_body(l);
+        body.contains("MEMORY(bytes)") && body.split_whitespace().any(|t| t == "NAME")
+    })
+}
+
+struct TopTable {
+    columns: Vec<String>,
+    memory_at: usize,
+}
+
+fn parse_top(input: &Input) -> Result<Vec<Series>> {
+    let mut clock = super::StampClock::new(input.options.start_ms);
+    let mut set = SeriesSet::default();
+    let mut table: Option<TopTable> = None;
+    let mut current = None;
+    for (index, raw) in input.text.lines().enumerate() {
+        let number = index + 1;
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(stamp) = super::whole_stamp(line) {
+            current = Some(clock.time(stamp));
+            continue;
+        }
+        let (stamp, body) = top_body(line);
+        let line_time = stamp.map(|s| clock.time(s));
+        if body.contains("MEMORY(bytes)") {
+            let columns: Vec<String> = body.split_whitespace().map(str::to_string).collect();
+            let memory_at = columns.iter().position(|c| c == "MEMORY(bytes)").unwrap_or(0);
+            table = Some(TopTable { columns, memory_at });
+            if line_time.is_some() {
+                current = line_time;
+            }
+            continue;
+        }
+        let Some(layout) = &table else {
+            return Err(Error::line(
+                input.name,
+                number,
+                "expected a kubectl top header (NAME  CPU(cores)  MEMORY(bytes)) before this row",
+            ));
+        };
+        let tokens: Vec<&str> = body.split_whitespace().collect();
+        if tokens.len() != layout.columns.len() {
+            return Err(Error::line(
+                input.name,
+                number,
+                format!(
+                    "expected {} columns as in the header ({}), found {}",
+                    layout.columns.len(),
+                    layout.columns.join(" "),
+                    tokens.len()
+                ),
+            ));
+        }
+        let text = tokens.get(layout.memory_at).copied().unwrap_or("");
+        let bytes = parse_quantity(text, false)
+            .filter(|q| q.1 != Unit::Percent && q.0.is_finite() && q.0 >= 0.0)
+            .map(|q| q.0)
+            .ok_or_else(|| {
+                Error::line(input.name, number, format!("expected a memory quantity like \"214Mi\", found \"{text}\""))
+            })?;
+        let Some((time_ms, axis)) = line_time.or(current) else {
+            return Err(Error::line(input.name, number, TOP_NO_TIME));
+        };
+        let column = |name: &str| layout.columns.iter().position(|c| c == name).and_then(|at| tokens.get(at)).copied();
+        let mut labels = BTreeMap::new();
+        if let Some(namespace) = column("NAMESPACE") {
+            labels.insert("namespace".to_string(), namespace.to_string());
+        }
+        let name = column("NAME").unwrap_or("").to_string();
+        if layout.columns.iter().any(|c| c == "MEMORY%") {
+            labels.insert("node".to_string(), name);
+        } else if let Some(pod) = column("POD") {
+            labels.insert("pod".to_string(), pod.to_string());
+            labels.insert("container".to_string(), name);
+        } else {
+            labels.insert("pod".to_string(), name);
+        }
+        let key: Vec<&str> = labels.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]).collect();
+        let series = set.entry(&key.join("\u{0}"), || {
+            let mut s = Series::new(display_name("kubectl_top_memory", &labels), Unit::Bytes);
+            s.labels = labels.clone();
+            s.time_axis = axis;
+            s
+        });
+        series.push(time_ms, bytes);
+    }
+    Ok(set.into_vec())
 }
