@@ -77,6 +77,8 @@ fn every_fixture_is_detected_as_its_format() {
         ("massif_ms.out", "massif", 3),
         ("k8s_pods_concatenated.json", "k8s-metrics", 3),
         ("k8s_nodes.ndjson", "k8s-metrics", 2),
+        ("kubectl_top_containers_dates.txt", "kubectl-top", 3),
+        ("kubectl_top_nodes_prefixed.txt", "kubectl-top", 2),
     ];
     for (name, format, count) in table {
         let parsed = read(name);
@@ -155,6 +157,63 @@ fn pidstat_dates_come_from_the_banner_and_advance_past_midnight() {
 }
 
 #[test]
+fn pidstat_rows_without_a_banner_are_relative() {
+    let text = "\
+# Time        USER       PID  minflt/s  majflt/s     VSZ     RSS   %MEM  Command
+23:59:30      app       314      1.00      0.00  100000   20000   0.10  worker
+23:59:59      app       314      1.00      0.00  100000   20100   0.10  worker
+00:00:29      app       314      1.00      0.00  100000   20200   0.10  worker
+";
+    let parsed = parse("p.txt", text.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(parsed.format, "pidstat");
+    let rss = series(&parsed, &[("measure", "rss")]);
+    assert_eq!((rss.time_axis, rss.times_ms.clone()), (TimeAxis::Relative, vec![0, 29_000, 59_000]));
+}
+
+#[test]
+fn ps_aux_snapshots_between_date_lines() {
+    let text = "\
+2024-08-15T07:40:00+00:00
+USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND
+app         4242  3.0  1.5 2345676 250000 ?      Sl   07:01   0:08 node server.js
+root           1  0.0  0.1 168000 11000 ?        Ss   Aug14   0:03 /sbin/init
+2024-08-15T07:41:00+00:00
+USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND
+app         4242  3.1  1.6 2345676 252000 ?      Sl   07:01   0:09 node server.js
+root           1  0.0  0.1 168000 11000 ?        Ss   Aug14   0:03 /sbin/init
+";
+    let parsed = parse("ps.log", text.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(parsed.format, "ps-loop");
+    let node = series(&parsed, &[("pid", "4242"), ("measure", "rss")]);
+    assert_eq!(node.labels["command"], "node server.js");
+    assert_eq!(node.times_ms, vec![AT, AT + 60_000]);
+    assert_eq!(node.values, vec![250_000.0 * KIB, 252_000.0 * KIB]);
+}
+
+#[test]
+fn proc_status_between_date_lines() {
+    let text = "\
+Thu Aug 15 07:40:00 UTC 2024
+VmSize:\t 2345676 kB
+VmRSS:\t  250000 kB
+Thu Aug 15 07:41:00 UTC 2024
+Name:\tjava
+VmPeak:\t 2400000 kB
+VmSize:\t 2345676 kB
+VmRSS:\t  251000 kB
+Threads:\t41
+";
+    let parsed = parse("status.log", text.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(parsed.format, "ps-loop");
+    let rss = series(&parsed, &[("measure", "rss")]);
+    assert_eq!(
+        (rss.times_ms.clone(), rss.values.clone()),
+        (vec![AT, AT + 60_000], vec![250_000.0 * KIB, 251_000.0 * KIB])
+    );
+    assert_eq!(series(&parsed, &[("measure", "vsz")]).len(), 2);
+}
+
+#[test]
 fn ps_loops_in_every_shape() {
     let tod = read("ps_rss_time_of_day.txt");
     let rss = &tod.series[0];
@@ -199,6 +258,14 @@ fn docker_limits_reach_the_exhaustion_forecast() {
     let exhaustion = report.exhaustion.expect("a leak with a known limit has an exhaustion forecast");
     assert_eq!(exhaustion.limit, GIB);
     assert!(exhaustion.ms > *api.times_ms.last().unwrap());
+
+    // The same through the whole pipeline, as the CLI and the page run it.
+    let bytes = fixture("docker_stats_table_timestamped.txt");
+    let report = leakscope::analyze_bytes("stats.txt", &bytes, &IngestOptions::default(), &AnalyzeOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.source.format, "docker-stats");
+    let api = report.series.iter().find(|s| s.labels["container"] == "orders-api").unwrap();
+    assert_eq!(api.exhaustion.map(|e| e.limit), Some(GIB));
 
     let json = read("docker_stats_json_time.ndjson");
     assert_eq!(json.series[0].limit, Some(512.0 * MIB));
@@ -256,6 +323,75 @@ fn jvm_decorators_and_collectors() {
 }
 
 #[test]
+fn jvm_detail_lines_restarts_and_concurrent_phases() {
+    let gc_star = "\
+[0.150s][info][gc,start    ] GC(0) Pause Young (Normal) (G1 Evacuation Pause)
+[0.150s][info][gc,heap     ] GC(0) Eden regions: 13->0(8)
+[0.150s][info][gc,heap     ] GC(0) Old regions: 2->2
+[0.150s][info][gc,metaspace] GC(0) Metaspace: 1024K(1280K)->1024K(1280K) NonClass: 900K(1024K)->900K(1024K)
+[0.151s][info][gc          ] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 27M->23M(248M) 11.742ms
+[0.151s][info][gc,cpu      ] GC(0) User=0.01s Sys=0.00s Real=0.01s
+[2.300s][info][gc          ] GC(1) Pause Remark 120M->120M(248M) 1.002ms
+[2.400s][info][gc          ] GC(2) Pause Cleanup 121M->121M(248M) 0.102ms
+[0.012s][info][gc          ] Using G1
+[1.500s][info][gc          ] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 30M->20M(248M) 9.000ms
+";
+    let parsed = parse("gc.log", gc_star.as_bytes(), &IngestOptions::default()).unwrap();
+    let after = series(&parsed, &[("measure", "heap-after-gc")]);
+    assert_eq!(after.values, vec![23.0 * MIB, 20.0 * MIB], "one sample per collection; remark and cleanup skipped");
+    assert_eq!(after.times_ms, vec![151, 2_400 + 1_500], "a restarted JVM continues after the last uptime seen");
+
+    let hostname = "[2024-08-15T07:40:00.000+0000][apphost][4242][info][gc] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 40M->12M(64M) 2.0ms\n";
+    let parsed = parse("gc.log", hostname.as_bytes(), &IngestOptions::default()).unwrap();
+    let after = series(&parsed, &[("jvm", "4242"), ("measure", "heap-after-gc")]);
+    assert_eq!((after.times_ms[0], after.values[0]), (AT, 12.0 * MIB));
+
+    let untagged = "[0.150s] GC(0) Eden regions: 13->0(8)\n[0.150s] GC(0) Metaspace: 1K(2K)->1K(2K)\n[0.151s] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 27M->23M(248M) 11.742ms\n";
+    let parsed = parse("gc.log", untagged.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(series(&parsed, &[("measure", "heap-after-gc")]).values, vec![23.0 * MIB]);
+}
+
+#[test]
+fn ts_and_javascript_date_prefixes() {
+    let ts = "\
+Aug 15 07:40:00 CONTAINER ID   NAME   CPU %   MEM USAGE / LIMIT   MEM %   NET I/O   BLOCK I/O   PIDS
+Aug 15 07:40:00 0123456789ab   web    0.5%    100MiB / 1GiB       9.8%    0B / 0B   0B / 0B     3
+Aug 15 07:41:00 CONTAINER ID   NAME   CPU %   MEM USAGE / LIMIT   MEM %   NET I/O   BLOCK I/O   PIDS
+Aug 15 07:41:00 0123456789ab   web    0.5%    110MiB / 1GiB       10.7%   0B / 0B   0B / 0B     3
+";
+    let parsed = parse("stats.log", ts.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(parsed.format, "docker-stats");
+    let web = &parsed.series[0];
+    assert_eq!((web.time_axis, web.times_ms.clone()), (TimeAxis::Relative, vec![0, 60_000]), "no year: relative");
+    let started = parse("stats.log", ts.as_bytes(), &IngestOptions { start_ms: Some(AT) }).unwrap();
+    assert_eq!(started.series[0].times_ms, vec![AT, AT + 60_000]);
+
+    let js = "\
+Thu Aug 15 2024 09:40:00 GMT+0200 (Central European Summer Time) { rss: 30932992, heapTotal: 6438912, heapUsed: 4659432, external: 1420011 }
+Thu Aug 15 2024 09:41:00 GMT+0200 (Central European Summer Time) { rss: 31457280, heapTotal: 6701056, heapUsed: 4912200, external: 1420011 }
+";
+    let parsed = parse("app.log", js.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(series(&parsed, &[("measure", "rss")]).times_ms, vec![AT, AT + 60_000]);
+}
+
+#[test]
+fn jdk8_events_split_by_the_tenuring_distribution() {
+    let text = "\
+2.345: [GC (Allocation Failure) 2.345: [ParNew
+Desired survivor size 2228224 bytes, new threshold 1 (max 6)
+- age   1:    3462536 bytes,    3462536 total
+: 34944K->4352K(39296K), 0.0092810 secs] 34944K->6621K(126720K), 0.0093570 secs] [Times: user=0.02 sys=0.00, real=0.01 secs]
+4.120: [GC (Allocation Failure) 4.120: [ParNew
+Desired survivor size 2228224 bytes, new threshold 1 (max 6)
+: 39296K->4352K(39296K), 0.0121000 secs] 41565K->12083K(126720K), 0.0122100 secs] [Times: user=0.03 sys=0.01, real=0.01 secs]
+";
+    let parsed = parse("gc.log", text.as_bytes(), &IngestOptions::default()).unwrap();
+    let after = series(&parsed, &[("measure", "heap-after-gc")]);
+    assert_eq!(after.times_ms, vec![2_345, 4_120]);
+    assert_eq!(after.values, vec![6_621.0 * KIB, 12_083.0 * KIB], "the whole heap, not ParNew");
+}
+
+#[test]
 fn jdk8_gc_logs() {
     let parallel = read("jvm_jdk8_parallel_datestamps.log");
     let after = series(&parallel, &[("measure", "heap-after-gc")]);
@@ -284,6 +420,8 @@ fn node_memory_usage_logs() {
     let heap = series(&pino, &[("pid", "4242"), ("measure", "heapUsed")]);
     assert_eq!((heap.times_ms[0], heap.values[0]), (AT + 60_000, 31_250_432.0));
     assert_eq!(heap.len(), 5);
+    assert_eq!(heap.limit, Some(4_345_298_944.0), "V8's heap_size_limit");
+    assert_eq!(series(&pino, &[("pid", "4242"), ("measure", "rss")]).limit, None);
     assert_eq!(series(&pino, &[("pid", "4243"), ("measure", "rss")]).len(), 2);
 
     let winston = read("node_winston_nested.ndjson");
@@ -338,6 +476,35 @@ fn metrics_server_snapshots() {
 }
 
 #[test]
+fn kubectl_top_loops() {
+    let pods = read("kubectl_top_containers_dates.txt");
+    let api = series(&pods, &[("pod", "orders-api-7d9f"), ("container", "api")]);
+    assert_eq!(api.labels["namespace"], "shop");
+    assert_eq!((api.times_ms[0], api.values[0]), (AT, 214.0 * MIB));
+    assert_eq!(api.len(), 6);
+    let nodes = read("kubectl_top_nodes_prefixed.txt");
+    let a = series(&nodes, &[("node", "node-a")]);
+    assert_eq!(a.times_ms, vec![AT, AT + 30_000, AT + 60_000, AT + 90_000]);
+    let e = error("top.txt", "NAME   CPU(cores)   MEMORY(bytes)\napi-0  12m          214Mi\n");
+    assert!(e.starts_with("top.txt:2: expected a time for this kubectl top row"), "{e}");
+}
+
+#[test]
+fn podman_stats_table() {
+    let text = "\
+2024-08-15T07:40:00Z ID            NAME        CPU %       MEM USAGE / LIMIT  MEM %       NET IO             BLOCK IO           PIDS        CPU TIME    AVG CPU %
+2024-08-15T07:40:00Z 7f3c0a1b2c3d  web         0.52%       48.3MB / 8.2GB     0.59%       1.2kB / 430B       0B / 0B            5           1.2s        0.52%
+2024-08-15T07:41:00Z ID            NAME        CPU %       MEM USAGE / LIMIT  MEM %       NET IO             BLOCK IO           PIDS        CPU TIME    AVG CPU %
+2024-08-15T07:41:00Z 7f3c0a1b2c3d  web         0.50%       49.1MB / 8.2GB     0.60%       1.2kB / 430B       0B / 0B            5           1.8s        0.51%
+";
+    let parsed = parse("podman.txt", text.as_bytes(), &IngestOptions::default()).unwrap();
+    assert_eq!(parsed.format, "docker-stats");
+    let web = series(&parsed, &[("container", "web")]);
+    assert_eq!(web.values, vec![48.3e6, 49.1e6], "podman's MB are SI");
+    assert!(close(web.limit.unwrap(), 8.2e9));
+}
+
+#[test]
 fn malformed_lines_are_named() {
     let cases: &[(&str, &str, &str)] = &[
         ("# Elapsed time   CPU (%)     Real (MB)   Virtual (MB)\n 0.0 1.0 2.0 3.0\n 1.0 x 2.0 3.0\n", ":3: ", "expected a number"),
@@ -355,6 +522,7 @@ fn malformed_lines_are_named() {
         ("desc: x\ncmd: y\ntime_unit: s\nsnapshot=0\n", ":3: ", "expected time_unit i, B or ms"),
         ("{\"kind\":\"NodeMetrics\",\"metadata\":{\"name\":\"n\"},\"timestamp\":\"2024-08-15T07:40:00Z\",\"usage\":{\"memory\":\"12Ki\"}}\n{\"kind\":\"NodeMetrics\",\"metadata\":{\"name\":\"n\"},\"timestamp\":\"2024-08-15T07:41:00Z\",\"usage\":{\"memory\":\"1500m\"}}\n", ":2: ", "expected a memory quantity"),
         ("Thu Aug 15 07:40:00 UTC 2024\n  PID   RSS CMD\n  42  ten  x\n", ":3: ", "expected a size in KiB in column RSS"),
+        ("Thu Aug 15 07:40:00 UTC 2024\nNAME  CPU(cores)  MEMORY(bytes)\napi  1m  lots\n", ":3: ", "expected a memory quantity like \"214Mi\""),
     ];
     for (text, at, message) in cases {
         let e = error("bad", text);

@@ -153,6 +153,7 @@ pub static FORMATS: &[&Format] = &[
     // Hand-collected evidence: process and runtime logs, container and pod snapshots.
     &logs::k8s::K8S_METRICS,
     &logs::docker::DOCKER_STATS,
+    &logs::k8s::KUBECTL_TOP,
     &logs::node::NODE_MEMORY,
     &logs::jvm::JVM_GC,
     &logs::massif::MASSIF,

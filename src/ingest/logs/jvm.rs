@@ -2,10 +2,12 @@
 //! (`[0.123s]` uptime, `[2024-08-15T07:40:00.123+0000]` time/utctime, `[123ms]` uptimemillis,
 //! `[1723707600123ms]` timemillis, `[..ns]`, `[info]`, `[gc]`, `[pid]`, in any order), and JDK 8
 //! `-XX:+PrintGCDetails` / `-verbose:gc` lines (`2024-08-15T07:40:00.123+0000: 12.345: [GC
-//! (Allocation Failure) [PSYoungGen: ...] 123K->45K(678K), 0.01 secs]`, CMS/ParNew, and G1's
-//! multi-line `Heap: 24.0M(256.0M)->21.5M(256.0M)`).
+//! (Allocation Failure) [PSYoungGen: ...] 123K->45K(678K), 0.01 secs]`, CMS/ParNew, events
+//! split over lines by `-XX:+PrintTenuringDistribution`, and G1's multi-line
+//! `Heap: 24.0M(256.0M)->21.5M(256.0M)`).
 //!
-//! Each collection gives the whole heap before and after and its capacity. Per JVM (the `pid`
+//! Each collection gives the whole heap before and after and its capacity (G1's `Pause Remark`
+//! and `Pause Cleanup` are left out: they do not collect, so their "after" is no floor). Per JVM (the `pid`
 //! decorator, else one JVM) this makes a `heap-after-gc` series (the leak signal: the floor GC
 //! cannot reclaim), a `heap-before-gc` series, and, when full collections mix with others, a
 //! `heap-after-gc` series of full collections alone (label `collection="full"`). The limit is
@@ -84,11 +86,30 @@ fn value_and_paren(text: &str) -> (&str, Option<&str>) {
 
 /// The transition whose arrow is at byte `arrow` of `text`, if both sides are sizes.
 fn transition_at(text: &str, arrow: usize) -> Option<Transition> {
-    let left_text = text.get(..arrow)?;
-    let left_start = left_text.rfind([' ', '[', '\t']).map_or(0, |i| i + 1);
+    // A side is a short token (`24.0M(256.0M)`): looking at most this far keeps a line full of
+    // arrows linear.
+    const SIDE: usize = 48;
+    let mut window = arrow.saturating_sub(SIDE);
+    while !text.is_char_boundary(window) {
+        window += 1;
+    }
+    let left_text = text.get(window..arrow)?;
+    let left_start = match left_text.rfind([' ', '[', '\t']) {
+        Some(i) => i + 1,
+        None if window == 0 => 0,
+        None => return None,
+    };
     let left = left_text.get(left_start..)?;
-    let right_text = text.get(arrow + 2..)?;
-    let right_end = right_text.find([' ', ',', ']', '\t']).unwrap_or(right_text.len());
+    let mut right_end = (arrow + 2 + SIDE).min(text.len());
+    while !text.is_char_boundary(right_end) {
+        right_end -= 1;
+    }
+    let right_text = text.get(arrow + 2..right_end)?;
+    let right_end = match right_text.find([' ', ',', ']', '\t']) {
+        Some(end) => end,
+        None if right_end == text.len() => right_text.len(),
+        None => return None,
+    };
     let right = right_text.get(..right_end)?;
     let (before, _) = value_and_paren(left);
     let (after, paren) = value_and_paren(right);
@@ -97,8 +118,14 @@ fn transition_at(text: &str, arrow: usize) -> Option<Transition> {
 
 /// Every transition in `text` with the `[`-bracket depth at its arrow.
 fn transitions(text: &str) -> Vec<(usize, Transition)> {
+    transitions_from(text, 0)
+}
+
+/// Like [`transitions`], for text that starts inside `open` brackets (the continuation of a
+/// JDK 8 event split over lines by `-XX:+PrintTenuringDistribution`).
+fn transitions_from(text: &str, open: usize) -> Vec<(usize, Transition)> {
     let mut out = Vec::new();
-    let mut depth = 0usize;
+    let mut depth = open;
     for (i, b) in text.bytes().enumerate() {
         match b {
             b'[' => depth += 1,
@@ -158,7 +185,8 @@ fn decorators(line: &str) -> Decorated<'_> {
             out.uptime = Some((s * 1000.0).round() as i64);
         } else if LEVELS.contains(&content) {
         } else if !content.is_empty() && content.bytes().all(|b| b.is_ascii_lowercase() || b == b',' || b == b' ') {
-            out.tags.get_or_insert(content);
+            // The last such group: a lower-case hostname decorator comes before the tags.
+            out.tags = Some(content);
         } else if !content.is_empty() && content.bytes().all(|b| b.is_ascii_digit()) {
             out.pid.get_or_insert(content);
         }
@@ -212,6 +240,31 @@ fn collection_kind(text: &str) -> &'static str {
     }
 }
 
+/// Uptimes made continuous across restarts, per JVM: when the uptime goes backwards the JVM
+/// started over, and its new run is placed after the last uptime seen of the previous one.
+#[derive(Default)]
+struct Runs {
+    by_jvm: Vec<(String, i64, i64)>,
+}
+
+impl Runs {
+    fn place(&mut self, jvm: &str, uptime_ms: i64) -> i64 {
+        let at = match self.by_jvm.iter().position(|(id, _, _)| id == jvm) {
+            Some(at) => at,
+            None => {
+                self.by_jvm.push((jvm.to_string(), 0, uptime_ms));
+                self.by_jvm.len() - 1
+            }
+        };
+        let Some((_, base, last)) = self.by_jvm.get_mut(at) else { return uptime_ms };
+        if uptime_ms < *last {
+            *base = base.saturating_add(*last);
+        }
+        *last = uptime_ms;
+        base.saturating_add(uptime_ms)
+    }
+}
+
 struct Event {
     when: When,
     kind: &'static str,
@@ -226,8 +279,11 @@ struct Jvm {
 
 fn parse(input: &Input) -> Result<Vec<Series>> {
     let mut jvms: Vec<(String, Jvm)> = Vec::new();
-    let mut pending: Option<(When, &'static str)> = None;
+    // A JDK 8 event whose heap transition is on a later line: its time, kind and the brackets
+    // still open at the end of its first line.
+    let mut pending: Option<(When, &'static str, usize)> = None;
     let mut max_heap: Option<f64> = None;
+    let mut runs = Runs::default();
     for (index, raw) in input.text.lines().enumerate() {
         let number = index + 1;
         let line = raw.trim_end();
@@ -244,16 +300,22 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
             && !line.contains("Heap: ")
         {
             let d = decorators(trimmed);
+            let jvm_id = d.pid.unwrap_or("jvm");
+            // Every line's uptime, not only collections', tells a restart (`Using G1` at 0.01s).
+            let uptime = d.uptime.map(|ms| runs.place(jvm_id, ms));
             if d.tags.is_some_and(|t| t.trim() != "gc") {
                 continue;
             }
             let message = d.message.trim();
             let collection = message.contains("Pause") || message.contains("Collection") || message.contains("cleanup");
-            if !collection || message.contains("Metaspace") {
+            // G1's Remark and Cleanup are phases of the concurrent cycle: the heap they report is
+            // the occupancy at that moment, not a floor after collecting.
+            let phase = message.contains("Pause Remark") || message.contains("Pause Cleanup");
+            if !collection || phase || message.contains("Metaspace") {
                 continue;
             }
             let Some((_, transition)) = transitions(message).into_iter().next() else { continue };
-            let when = match (d.wall, d.uptime) {
+            let when = match (d.wall, uptime) {
                 (Some(ms), _) => When::Wall(ms),
                 (None, Some(ms)) => When::Uptime(ms),
                 (None, None) => {
@@ -264,9 +326,10 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
                     ))
                 }
             };
-            (Event { when, kind: collection_kind(message), transition }, d.pid.unwrap_or("jvm").to_string())
+            (Event { when, kind: collection_kind(message), transition }, jvm_id.to_string())
         } else if let Some(bracket) = jdk8_event_start(line) {
             let (wall, uptime) = jdk8_prefix(line);
+            let uptime = uptime.map(|ms| runs.place("jvm", ms));
             let when =
                 match (wall, uptime) {
                     (Some(ms), _) => When::Wall(ms),
@@ -286,12 +349,17 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
                     (Event { when, kind, transition }, "jvm".to_string())
                 }
                 None => {
-                    pending = Some((when, kind));
+                    let open = event.bytes().fold(0usize, |depth, b| match b {
+                        b'[' => depth + 1,
+                        b']' => depth.saturating_sub(1),
+                        _ => depth,
+                    });
+                    pending = Some((when, kind, open));
                     continue;
                 }
             }
         } else if let Some(at) = line.find("Heap: ") {
-            let Some((when, kind)) = pending.take() else { continue };
+            let Some((when, kind, _)) = pending.take() else { continue };
             let text = line.get(at + 6..).unwrap_or("");
             let arrow = text.find("->").ok_or_else(|| {
                 Error::line(
@@ -307,6 +375,11 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
                     "expected sizes around \"->\" after \"Heap:\" (like 24.0M(256.0M)->21.5M(256.0M))",
                 )
             })?;
+            (Event { when, kind, transition }, "jvm".to_string())
+        } else if let Some((when, kind, open)) = pending.filter(|p| p.2 > 0) {
+            let heap = transitions_from(line, open).into_iter().find(|(depth, _)| *depth == 1).map(|(_, t)| t);
+            let Some(transition) = heap else { continue };
+            pending = None;
             (Event { when, kind, transition }, "jvm".to_string())
         } else {
             continue;
@@ -360,21 +433,11 @@ fn jvm_series(id: &str, jvm: &Jvm, relative: TimeAxis, offset_ms: i64) -> Vec<Se
     let mut after = make("heap-after-gc", None);
     let mut before = make("heap-before-gc", None);
     let mut full = make("heap-after-gc", Some("full"));
-    let mut run_base = 0i64;
-    let mut last_uptime: Option<i64> = None;
     for event in &jvm.events {
         let time_ms = match event.when {
             When::Wall(ms) => ms,
             When::Uptime(ms) if wall => ms,
-            When::Uptime(ms) => {
-                if let Some(last) = last_uptime {
-                    if ms < last {
-                        run_base = run_base.saturating_add(last);
-                    }
-                }
-                last_uptime = Some(ms);
-                run_base.saturating_add(ms).saturating_add(offset_ms)
-            }
+            When::Uptime(ms) => ms.saturating_add(offset_ms),
         };
         after.push(time_ms, event.transition.after);
         before.push(time_ms, event.transition.before);

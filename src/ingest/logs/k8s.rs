@@ -4,7 +4,8 @@
 //!
 //! Memory is a Kubernetes quantity (`22244Ki`, `1.5Gi`, `100M`, plain bytes). One series per
 //! pod container (`namespace`, `pod`, `container`) or per node, timed by each item's `timestamp`.
-//! metrics-server states no limit. Depends on the shared log helpers only; never on analysis or a web type.
+//! metrics-server states no limit. `kubectl top` tables logged in a loop are read here too
+//! ([`KUBECTL_TOP`]). Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::{line_of_offset, SeriesSet};
 use crate::error::{Error, Result};
@@ -28,11 +29,16 @@ fn sniff(input: &Input) -> bool {
 fn parse(input: &Input) -> Result<Vec<Series>> {
     let mut set = SeriesSet::default();
     let mut stream = serde_json::Deserializer::from_str(input.text).into_iter::<Value>();
+    // Lines are counted from where the previous document started, so the count stays linear.
+    let (mut counted_to, mut line) = (0usize, 1usize);
     loop {
         let start = stream.byte_offset();
         let Some(next) = stream.next() else { break };
         let value = next.map_err(|e| Error::line(input.name, e.line(), format!("invalid JSON: {e}")))?;
-        let line = line_of_offset(input.text, start + leading_blank(input.text.get(start..).unwrap_or("")));
+        let document_start = start + leading_blank(input.text.get(start..).unwrap_or(""));
+        line +=
+            line_of_offset(input.text.get(counted_to..).unwrap_or(""), document_start.saturating_sub(counted_to)) - 1;
+        counted_to = document_start.max(counted_to);
         document(input.name, line, &value, "$", &mut set)?;
     }
     Ok(set.into_vec())
@@ -77,7 +83,7 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
             .filter(|q| q.1 != Unit::Percent && q.0.is_finite() && q.0 >= 0.0)
             .map(|q| q.0)
             .ok_or_else(|| {
-                at(&format!("expected a memory quantity like \"22244Ki\" in {where_}.usage.memory, found \"{text}\""))
+                at(&format!("expected a memory quantity like \"22244Ki\" in {where_}usage.memory, found \"{text}\""))
             })
     };
     let mut push = |labels: BTreeMap<String, String>, bytes: f64| {
@@ -97,7 +103,7 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
     let containers =
         value.get("containers").and_then(Value::as_array).ok_or_else(|| at("expected a containers array"))?;
     for (i, container) in containers.iter().enumerate() {
-        let bytes = memory(container.get("usage"), &format!("containers[{i}]"))?;
+        let bytes = memory(container.get("usage"), &format!("containers[{i}]."))?;
         let container_name = container.get("name").and_then(Value::as_str).unwrap_or("").to_string();
         let labels = BTreeMap::from([
             ("namespace".to_string(), meta("namespace")),
@@ -107,4 +113,114 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
         push(labels, bytes);
     }
     Ok(())
+}
+
+/// `kubectl top pod|node` run in a loop: a `NAME  CPU(cores)  MEMORY(bytes)` table (with
+/// `NAMESPACE` under `-A`, `POD` under `--containers`, `CPU%`/`MEMORY%` for nodes), timed by
+/// `date` lines between tables or a timestamp before each line. `kubectl top` prints no time,
+/// so a table without any is refused, like `docker stats`.
+pub static KUBECTL_TOP: Format = Format { id: "kubectl-top", label: "kubectl top", sniff: sniff_top, parse: parse_top };
+
+const TOP_NO_TIME: &str = "expected a time for this kubectl top row: kubectl top prints none, so log it with one, \
+     e.g. `while :; do kubectl top pod | sed \"s/^/$(date -Iseconds) /\"; sleep 30; done`";
+
+fn top_body(line: &str) -> (Option<super::Stamp>, &str) {
+    match super::split_time_prefix(line) {
+        Some((stamp, rest)) => (Some(stamp), rest.trim()),
+        None => (None, line.trim()),
+    }
+}
+
+fn sniff_top(input: &Input) -> bool {
+    input.head().lines().filter(|l| !l.trim().is_empty()).take(3).any(|l| {
+        let (_, body) = top_body(l);
+        body.contains("MEMORY(bytes)") && body.split_whitespace().any(|t| t == "NAME")
+    })
+}
+
+struct TopTable {
+    columns: Vec<String>,
+    memory_at: usize,
+}
+
+fn parse_top(input: &Input) -> Result<Vec<Series>> {
+    let mut clock = super::StampClock::new(input.options.start_ms);
+    let mut set = SeriesSet::default();
+    let mut table: Option<TopTable> = None;
+    let mut current = None;
+    for (index, raw) in input.text.lines().enumerate() {
+        let number = index + 1;
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(stamp) = super::whole_stamp(line) {
+            current = Some(clock.time(stamp));
+            continue;
+        }
+        let (stamp, body) = top_body(line);
+        let line_time = stamp.map(|s| clock.time(s));
+        if body.contains("MEMORY(bytes)") {
+            let columns: Vec<String> = body.split_whitespace().map(str::to_string).collect();
+            let memory_at = columns.iter().position(|c| c == "MEMORY(bytes)").unwrap_or(0);
+            table = Some(TopTable { columns, memory_at });
+            if line_time.is_some() {
+                current = line_time;
+            }
+            continue;
+        }
+        let Some(layout) = &table else {
+            return Err(Error::line(
+                input.name,
+                number,
+                "expected a kubectl top header (NAME  CPU(cores)  MEMORY(bytes)) before this row",
+            ));
+        };
+        let tokens: Vec<&str> = body.split_whitespace().collect();
+        if tokens.len() != layout.columns.len() {
+            return Err(Error::line(
+                input.name,
+                number,
+                format!(
+                    "expected {} columns as in the header ({}), found {}",
+                    layout.columns.len(),
+                    layout.columns.join(" "),
+                    tokens.len()
+                ),
+            ));
+        }
+        let text = tokens.get(layout.memory_at).copied().unwrap_or("");
+        let bytes = parse_quantity(text, false)
+            .filter(|q| q.1 != Unit::Percent && q.0.is_finite() && q.0 >= 0.0)
+            .map(|q| q.0)
+            .ok_or_else(|| {
+                Error::line(input.name, number, format!("expected a memory quantity like \"214Mi\", found \"{text}\""))
+            })?;
+        let Some((time_ms, axis)) = line_time.or(current) else {
+            return Err(Error::line(input.name, number, TOP_NO_TIME));
+        };
+        let column = |name: &str| layout.columns.iter().position(|c| c == name).and_then(|at| tokens.get(at)).copied();
+        let mut labels = BTreeMap::new();
+        if let Some(namespace) = column("NAMESPACE") {
+            labels.insert("namespace".to_string(), namespace.to_string());
+        }
+        let name = column("NAME").unwrap_or("").to_string();
+        if layout.columns.iter().any(|c| c == "MEMORY%") {
+            labels.insert("node".to_string(), name);
+        } else if let Some(pod) = column("POD") {
+            labels.insert("pod".to_string(), pod.to_string());
+            labels.insert("container".to_string(), name);
+        } else {
+            labels.insert("pod".to_string(), name);
+        }
+        let key: Vec<&str> = labels.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]).collect();
+        let series = set.entry(&key.join("\u{0}"), || {
+            let mut s = Series::new(display_name("kubectl_top_memory", &labels), Unit::Bytes);
+            s.labels = labels.clone();
+            s.time_axis = axis;
+            s
+        });
+        series.push(time_ms, bytes);
+    }
+    Ok(set.into_vec())
 }

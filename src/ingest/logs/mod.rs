@@ -7,8 +7,9 @@
 //! running clock that advances the day past midnight, the choice of a relative or absolute time
 //! axis, and a keyed set of series in first-seen order.
 //!
-//! Wall-clock times without an offset (pidstat, `date` without a zone, a bare `HH:MM:SS`) are
-//! taken as UTC: the logs do not say which zone they were written in.
+//! Wall-clock times without an offset (pidstat, a bare `HH:MM:SS`) are taken as UTC: the logs do
+//! not say which zone they were written in. `date` zone abbreviations with one meaning (`CEST`,
+//! `PDT`, ...) and numeric offsets are applied.
 //!
 //! Depends on the ingest helpers (`time`, `units`), the series model and the error type only;
 //! never on analysis or on any web type, and never panics on any text.
@@ -72,7 +73,8 @@ impl SeriesSet {
 pub enum Stamp {
     /// An absolute time, epoch milliseconds (UTC when the text gave no offset).
     At(i64),
-    /// A time of day without a date, milliseconds since midnight.
+    /// A time without a date: milliseconds since midnight (since January 1st for a year-less
+    /// `Aug 15 07:40:00`), placed by the order of the log.
     TimeOfDay(i64),
 }
 
@@ -180,64 +182,131 @@ fn is_weekday(text: &str) -> bool {
     lower.get(..3).is_some_and(|head| WEEKDAYS.contains(&head)) && lower.len() <= 9
 }
 
-/// Parses `date(1)` output at the start of a token list: `Thu Aug 15 07:40:00 UTC 2024`,
-/// `Thu 15 Aug 2024 07:40:00 AM UTC`, `Aug 15 07:40:00 2024`, with or without weekday and zone.
-/// Returns epoch ms and the number of tokens used. Named zones other than UTC/GMT/Z are taken
-/// as UTC (their offset is not knowable from the name alone); numeric offsets are applied.
-fn parse_date_output(tokens: &[&str]) -> Option<(i64, usize)> {
+/// Zone abbreviations `date` prints, with their offsets in minutes east. `CST` and `IST` name
+/// several zones (US Central and China; India, Ireland and Israel): they are taken as UTC.
+const ZONES: [(&str, i64); 32] = [
+    ("UTC", 0),
+    ("GMT", 0),
+    ("Z", 0),
+    ("CST", 0),
+    ("IST", 0),
+    ("WET", 0),
+    ("WEST", 60),
+    ("BST", 60),
+    ("CET", 60),
+    ("CEST", 120),
+    ("EET", 120),
+    ("EEST", 180),
+    ("MSK", 180),
+    ("EST", -300),
+    ("EDT", -240),
+    ("CDT", -300),
+    ("MST", -420),
+    ("MDT", -360),
+    ("PST", -480),
+    ("PDT", -420),
+    ("AKST", -540),
+    ("AKDT", -480),
+    ("HST", -600),
+    ("JST", 540),
+    ("KST", 540),
+    ("HKT", 480),
+    ("SGT", 480),
+    ("ACST", 570),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+];
+
+/// A UTC offset token after a time: `+0200`, `-05:00`, `GMT+0200`, `UTC-0500`, or a zone
+/// abbreviation from [`ZONES`]. Returns minutes east.
+fn zone_offset(token: &str) -> Option<i64> {
+    let t = token.trim_end_matches(',');
+    let numeric = t.strip_prefix("GMT").or_else(|| t.strip_prefix("UTC")).unwrap_or(t);
+    if let Some((_, minutes)) = ZONES.iter().find(|(name, _)| *name == t) {
+        return Some(*minutes);
+    }
+    if numeric.is_empty() {
+        return Some(0);
+    }
+    let sign = match numeric.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = numeric.get(1..)?.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 {
+        return None;
+    }
+    let hours = small_number(digits.get(..2)?, 2)?;
+    let minutes = small_number(digits.get(2..)?, 2)?;
+    (hours <= 18 && minutes <= 59).then_some(sign * (hours * 60 + minutes))
+}
+
+/// Parses `date(1)`-like output at the start of a token list: `Thu Aug 15 07:40:00 UTC 2024`,
+/// `Thu 15 Aug 2024 07:40:00 AM UTC`, JavaScript's `Thu Aug 15 2024 07:40:00 GMT+0000`, asctime's
+/// `Thu Aug 15 07:40:00 2024`, and the year-less `Aug 15 07:40:00` of syslog and `ts`. Returns the
+/// stamp and the number of tokens used. A year-less stamp is a [`Stamp::TimeOfDay`] counted from
+/// January 1st (so the log's own order, not a guessed year, places it); a year after the time
+/// counts only after a weekday or a zone, so `Aug 15 07:40:00 2048` keeps 2048 as the value.
+fn parse_date_output(tokens: &[&str]) -> Option<(Stamp, usize)> {
     let (mut month, mut day, mut year, mut tod) = (None, None, None, None);
-    let mut offset_min = 0i64;
+    let mut offset_min: Option<i64> = None;
+    let mut weekday = false;
     let mut used = 0;
     for (i, token) in tokens.iter().enumerate().take(8) {
         let t = token.trim_end_matches(',');
+        let complete = month.is_some() && day.is_some() && tod.is_some();
         if i == 0 && is_weekday(t) {
-        } else if month.is_none() && month_number(t).is_some() {
+            weekday = true;
+        } else if month.is_none() && tod.is_none() && month_number(t).is_some() {
             month = month_number(t);
         } else if day.is_none() && year.is_none() && tod.is_none() && small_number(t, 2).is_some_and(|d| d >= 1) {
             day = small_number(t, 2);
-        } else if year.is_none() && month.is_some() && t.len() == 4 && small_number(t, 4).is_some() {
+        } else if year.is_none()
+            && month.is_some()
+            && t.len() == 4
+            && (tod.is_none() || weekday || offset_min.is_some())
+            && small_number(t, 4).is_some()
+        {
             year = small_number(t, 4);
         } else if tod.is_none() && day.is_some() && t.contains(':') && parse_time_of_day(t).is_some() {
             tod = parse_time_of_day(t);
         } else if tod.is_some() && (t.eq_ignore_ascii_case("am") || t.eq_ignore_ascii_case("pm")) {
             tod = apply_meridiem(tod?, t);
             tod?;
-        } else if tod.is_some() && (t.starts_with('+') || t.starts_with('-')) && t.len() == 5 {
-            let sign = if t.starts_with('-') { -1 } else { 1 };
-            let hours = small_number(t.get(1..3)?, 2)?;
-            let minutes = small_number(t.get(3..5)?, 2)?;
-            offset_min = sign * (hours * 60 + minutes);
-        } else if tod.is_some()
-            && (2..=5).contains(&t.len())
-            && t.bytes().all(|b| b.is_ascii_uppercase())
-            && month_number(t).is_none()
-        {
-            // A zone name: UTC, GMT, CEST, ... (taken as UTC).
+        } else if tod.is_some() && offset_min.is_none() && zone_offset(t).is_some() {
+            offset_min = zone_offset(t);
         } else {
             break;
         }
         used = i + 1;
-        if year.is_some() && tod.is_some() && month.is_some() && day.is_some() {
-            // Keep reading only a zone that may follow the year or the time.
+        if complete && year.is_some() {
+            // Keep reading only a meridiem or zone that may follow the year or the time.
             let next = tokens.get(i + 1).map(|n| n.trim_end_matches(','));
-            let zone_follows = next.is_some_and(|n| {
-                (n.eq_ignore_ascii_case("am") || n.eq_ignore_ascii_case("pm"))
-                    || ((2..=5).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_uppercase()))
-                    || ((n.starts_with('+') || n.starts_with('-'))
-                        && n.len() == 5
-                        && n[1..].bytes().all(|b| b.is_ascii_digit()))
+            let follows = next.is_some_and(|n| {
+                n.eq_ignore_ascii_case("am")
+                    || n.eq_ignore_ascii_case("pm")
+                    || (offset_min.is_none() && zone_offset(n).is_some())
             });
-            if !zone_follows {
+            if !follows {
                 break;
             }
         }
     }
-    let (month, day, year, tod) = (month?, day?, year?, tod?);
+    let (month, day, tod) = (month?, day?, tod?);
     if day > 31 {
         return None;
     }
-    let days = days_from_civil(year, month, day as u32);
-    Some((days * 86_400_000 + tod - offset_min * 60_000, used))
+    let offset_ms = offset_min.unwrap_or(0) * 60_000;
+    match year {
+        Some(year) => Some((Stamp::At(days_from_civil(year, month, day as u32) * 86_400_000 + tod - offset_ms), used)),
+        None => {
+            let day_of_year = days_from_civil(2000, month, day as u32) - days_from_civil(2000, 1, 1);
+            Some((Stamp::TimeOfDay(day_of_year * 86_400_000 + tod - offset_ms), used))
+        }
+    }
 }
 
 /// Finds a timestamp at the start of a line and returns it with the rest of the line.
@@ -269,8 +338,8 @@ pub fn split_time_prefix(line: &str) -> Option<(Stamp, &str)> {
     if let Some(stamp) = single_token_stamp(first) {
         return Some((stamp, rest_after(1)));
     }
-    let (ms, used) = parse_date_output(&tokens)?;
-    Some((Stamp::At(ms), rest_after(used)))
+    let (stamp, used) = parse_date_output(&tokens)?;
+    Some((stamp, rest_after(used)))
 }
 
 fn rest_after_tokens<'a>(text: &'a str, spans: &[(usize, usize)], used: usize) -> &'a str {
@@ -422,9 +491,17 @@ mod tests {
             ("Thu Aug 15 07:40:00 UTC 2024 123456", Stamp::At(AT), "123456"),
             ("Thu 15 Aug 2024 07:40:00 AM UTC 5", Stamp::At(AT), "5"),
             ("Thu Aug 15 09:40:00 +0200 2024 7", Stamp::At(AT), "7"),
+            ("Thu Aug 15 00:40:00 PDT 2024", Stamp::At(AT), ""),
             ("07:40:00 512", Stamp::TimeOfDay(27_600_000), "512"),
             ("1723707600 42", Stamp::At(AT), "42"),
             ("1723707600000 42", Stamp::At(AT), "42"),
+            (
+                "Thu Aug 15 2024 09:40:00 GMT+0200 (Central European Summer Time) {",
+                Stamp::At(AT),
+                "(Central European Summer Time) {",
+            ),
+            ("Thu Aug 15 07:40:00 2024 9", Stamp::At(AT), "9"),
+            ("Aug 15 07:40:00 2048", Stamp::TimeOfDay((227 * 24 * 60 + 7 * 60 + 40) * 60_000), "2048"),
         ];
         for (line, stamp, rest) in cases {
             assert_eq!(split_time_prefix(line), Some((*stamp, *rest)), "{line}");

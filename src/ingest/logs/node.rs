@@ -9,8 +9,10 @@
 //!   (`console.log(new Date(), process.memoryUsage())`) or on a line of its own.
 //!
 //! Values are bytes (numbers, or strings with a unit). One series per process (`pid` and
-//! `hostname` when logged) and measure: `rss`, `heapUsed`, `heapTotal`, `external`. Other log
-//! lines are skipped; a sample without any time is refused: the interval is unknowable.
+//! `hostname` when logged) and measure: `rss`, `heapUsed`, `heapTotal`, `external`. V8's
+//! `heap_size_limit` (`v8.getHeapStatistics()`), when logged in the same JSON line, becomes the
+//! limit of the heap series. Other log lines are skipped; a sample without any time is refused:
+//! the interval is unknowable.
 //! Depends on the shared log helpers only; never on analysis or a web type.
 
 use super::{split_time_prefix, whole_stamp, SeriesSet, Stamp, StampClock};
@@ -82,6 +84,8 @@ struct Sample {
     time: Option<(i64, TimeAxis)>,
     labels: BTreeMap<String, String>,
     values: Vec<(&'static str, f64)>,
+    /// V8's `heap_size_limit` when logged beside the usage: the limit of the heap series.
+    heap_limit: Option<f64>,
 }
 
 fn parse(input: &Input) -> Result<Vec<Series>> {
@@ -107,9 +111,24 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
                 s
             });
             series.push(time_ms, value);
+            if measure.starts_with("heap") && sample.heap_limit.is_some() {
+                series.limit = sample.heap_limit;
+            }
         }
     }
     Ok(set.into_vec())
+}
+
+/// The value of `key` anywhere in the first `depth` levels of a JSON object.
+fn find_key<'v>(value: &'v Value, key: &str, depth: usize) -> Option<&'v Value> {
+    let object = value.as_object()?;
+    if let Some(found) = object.get(key) {
+        return Some(found);
+    }
+    if depth == 0 {
+        return None;
+    }
+    object.values().find_map(|v| find_key(v, key, depth - 1))
 }
 
 fn json_value_bytes(value: &Value) -> Option<f64> {
@@ -168,7 +187,12 @@ fn json_samples(input: &Input, clock: &mut StampClock) -> Result<Vec<Sample>> {
                 _ => {}
             }
         }
-        out.push(Sample { line: number, time, labels, values });
+        let heap_limit = ["heap_size_limit", "heapSizeLimit"]
+            .iter()
+            .find_map(|key| memory.get(*key).or_else(|| find_key(&value, key, 4)))
+            .and_then(json_value_bytes)
+            .filter(|v| v.is_finite() && *v > 0.0);
+        out.push(Sample { line: number, time, labels, values, heap_limit });
     }
     Ok(out)
 }
@@ -236,7 +260,7 @@ fn literal_samples(input: &Input, clock: &mut StampClock) -> Result<Vec<Sample>>
                 })?;
             values.push((measure, bytes.0));
         }
-        out.push(Sample { line: start, time, labels: BTreeMap::new(), values });
+        out.push(Sample { line: start, time, labels: BTreeMap::new(), values, heap_limit: None });
     }
     if let Some((start, _, _)) = block.filter(|(_, _, text)| text.contains("heapUsed")) {
         return Err(Error::line(input.name, start, "expected the object literal to close with }"));

@@ -3,8 +3,9 @@
 //! - `HH:MM:SS <rss>` (`echo "$(date +%T) $(ps -o rss= -p $PID)"`), or any timestamp the shared
 //!   helpers know (`date` output, ISO 8601, epoch seconds) before the RSS, optionally followed
 //!   by a command name;
-//! - `date` lines between `ps -o pid,rss,vsz,cmd` (or `ps aux`) tables, or between bare
-//!   `ps -o rss=` numbers; header and rows may themselves carry a timestamp prefix.
+//! - `date` lines between `ps -o pid,rss,vsz,cmd` (or `ps aux`) tables, between bare
+//!   `ps -o rss=` numbers, or between `VmRSS:`/`VmSize:` lines of `/proc/PID/status` (the other
+//!   lines of that file are skipped); header and rows may themselves carry a timestamp prefix.
 //!
 //! RSS and VSZ are KiB as `ps` prints them. One RSS series per process (PID and command), then
 //! one VSZ series each when the table has one. A time of day without a date is relative to the
@@ -69,11 +70,12 @@ fn classify(line: &str) -> Kind {
     if header_columns(line).is_some() {
         return Kind::Header;
     }
-    if kib(line).is_some() {
+    if kib(line).is_some() || matches!(status_line(line), Some(Some(_))) {
         return Kind::BareNumber;
     }
     match split_time_prefix(line) {
         Some((_, rest)) if header_columns(rest).is_some() => Kind::Header,
+        Some((_, rest)) if matches!(status_line(rest), Some(Some(_))) => Kind::TimedNumber,
         Some((_, rest)) if rest.split_whitespace().next().is_some_and(|t| kib(t).is_some()) => Kind::TimedNumber,
         _ => Kind::Other,
     }
@@ -130,6 +132,21 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
             untimed_row.get_or_insert(number);
             continue;
         };
+        match status_line(body).filter(|_| columns.is_none()) {
+            Some(Some((measure, bytes))) => {
+                let set = if measure == "rss" { &mut rss } else { &mut vsz };
+                let series = set.entry("\u{0}", || {
+                    let mut s = Series::new(measure, Unit::Bytes);
+                    s.labels.insert("measure".into(), measure.into());
+                    s.time_axis = axis;
+                    s
+                });
+                series.push(time_ms, bytes);
+                continue;
+            }
+            Some(None) => continue,
+            None => {}
+        }
         let tokens: Vec<&str> = body.split_whitespace().collect();
         let sample = match &columns {
             Some(columns) => table_row(input.name, number, columns, &tokens)?,
@@ -161,6 +178,30 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
     let mut out = rss.into_vec();
     out.extend(vsz.into_vec());
     Ok(out)
+}
+
+/// A `/proc/PID/status` line: `Some(Some(("rss", bytes)))` for `VmRSS:`, `vsz` for `VmSize:`,
+/// `Some(None)` for any other `Key:` line of that file, `None` for anything else.
+fn status_line(line: &str) -> Option<Option<(&'static str, f64)>> {
+    let (key, value) = line.trim().split_once(':')?;
+    if key.is_empty()
+        || !key.starts_with(|c: char| c.is_ascii_uppercase())
+        || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return None;
+    }
+    let measure = match key {
+        "VmRSS" => "rss",
+        "VmSize" => "vsz",
+        _ => return Some(None),
+    };
+    let mut parts = value.split_whitespace();
+    let number = parts.next().and_then(|n| n.parse::<f64>().ok()).filter(|n| n.is_finite() && *n >= 0.0);
+    let unit_ok = matches!(parts.next(), Some("kB") | Some("KB") | Some("kb") | None);
+    match (number, unit_ok) {
+        (Some(kib), true) => Some(Some((measure, kib * 1024.0))),
+        _ => Some(None),
+    }
 }
 
 struct Sample {
