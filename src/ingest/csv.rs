@@ -7,7 +7,7 @@
 //! [`Series`]. Depends on the `csv` crate and the ingest helpers only.
 
 use super::time::parse_timestamp;
-use super::units::{parse_quantity, unit_in_name};
+use super::units::{parse_plain_decimal, parse_quantity, unit_in_name};
 use super::{Format, Input};
 use crate::error::{Error, Result};
 use crate::series::{Series, Unit};
@@ -253,7 +253,9 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
     let limit_factor = limit_col.and_then(|c| headers.get(c)).and_then(|h| unit_in_name(h)).map_or(1.0, |u| u.0);
     // Rows expected from the head's average row length, so each series grows once.
     let head_bytes: usize = head.iter().map(|(_, r)| r.as_slice().len() + r.len()).sum();
-    let expected_rows = (body.len() / (head_bytes / head.len()).max(1)).min(1 << 26);
+    let expected_rows = (body.len() / (head_bytes / head.len()).max(1))
+        // At most twice the input's size reserved in all, whatever the head suggested.
+        .min(2 * body.len() / (16 * width.max(1)));
     let mut table = Table {
         expected_rows,
         input,
@@ -284,41 +286,6 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
     }
     super::name_by_differences(&mut series);
     Ok(series)
-}
-
-/// Reads a plain decimal (`-12`, `3.25`, at most 15 significant digits, no exponent) straight
-/// from bytes, exactly as `str::parse::<f64>` would (Clinger's fast path: an exact integer
-/// divided by an exact power of ten is correctly rounded); `None` for anything else.
-fn fast_number(bytes: &[u8]) -> Option<f64> {
-    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    let mut mantissa: u64 = 0;
-    let mut count = 0usize;
-    let mut frac: Option<usize> = None;
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                count += 1;
-                if let Some(f) = frac.as_mut() {
-                    *f += 1;
-                }
-            }
-            b'.' if frac.is_none() => frac = Some(0),
-            _ => return None,
-        }
-        if count > 15 {
-            return None;
-        }
-    }
-    if count == 0 {
-        return None;
-    }
-    let value = mantissa as f64 / POW10.get(frac.unwrap_or(0)).copied()?;
-    Some(if negative { -value } else { value })
 }
 
 /// The text of a cell, trimmed and unquoted; empty when absent or not UTF-8.
@@ -430,7 +397,7 @@ impl Table<'_> {
             }
         }
         // Plain epoch numbers (the common case) skip the text and calendar parsers.
-        let epoch = row.get(self.time_col).and_then(fast_number).and_then(super::time::epoch_to_ms);
+        let epoch = row.get(self.time_col).and_then(parse_plain_decimal).and_then(super::time::epoch_to_ms);
         let time_text = if epoch.is_some() { "" } else { cell(row, self.time_col) };
         if epoch.is_none() && is_missing(time_text) {
             return Ok(());
@@ -448,7 +415,7 @@ impl Table<'_> {
         })?;
         let g = self.group(row);
         for (k, &c) in self.value_cols.iter().enumerate() {
-            let fast = row.get(c).and_then(fast_number);
+            let fast = row.get(c).and_then(parse_plain_decimal);
             let text = if fast.is_some() { "" } else { cell(row, c) };
             let (mut value, unit) = match fast.map_or_else(|| text.parse::<f64>(), Ok) {
                 Ok(v) => (v, Unit::Unknown),
@@ -528,10 +495,10 @@ mod tests {
     #[test]
     fn fast_numbers_match_the_standard_parser() {
         for text in ["0", "1723700000", "-12", "3.25", "0.1", "123456789.012345", "99999999999999.9", ".5", "5."] {
-            assert_eq!(super::fast_number(text.as_bytes()), text.parse::<f64>().ok(), "{text}");
+            assert_eq!(crate::ingest::units::parse_plain_decimal(text.as_bytes()), text.parse::<f64>().ok(), "{text}");
         }
         for text in ["", "-", ".", "1e5", "1,5", " 1", "1234567890123456", "NaN", "1.2.3"] {
-            assert_eq!(super::fast_number(text.as_bytes()), None, "{text}");
+            assert_eq!(crate::ingest::units::parse_plain_decimal(text.as_bytes()), None, "{text}");
         }
     }
 

@@ -25,6 +25,41 @@ pub fn unit_factor(suffix: &str) -> Option<(f64, Unit)> {
     }
 }
 
+/// Reads a plain decimal (`-12`, `3.25`, at most 15 significant digits, no exponent) straight
+/// from bytes, exactly as `str::parse::<f64>` would (Clinger's fast path: an exact integer
+/// divided by an exact power of ten is correctly rounded); `None` for anything else.
+pub fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut frac: Option<usize> = None;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+                if let Some(f) = frac.as_mut() {
+                    *f += 1;
+                }
+            }
+            b'.' if frac.is_none() => frac = Some(0),
+            _ => return None,
+        }
+        if count > 15 {
+            return None;
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    let value = mantissa as f64 / POW10.get(frac.unwrap_or(0)).copied()?;
+    Some(if negative { -value } else { value })
+}
+
 /// Parses a number with an optional unit suffix (`1.5GiB`, `1.5 GiB`, `22244Ki`, `37%`,
 /// `1,5 MiB` with `decimal_comma`). Returns the value (in bytes for memory units) and its unit
 /// (`Unknown` when no suffix).
