@@ -224,7 +224,7 @@ struct Points {
 }
 
 fn synthetic() -> Points {
-    let n = 40;
+    let n = 200; // past the 50-row head, so streaming readers are exercised too
     let mut rng = Rng::new(42);
     let noise = ar1_noise(&mut rng, n, 0.6, 2.0e6);
     let times_ms = (0..n as i64).map(|i| T0_MS + i * 60_000).collect();

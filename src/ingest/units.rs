@@ -34,29 +34,39 @@ pub fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    let mut mantissa: u64 = 0;
-    let mut count = 0usize;
-    let mut frac: Option<usize> = None;
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                count += 1;
-                if let Some(f) = frac.as_mut() {
-                    *f += 1;
-                }
-            }
-            b'.' if frac.is_none() => frac = Some(0),
-            _ => return None,
-        }
-        if count > 15 {
-            return None;
-        }
-    }
-    if count == 0 {
+    if digits.len() > 17 {
         return None;
     }
-    let value = mantissa as f64 / POW10.get(frac.unwrap_or(0)).copied()?;
+    // At most 17 bytes, so the mantissa cannot overflow before the digit count is checked.
+    let mut mantissa: u64 = 0;
+    let mut int_digits = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mantissa = mantissa * 10 + u64::from(d);
+        int_digits += 1;
+    }
+    let mut frac_digits = 0;
+    if let Some(rest) = digits.get(int_digits..).filter(|r| !r.is_empty()) {
+        let fraction = rest.strip_prefix(b".")?;
+        for &b in fraction {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(d);
+        }
+        frac_digits = fraction.len();
+    }
+    let count = int_digits + frac_digits;
+    if count == 0 || count > 15 {
+        return None;
+    }
+    // Below 10^15 the mantissa is exact as i64 and as f64; whole numbers skip the division.
+    let whole = mantissa as i64 as f64;
+    let value = if frac_digits == 0 { whole } else { whole / POW10.get(frac_digits).copied()? };
     Some(if negative { -value } else { value })
 }
 
