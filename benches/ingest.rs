@@ -48,10 +48,11 @@ fn measure<T>(label: &str, bytes: usize, runs: usize, mut f: impl FnMut() -> T) 
     let mb = bytes as f64 / 1e6;
     let extra = (peak - before).max(0.0) * 1024.0 / bytes as f64;
     println!(
-        "  {label:<36} {:>7.1} MB/s cpu {:>7.1} MB/s wall   peak {:>5.0} MiB, {:.2}× file{}",
+        "  {label:<36} {:>7.1} MB/s cpu {:>7.1} MB/s wall   peak {:>5.0} MiB = {:.2}× file, {:.2}× file{}",
         mb / best_cpu,
         mb / best_wall,
         peak / 1024.0,
+        peak * 1024.0 / bytes as f64,
         extra,
         if reset { " above the input" } else { " (cumulative peak)" }
     );
