@@ -48,10 +48,11 @@ fn measure<T>(label: &str, bytes: usize, runs: usize, mut f: impl FnMut() -> T) 
     let mb = bytes as f64 / 1e6;
     let extra = (peak - before).max(0.0) * 1024.0 / bytes as f64;
     println!(
-        "  {label:<36} {:>7.1} MB/s cpu {:>7.1} MB/s wall   peak {:>5.0} MiB, {:.2}× file{}",
+        "  {label:<36} {:>7.1} MB/s cpu {:>7.1} MB/s wall   peak {:>5.0} MiB = {:.2}× file, {:.2}× file{}",
         mb / best_cpu,
         mb / best_wall,
         peak / 1024.0,
+        peak * 1024.0 / bytes as f64,
         extra,
         if reset { " above the input" } else { " (cumulative peak)" }
     );
@@ -125,10 +126,21 @@ fn main() {
     let runs = 3;
     let options = IngestOptions::default();
 
+    // `INGEST_BENCH_ONLY=csv` or `=json` runs one half (for profiling).
+    let only = std::env::var("INGEST_BENCH_ONLY").unwrap_or_default();
+    if only != "json" {
+        bench_csv(mb, runs, &options);
+    }
+    if only != "csv" {
+        bench_json(mb, runs, &options);
+    }
+}
+
+fn bench_csv(mb: usize, runs: usize, options: &IngestOptions) {
     let csv = generic_csv(mb * 1_000_000);
     println!("generic CSV, {:.1} MB", csv.len() as f64 / 1e6);
     let ours = measure("leakscope ingest::parse", csv.len(), runs, || {
-        parse("bench.csv", &csv, &options).map(|p| p.series.len()).unwrap_or(0)
+        parse("bench.csv", &csv, options).map(|p| p.series.len()).unwrap_or(0)
     });
     let bare = measure("csv::ByteRecord loop (bare)", csv.len(), runs, || {
         let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_slice());
@@ -139,14 +151,27 @@ fn main() {
         }
         n
     });
+    measure("csv ByteRecord + number parse + push", csv.len(), runs, || {
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(csv.as_slice());
+        let mut record = csv::ByteRecord::new();
+        let (mut t, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
+        while reader.read_byte_record(&mut record).unwrap_or(false) {
+            let num = |i: usize| record.get(i).and_then(leakscope::ingest::units::parse_plain_decimal).unwrap_or(0.0);
+            t.push(num(0) as i64);
+            a.push(num(1));
+            b.push(num(2));
+        }
+        t.len() + a.len() + b.len()
+    });
     println!("  ratio ours / bare: {:.2}", ours / bare);
     phases("bench.csv", &csv);
-    drop(csv);
+}
 
+fn bench_json(mb: usize, runs: usize, options: &IngestOptions) {
     let json = prometheus_matrix(mb * 1_000_000);
     println!("Prometheus query_range JSON, {:.1} MB", json.len() as f64 / 1e6);
     let ours = measure("leakscope ingest::parse", json.len(), runs, || {
-        parse("bench.json", &json, &options).map(|p| p.series.len()).unwrap_or(0)
+        parse("bench.json", &json, options).map(|p| p.series.len()).unwrap_or(0)
     });
     let ignored = measure("serde_json IgnoredAny (bare)", json.len(), runs, || {
         serde_json::from_slice::<serde::de::IgnoredAny>(&json).is_ok()

@@ -224,7 +224,7 @@ struct Points {
 }
 
 fn synthetic() -> Points {
-    let n = 40;
+    let n = 200; // past the 50-row head, so streaming readers are exercised too
     let mut rng = Rng::new(42);
     let noise = ar1_noise(&mut rng, n, 0.6, 2.0e6);
     let times_ms = (0..n as i64).map(|i| T0_MS + i * 60_000).collect();
@@ -563,4 +563,20 @@ fn unknown_shapes_list_the_known_ones() {
     {
         assert!(got.contains(label), "{got}");
     }
+}
+
+#[test]
+fn otlp_file_exporter_lines_merge_into_series() {
+    let line = |t: i64, v: f64| {
+        json!({"resourceMetrics": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "cart"}}]},
+            "scopeMetrics": [{"metrics": [{"name": "process.memory.usage", "unit": "MiBy",
+            "gauge": {"dataPoints": [{"asDouble": v, "timeUnixNano": (t * 1_000_000).to_string()}]}}]}]}]})
+        .to_string()
+    };
+    let text = format!("{}\n{}\n", line(T0_MS, 1.0), line(T0_MS + 60_000, 2.0));
+    let parsed = parse_bytes("otel.jsonl", text.as_bytes()).unwrap();
+    assert_eq!(parsed.format, "otlp-json");
+    assert_eq!(parsed.series.len(), 1);
+    assert_eq!(parsed.series[0].values, vec![MIB, 2.0 * MIB]);
+    assert_eq!(parsed.series[0].unit, Unit::Bytes);
 }

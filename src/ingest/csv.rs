@@ -7,7 +7,7 @@
 //! [`Series`]. Depends on the `csv` crate and the ingest helpers only.
 
 use super::time::parse_timestamp;
-use super::units::{parse_quantity, unit_in_name};
+use super::units::{parse_plain_decimal, parse_quantity, unit_in_name};
 use super::{Format, Input};
 use crate::error::{Error, Result};
 use crate::series::{Series, Unit};
@@ -144,7 +144,7 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
         .from_reader(body.as_bytes());
     let line_of = |pos: Option<&csv::Position>| dialect.first_line + pos.map_or(0, |p| p.line() as usize - 1);
     let mut record = csv::ByteRecord::new();
-    let mut read = |record: &mut csv::ByteRecord| -> Result<Option<usize>> {
+    let read = |reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord| -> Result<Option<usize>> {
         loop {
             match reader.read_byte_record(record) {
                 Ok(true) => {
@@ -167,7 +167,7 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
     // The head: up to 51 records, enough to tell a header and the columns' roles.
     let mut head: Vec<(usize, csv::ByteRecord)> = Vec::new();
     while head.len() < 51 {
-        match read(&mut record)? {
+        match read(&mut reader, &mut record)? {
             Some(line) => head.push((line, record.clone())),
             None => break,
         }
@@ -191,8 +191,9 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
         return Err(Error::line(input.name, first_line, "a header but no data rows"));
     }
     let sample: Vec<&csv::ByteRecord> = head[data_start..].iter().map(|(_, r)| r).collect();
-    let cells_of =
-        |c: usize| -> Vec<&str> { sample.iter().map(|r| cell(r, c)).filter(|v| !is_missing(v)).collect::<Vec<&str>>() };
+    let cells_of = |c: usize| -> Vec<&str> {
+        sample.iter().map(|r| cell(*r, c)).filter(|v| !is_missing(v)).collect::<Vec<&str>>()
+    };
     let time_col = headers
         .iter()
         .position(|h| is_time_name(h))
@@ -211,7 +212,7 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
             )
         })?;
     let decimal_comma = dialect.delimiter != b','
-        && sample.iter().any(|r| (0..r.len()).any(|c| c != time_col && is_decimal_comma(cell(r, c))));
+        && sample.iter().any(|r| (0..r.len()).any(|c| c != time_col && is_decimal_comma(cell(*r, c))));
     let limit_col = headers.iter().position(|h| is_limit_name(h)).filter(|&c| c != time_col);
     let roles: Vec<Role> = (0..width)
         .map(|c| {
@@ -253,7 +254,9 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
     let limit_factor = limit_col.and_then(|c| headers.get(c)).and_then(|h| unit_in_name(h)).map_or(1.0, |u| u.0);
     // Rows expected from the head's average row length, so each series grows once.
     let head_bytes: usize = head.iter().map(|(_, r)| r.as_slice().len() + r.len()).sum();
-    let expected_rows = (body.len() / (head_bytes / head.len()).max(1)).min(1 << 26);
+    let expected_rows = (body.len() / (head_bytes / head.len()).max(1))
+        // At most twice the input's size reserved in all, whatever the head suggested.
+        .min(2 * body.len() / (16 * width.max(1)));
     let mut table = Table {
         expected_rows,
         input,
@@ -273,8 +276,15 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
         table.row(*line, row)?;
     }
     if head.len() == 51 {
-        while let Some(line) = read(&mut record)? {
-            table.row(line, &record)?;
+        let position = reader.position().clone();
+        let rest = body.as_bytes().get(position.byte() as usize..).unwrap_or(&[]);
+        if rest.contains(&b'"') {
+            while let Some(line) = read(&mut reader, &mut record)? {
+                table.row(line, &record)?;
+            }
+        } else {
+            // No quotes: fields are the bytes between delimiters, split in one pass.
+            split_unquoted(rest, dialect.delimiter, line_of(Some(&position)), |line, fields| table.row(line, fields))?;
         }
     }
     let limit = table.limit;
@@ -286,44 +296,68 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
     Ok(series)
 }
 
-/// Reads a plain decimal (`-12`, `3.25`, at most 15 significant digits, no exponent) straight
-/// from bytes, exactly as `str::parse::<f64>` would (Clinger's fast path: an exact integer
-/// divided by an exact power of ten is correctly rounded); `None` for anything else.
-fn fast_number(bytes: &[u8]) -> Option<f64> {
-    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
+/// A row's fields, from the `csv` reader or from the quote-free fast path.
+trait Fields {
+    /// The bytes of field `i`, if the row has it.
+    fn field(&self, i: usize) -> Option<&[u8]>;
+}
+
+impl Fields for csv::ByteRecord {
+    fn field(&self, i: usize) -> Option<&[u8]> {
+        self.get(i)
+    }
+}
+
+impl Fields for [&[u8]] {
+    fn field(&self, i: usize) -> Option<&[u8]> {
+        self.get(i).copied()
+    }
+}
+
+/// Splits quote-free delimited bytes into rows of fields, with the `csv` crate's terminators
+/// (`\n`, `\r\n`, or a lone `\r`), skipping blank rows; `first_line` numbers the first row.
+fn split_unquoted<'b>(
+    bytes: &'b [u8],
+    delimiter: u8,
+    first_line: usize,
+    mut on_row: impl FnMut(usize, &[&'b [u8]]) -> Result<()>,
+) -> Result<()> {
+    let mut fields: Vec<&'b [u8]> = Vec::new();
+    let mut line = first_line;
+    let mut start = 0;
+    let mut emit = |line: usize, fields: &mut Vec<&'b [u8]>| -> Result<()> {
+        if !fields.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            on_row(line, fields)?;
+        }
+        fields.clear();
+        Ok(())
     };
-    let mut mantissa: u64 = 0;
-    let mut count = 0usize;
-    let mut frac: Option<usize> = None;
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                count += 1;
-                if let Some(f) = frac.as_mut() {
-                    *f += 1;
-                }
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == delimiter {
+            fields.push(bytes.get(start..i).unwrap_or(&[]));
+            start = i + 1;
+        } else if b == b'\n' || b == b'\r' {
+            fields.push(bytes.get(start..i).unwrap_or(&[]));
+            emit(line, &mut fields)?;
+            if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
             }
-            b'.' if frac.is_none() => frac = Some(0),
-            _ => return None,
+            line += 1;
+            start = i + 1;
         }
-        if count > 15 {
-            return None;
-        }
+        i += 1;
     }
-    if count == 0 {
-        return None;
+    if start < bytes.len() {
+        fields.push(bytes.get(start..).unwrap_or(&[]));
+        emit(line, &mut fields)?;
     }
-    let value = mantissa as f64 / POW10.get(frac.unwrap_or(0)).copied()?;
-    Some(if negative { -value } else { value })
+    Ok(())
 }
 
 /// The text of a cell, trimmed and unquoted; empty when absent or not UTF-8.
-fn cell(record: &csv::ByteRecord, c: usize) -> &str {
-    record.get(c).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("").trim()
+fn cell<R: Fields + ?Sized>(record: &R, c: usize) -> &str {
+    record.field(c).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("").trim()
 }
 
 /// A text column names series when its header says so or it repeats a few distinct values.
@@ -366,7 +400,7 @@ impl Table<'_> {
     }
 
     /// The index of the first series of the row's group, creating the group's series if new.
-    fn group(&mut self, row: &csv::ByteRecord) -> usize {
+    fn group<R: Fields + ?Sized>(&mut self, row: &R) -> usize {
         if self.label_cols.is_empty() && !self.series.is_empty() {
             return 0;
         }
@@ -416,7 +450,7 @@ impl Table<'_> {
         g
     }
 
-    fn row(&mut self, line: usize, row: &csv::ByteRecord) -> Result<()> {
+    fn row<R: Fields + ?Sized>(&mut self, line: usize, row: &R) -> Result<()> {
         let name = self.input.name;
         if let Some(c) = self.limit_col {
             let text = cell(row, c);
@@ -430,7 +464,7 @@ impl Table<'_> {
             }
         }
         // Plain epoch numbers (the common case) skip the text and calendar parsers.
-        let epoch = row.get(self.time_col).and_then(fast_number).and_then(super::time::epoch_to_ms);
+        let epoch = row.field(self.time_col).and_then(parse_plain_decimal).and_then(super::time::epoch_to_ms);
         let time_text = if epoch.is_some() { "" } else { cell(row, self.time_col) };
         if epoch.is_none() && is_missing(time_text) {
             return Ok(());
@@ -448,7 +482,7 @@ impl Table<'_> {
         })?;
         let g = self.group(row);
         for (k, &c) in self.value_cols.iter().enumerate() {
-            let fast = row.get(c).and_then(fast_number);
+            let fast = row.field(c).and_then(parse_plain_decimal);
             let text = if fast.is_some() { "" } else { cell(row, c) };
             let (mut value, unit) = match fast.map_or_else(|| text.parse::<f64>(), Ok) {
                 Ok(v) => (v, Unit::Unknown),
@@ -528,10 +562,38 @@ mod tests {
     #[test]
     fn fast_numbers_match_the_standard_parser() {
         for text in ["0", "1723700000", "-12", "3.25", "0.1", "123456789.012345", "99999999999999.9", ".5", "5."] {
-            assert_eq!(super::fast_number(text.as_bytes()), text.parse::<f64>().ok(), "{text}");
+            assert_eq!(crate::ingest::units::parse_plain_decimal(text.as_bytes()), text.parse::<f64>().ok(), "{text}");
         }
         for text in ["", "-", ".", "1e5", "1,5", " 1", "1234567890123456", "NaN", "1.2.3"] {
-            assert_eq!(super::fast_number(text.as_bytes()), None, "{text}");
+            assert_eq!(crate::ingest::units::parse_plain_decimal(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn long_inputs_keep_line_numbers_in_both_readers() {
+        for (eol, quoted) in [("\n", false), ("\r\n", false), ("\n", true), ("\r\n", true)] {
+            let mut text = format!("time,value{eol}");
+            for i in 0..80 {
+                if i == 30 {
+                    text += eol; // a blank line: skipped, but counted
+                }
+                let v = if i == 70 { "oops".to_string() } else { format!("{i}.5") };
+                let v = if quoted { format!("\"{v}\"") } else { v };
+                text += &format!("{},{v}{eol}", 1_723_705_200 + i * 60);
+            }
+            let e = p(&text).unwrap_err().to_string();
+            // The `csv` crate (quoted input) counts a blank CRLF line one short; the rest is exact.
+            let line = if quoted && eol == "\r\n" { 72 } else { 73 };
+            assert_eq!(
+                e,
+                format!("t.csv:{line}: expected a number in column \"value\", found \"oops\""),
+                "{eol:?} {quoted}"
+            );
+            let fine = text.replace("oops", "70.5");
+            let parsed = p(&fine).unwrap();
+            assert_eq!(parsed.series[0].len(), 80, "{eol:?} {quoted}");
+            assert_eq!(parsed.series[0].values[79], 79.5);
+            assert_eq!(parsed.series[0].times_ms[79], (1_723_705_200 + 79 * 60) * 1000);
         }
     }
 

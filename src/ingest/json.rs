@@ -179,6 +179,9 @@ fn describe(v: &Value) -> String {
 
 /// Parses a number written as text in JSON: plain decimal, `NaN`, `+Inf`, `-Inf`.
 pub fn parse_number_text(text: &str) -> Option<f64> {
+    if let Some(v) = super::units::parse_plain_decimal(text.as_bytes()) {
+        return Some(v);
+    }
     let t = text.trim();
     if let Ok(v) = t.parse::<f64>() {
         return Some(v);

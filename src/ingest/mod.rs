@@ -5,8 +5,23 @@
 //! like it (never the file name), and parse with the first that does. Every failure is an
 //! [`Error`] naming the input, the line or JSON path, and what was expected.
 //!
-//! Formats live one family per file and register in [`FORMATS`]. This module and its children
-//! must never name a web type, and must never panic on any bytes (fuzzed under `fuzz/`).
+//! Formats live one family per file and register in [`FORMATS`]:
+//!
+//! | family | module | format ids |
+//! |---|---|---|
+//! | Prometheus | [`prometheus`] | `prometheus-matrix`, `prometheus-vector`, `promtool-dump`, `openmetrics`, `prometheus-text` |
+//! | Grafana | [`grafana`] | `grafana-dataframe-json`, `grafana-csv`, `grafana-legacy-csv`, `grafana-panel-json` (an error) |
+//! | Datadog | [`datadog`] | `datadog-v1`, `datadog-v2` |
+//! | CloudWatch | [`cloudwatch`] | `cloudwatch-get-metric-data`, `cloudwatch-get-metric-statistics` |
+//! | InfluxDB | [`influx`] | `influxdb-flux-csv`, `influxql-json` |
+//! | Azure, Google Cloud, OpenTelemetry | [`cloud`] | `azure-monitor`, `gcp-monitoring`, `otlp-json` |
+//! | Netdata | [`netdata`] | `netdata-csv`, `netdata-json` |
+//! | Zabbix | [`zabbix`] | `zabbix-history`, `zabbix-export-ndjson` |
+//! | anything delimited | [`csv`] | `generic-csv` |
+//!
+//! JSON formats report errors at a JSON path through [`json::J`]; text formats at a line. This
+//! module and its children must never name a web type, and must never panic on any bytes
+//! (fuzzed under `fuzz/`).
 
 pub mod cloud;
 pub mod cloudwatch;

@@ -135,7 +135,9 @@ pub fn epoch_to_ms(value: f64) -> Option<i64> {
     if ms > 1e16 {
         return None;
     }
-    Some(ms.round() as i64)
+    // `ms` is non-negative: adding one half and truncating rounds half away from zero like
+    // `f64::round`, without a libm call; from 2^52 up every f64 is already whole.
+    Some(if ms < 4_503_599_627_370_496.0 { (ms + 0.5) as i64 } else { ms as i64 })
 }
 
 /// Parses any timestamp form this module knows: a calendar timestamp or an epoch number.

@@ -25,6 +25,51 @@ pub fn unit_factor(suffix: &str) -> Option<(f64, Unit)> {
     }
 }
 
+/// Reads a plain decimal (`-12`, `3.25`, at most 15 significant digits, no exponent) straight
+/// from bytes, exactly as `str::parse::<f64>` would (Clinger's fast path: an exact integer
+/// divided by an exact power of ten is correctly rounded); `None` for anything else.
+pub fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if digits.len() > 17 {
+        return None;
+    }
+    // At most 17 bytes, so the mantissa cannot overflow before the digit count is checked.
+    let mut mantissa: u64 = 0;
+    let mut int_digits = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mantissa = mantissa * 10 + u64::from(d);
+        int_digits += 1;
+    }
+    let mut frac_digits = 0;
+    if let Some(rest) = digits.get(int_digits..).filter(|r| !r.is_empty()) {
+        let fraction = rest.strip_prefix(b".")?;
+        for &b in fraction {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(d);
+        }
+        frac_digits = fraction.len();
+    }
+    let count = int_digits + frac_digits;
+    if count == 0 || count > 15 {
+        return None;
+    }
+    // Below 10^15 the mantissa is exact as i64 and as f64; whole numbers skip the division.
+    let whole = mantissa as i64 as f64;
+    let value = if frac_digits == 0 { whole } else { whole / POW10.get(frac_digits).copied()? };
+    Some(if negative { -value } else { value })
+}
+
 /// Parses a number with an optional unit suffix (`1.5GiB`, `1.5 GiB`, `22244Ki`, `37%`,
 /// `1,5 MiB` with `decimal_comma`). Returns the value (in bytes for memory units) and its unit
 /// (`Unknown` when no suffix).
