@@ -363,9 +363,14 @@ fn phi_from_ratio(ratio: f64, lag: i32) -> f64 {
     (lo + hi) / 2.0
 }
 
+/// Above this many values, robust scales and medians are taken on an evenly strided subsample:
+/// plenty for a scale estimate, and it keeps long series at a few passes over memory.
+const ROBUST_SAMPLE: usize = 16_384;
+
 /// MAD-based standard deviation (0 for fewer than 2 values).
 pub fn robust_scale(values: &[f64]) -> f64 {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    let stride = values.len().div_ceil(ROBUST_SAMPLE).max(1);
+    let mut v: Vec<f64> = values.iter().step_by(stride).copied().filter(|x| x.is_finite()).collect();
     if v.len() < 2 {
         return 0.0;
     }
@@ -588,7 +593,7 @@ pub fn detect_xy(x: &[f64], values: &[f64]) -> Vec<Changepoint> {
         out.push(Changepoint { index, kind });
     }
     // Variance changes: PELT with a Gaussian scale cost on first differences.
-    for index in variance_changes(y) {
+    for index in variance_changes(y, MAX_BUCKETS) {
         let near = out.iter().any(|c| c.index.abs_diff(index) <= (n / 200).max(3));
         if !near {
             out.push(Changepoint { index, kind: ChangeKind::Variance });
@@ -615,16 +620,18 @@ fn buckets_by_count(x: &[f64], y: &[f64], max_buckets: usize) -> Vec<Bucket> {
         .collect()
 }
 
-/// Changes in the noise level: PELT over blocks of squared first differences with the cost
+/// Changes in the noise level: PELT over at most `max_blocks` blocks of squared first differences
+/// with the cost
 /// `n · ln σ̂²` (Gaussian, known zero mean) and the penalty `3 · ln m`. Returns raw indices.
-pub fn variance_changes(y: &[f64]) -> Vec<usize> {
+pub fn variance_changes(y: &[f64], max_blocks: usize) -> Vec<usize> {
     let d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
     if d.len() < 16 {
         return Vec::new();
     }
     // Robust centring: a slope or a level shift barely moves the median difference.
-    let med = median_in_place(&mut d.clone());
-    let size = d.len().div_ceil(MAX_BUCKETS).max(1);
+    let stride = d.len().div_ceil(ROBUST_SAMPLE).max(1);
+    let med = median_in_place(&mut d.iter().step_by(stride).copied().collect::<Vec<f64>>());
+    let size = d.len().div_ceil(max_blocks.max(1)).max(1);
     let scale = robust_scale(&d).max(f64::MIN_POSITIVE);
     let mut sq = vec![0.0];
     let mut cnt = vec![0.0];

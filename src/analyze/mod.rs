@@ -217,7 +217,8 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         return inconclusive(report, "every sample has the same time".into());
     }
     // Normalise values (robust to ±huge inputs): v = (y − centre) / scale.
-    let mut sorted: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    let stride = pairs.len().div_ceil(16_384).max(1);
+    let mut sorted: Vec<f64> = pairs.iter().step_by(stride).map(|p| p.1).collect();
     let centre = changepoint::median_in_place(&mut sorted);
     let scale = pairs.iter().map(|p| (p.1 - centre).abs()).fold(0.0, f64::max);
     let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
@@ -482,7 +483,7 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
     // The search's long-run variance is less flattered by over-fitted pieces.
     noise.long_run_var = noise.long_run_var.max(seg.noise_var);
     noise.search_var = seg.noise_var;
-    for i in changepoint::variance_changes(ly) {
+    for i in changepoint::variance_changes(ly, SEARCH_BUCKETS / 2) {
         let idx = a + i;
         if !changes.iter().any(|&(c, _)| c.abs_diff(idx) <= (b - a) / 50 + 2) {
             changes.push((idx, ChangeKind::Variance));

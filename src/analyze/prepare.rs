@@ -84,7 +84,8 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     } else {
         Prepared { x: x.to_vec(), y: y.to_vec(), ..Prepared::default() }
     };
-    prepared.restarts = restarts(&prepared.y, prepared.on_floor);
+    let found = if prepared.on_floor { drops(&prepared.y, 1) } else { all };
+    prepared.restarts = restarts(&prepared.y, &found);
     if is_time && span >= 48.0 {
         deseasonalise(&mut prepared);
     }
@@ -112,11 +113,10 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
 
 /// Restarts: abrupt drops that undo most of a gradual growth since the lifetime began and land
 /// near the lifetime's starting level.
-fn restarts(y: &[f64], on_floor: bool) -> Vec<usize> {
+fn restarts(y: &[f64], drops: &[Drop]) -> Vec<usize> {
     let mut out = Vec::new();
     let mut life_start = 0;
-    let max_run = if on_floor { 1 } else { 3 };
-    for d in drops(y, max_run) {
+    for &d in drops {
         if d.before < life_start + 4 {
             continue;
         }
