@@ -42,7 +42,7 @@ pub struct AnalyzeOptions {
 /// Analyzes every series of an input and ranks them: leaks first, the most certain and fastest
 /// growing first among them.
 pub fn analyze(source_name: &str, parsed: &Parsed, options: &AnalyzeOptions) -> Report {
-    let mut series: Vec<SeriesReport> = parsed.series.iter().map(|s| analyze_series(s, options)).collect();
+    let mut series = analyze_all(&parsed.series, options);
     rank(&mut series);
     Report {
         version: REPORT_VERSION,
@@ -55,6 +55,30 @@ pub fn analyze(source_name: &str, parsed: &Parsed, options: &AnalyzeOptions) -> 
         series,
         warnings: parsed.warnings.clone(),
     }
+}
+
+/// Analyzes every series; natively on all available cores (the series are independent), in
+/// WebAssembly on the one thread there is. The order of the output follows the input.
+pub fn analyze_all(series: &[Series], options: &AnalyzeOptions) -> Vec<SeriesReport> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(series.len() / 64).max(1);
+        if threads > 1 {
+            let chunk = series.len().div_ceil(threads);
+            let mut out: Vec<Vec<SeriesReport>> = Vec::new();
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = series
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || part.iter().map(|s| analyze_series(s, options)).collect::<Vec<_>>()))
+                    .collect();
+                out = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
+            });
+            if out.iter().map(Vec::len).sum::<usize>() == series.len() {
+                return out.into_iter().flatten().collect();
+            }
+        }
+    }
+    series.iter().map(|s| analyze_series(s, options)).collect()
 }
 
 /// Orders series reports: leaks before inconclusive before no-leak; within leaks, higher
@@ -89,7 +113,7 @@ pub fn rank(series: &mut [SeriesReport]) {
 const HOUR_MS: f64 = 3_600_000.0;
 
 /// At most this many time buckets enter the per-lifetime segmentation search.
-pub const SEARCH_BUCKETS: usize = 160;
+pub const SEARCH_BUCKETS: usize = 128;
 
 /// The fewest samples for any verdict.
 pub const MIN_POINTS: usize = 8;
@@ -483,7 +507,7 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
     // The search's long-run variance is less flattered by over-fitted pieces.
     noise.long_run_var = noise.long_run_var.max(seg.noise_var);
     noise.search_var = seg.noise_var;
-    for i in changepoint::variance_changes(ly, SEARCH_BUCKETS / 2) {
+    for i in changepoint::variance_changes(ly, SEARCH_BUCKETS / 4) {
         let idx = a + i;
         if !changes.iter().any(|&(c, _)| c.abs_diff(idx) <= (b - a) / 50 + 2) {
             changes.push((idx, ChangeKind::Variance));

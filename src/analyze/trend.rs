@@ -283,16 +283,26 @@ pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
     if slopes.is_empty() {
         return (Slope { slope: 0.0, low: 0.0, high: 0.0 }, mann_kendall_detrended_by(&bx, &by, 0.0));
     }
-    slopes.sort_by(f64::total_cmp);
-    let mk = mann_kendall_detrended_by(&bx, &by, median_sorted(&slopes));
+    // Order statistics by selection (O(n) each) rather than a full sort.
+    let last = slopes.len() - 1;
+    let median = if slopes.len() % 2 == 1 {
+        *slopes.select_nth_unstable_by(last / 2, f64::total_cmp).1
+    } else {
+        let half = slopes.len() / 2;
+        let upper = *slopes.select_nth_unstable_by(half, f64::total_cmp).1;
+        let lower = slopes[..slopes.len() / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lower + upper) / 2.0
+    };
+    let mk = mann_kendall_detrended_by(&bx, &by, median);
     let m = slopes.len() as f64;
     let nf = n as f64;
     let var_s = nf * (nf - 1.0) * (2.0 * nf + 5.0) / 18.0 * mk.factor;
     let c = 1.96 * var_s.sqrt();
-    let last = slopes.len() - 1;
     let lo = (((m - c) / 2.0).floor().max(0.0) as usize).min(last);
     let hi = (((m + c) / 2.0).ceil().max(0.0) as usize).min(last);
-    (Slope { slope: median_sorted(&slopes), low: slopes[lo], high: slopes[hi] }, mk)
+    let low = *slopes.select_nth_unstable_by(lo, f64::total_cmp).1;
+    let high = *slopes.select_nth_unstable_by(hi, f64::total_cmp).1;
+    (Slope { slope: median, low, high }, mk)
 }
 
 /// A continuous two-slope fit `y = a + b·(x − x_k) + c·max(0, x − x_k)` with the knot at a sample.
