@@ -654,9 +654,23 @@ fn classify(
         // A drop back after an earlier climb is a restart too small for the drop detector: the
         // leak began with the earliest climb.
         let mut first_run = s;
-        while first_run > 0 && jump_size(first_run) < -3.0 * noise.sigma && moves[first_run - 1].0 == 1 {
-            result.restarts.push(pieces[first_run].first);
-            first_run = run_start(first_run - 1);
+        loop {
+            if first_run > 0 && jump_size(first_run) < -3.0 * noise.sigma && moves[first_run - 1].0 == 1 {
+                result.restarts.push(pieces[first_run].first);
+                first_run = run_start(first_run - 1);
+                continue;
+            }
+            // Or a short, steep fall (a drop smeared over a bucket or two) between two climbs.
+            if first_run > 1 {
+                let fall = &pieces[first_run - 1];
+                let steep = fall.buckets <= 3 && fall.rise() < -3.0 * noise.sigma;
+                if steep && moves[first_run - 2].0 == 1 {
+                    result.restarts.push(fall.first);
+                    first_run = run_start(first_run - 2);
+                    continue;
+                }
+            }
+            break;
         }
         result.restarts.reverse();
         result.onset = Some(onset_of(first_run));
