@@ -520,28 +520,6 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
     classify(x, y, pieces, changes, &noise, span, bucket_width, &buckets)
 }
 
-/// Squared error of the least-squares line through `y[lo..hi]`.
-fn line_sse(x: &[f64], y: &[f64], lo: usize, hi: usize) -> f64 {
-    let (Some(xs), Some(ys)) = (x.get(lo..hi), y.get(lo..hi)) else { return 0.0 };
-    let n = xs.len() as f64;
-    if n < 2.0 {
-        return 0.0;
-    }
-    let mx = xs.iter().sum::<f64>() / n;
-    let my = ys.iter().sum::<f64>() / n;
-    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in xs.iter().zip(ys) {
-        sxx += (a - mx) * (a - mx);
-        sxy += (a - mx) * (b - my);
-        syy += (b - my) * (b - my);
-    }
-    if sxx > 0.0 {
-        (syy - sxy * sxy / sxx).max(0.0)
-    } else {
-        syy
-    }
-}
-
 /// How a piece moves, judged against the noise.
 fn movement(p: &Piece, noise: &Noise) -> (i8, f64) {
     let m = (p.end - p.first) as f64;
@@ -605,23 +583,20 @@ fn classify(
     let min_leak_duration = (0.05 * span).max(2.0 * bucket_width);
     let (last_dir, last_z) = moves[last_index];
     result.evidence = last_z.max(0.0);
+    // Where the climb that starts with piece `s` began.
     let onset_of = |s: usize| -> (usize, usize, usize) {
         let p = &pieces[s];
         if s == 0 {
             // The climb may have begun inside the first piece when the search had too little
-            // evidence to split it: accept a flat-then-rising bend there when it beats a straight
-            // line (the slope before the knot being nearly flat).
-            let line_sse = line_sse(x, y, p.first, p.end);
-            let tolerance = 3.84 * noise.search_var;
-            if let Some(b) = fit_bend_within(x, y, p.first, p.end, tolerance) {
-                let flat_before = b.slope_before.abs() < 0.35 * b.slope_after.abs() && b.slope_after > 0.0;
-                // The growth itself is established; this only asks where it began, so an
-                // AIC-like margin (2 long-run variances for the one extra slope) suffices.
-                if flat_before && line_sse - b.sse > 2.0 * noise.search_var {
-                    return (b.index, b.low_index, b.high_index);
-                }
-            }
-            return (p.first, p.first, (p.first + (p.end - p.first) / 20).max(p.first));
+            // evidence to split it: fit "flat, then linear growth" (a hinge) over that piece; a
+            // leak from the very start puts the knot there.
+            let end = p.end;
+            let (Some(hx), Some(hy)) = (x.get(p.first..end), y.get(p.first..end)) else {
+                return (p.first, p.first, p.first);
+            };
+            let h = trend::fit_hinge(hx, hy);
+            let i = p.first + h.index;
+            return (i, i.saturating_sub(h.index_spread).max(p.first), (i + h.index_spread).min(end - 1));
         }
         let prev = &pieces[s - 1];
         let tolerance = 3.84 * noise.search_var;
