@@ -599,6 +599,15 @@ fn classify(
             return (i, i.saturating_sub(h.index_spread).max(p.first), (i + h.index_spread).min(end - 1));
         }
         let prev = &pieces[s - 1];
+        if moves[s - 1].0 == 0 && !p.jump_before {
+            // A flat stretch, then the climb: the flat-before hinge has one parameter fewer than
+            // a free bend, so it places the knot more tightly.
+            if let (Some(hx), Some(hy)) = (x.get(prev.first..p.end), y.get(prev.first..p.end)) {
+                let h = trend::fit_hinge(hx, hy);
+                let i = prev.first + h.index;
+                return (i, i.saturating_sub(h.index_spread).max(prev.first), (i + h.index_spread).min(p.end - 1));
+            }
+        }
         let tolerance = 3.84 * noise.search_var;
         match fit_bend_within(x, y, prev.first, p.end, tolerance) {
             Some(b) => (b.index, b.low_index, b.high_index),
