@@ -14,8 +14,8 @@ pub mod demo;
 pub mod error;
 pub mod ingest;
 pub mod report;
-pub mod series;
 pub mod scenarios;
+pub mod series;
 pub mod synth;
 
 #[cfg(target_arch = "wasm32")]

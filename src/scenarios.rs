@@ -146,7 +146,8 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
     // Sampling 10 s – 5 min, with 300 – 20 000 samples.
     let step_ms = log_uniform(&mut rng, 10_000.0, 300_000.0).clamp(window_ms / 20_000.0, window_ms / 300.0);
     let n = (window_ms / step_ms) as usize + 1;
-    let start_ms = EPOCH_START_MS + (rng.range(0.0, 30.0) as i64) * 86_400_000 + (rng.range(0.0, 86_400.0) as i64) * 1000;
+    let start_ms =
+        EPOCH_START_MS + (rng.range(0.0, 30.0) as i64) * 86_400_000 + (rng.range(0.0, 86_400.0) as i64) * 1000;
     let jitter = rng.uniform() < 0.3;
     let mut t_ms: Vec<i64> = (0..n)
         .map(|i| {
@@ -277,7 +278,8 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
             let size = sigma * log_uniform(&mut rng, 4.0, 40.0) * if rng.uniform() < 0.7 { 1.0 } else { -1.0 };
             let width = rng.range(0.0, 3.0) * step_ms / window_ms;
             for (v, &x) in y.iter_mut().zip(&u) {
-                *v += size * if width > 0.0 { ((x - u0) / width).clamp(0.0, 1.0) } else { f64::from(u8::from(x >= u0)) };
+                *v +=
+                    size * if width > 0.0 { ((x - u0) / width).clamp(0.0, 1.0) } else { f64::from(u8::from(x >= u0)) };
             }
             growth_sigmas = size / sigma;
         }

@@ -8,8 +8,8 @@ use leakscope::scenarios::{evaluate, scenario, suite, Pattern};
 
 #[test]
 fn suite_meets_the_targets() {
-    // A representative subset (the bench runs 40 per pattern with the same seeds).
-    let scenarios = suite(20, 1);
+    // The same 480 scenarios as the bench (40 per pattern, seeds from 1).
+    let scenarios = suite(40, 1);
     let m = evaluate(&scenarios);
     let summary = format!(
         "recall {:.3}, false alarms {:.3}, onset accuracy {:.3}\n{}",
@@ -55,7 +55,8 @@ fn deploy_step_is_not_a_leak() {
 #[test]
 fn demo_reads_like_the_postmortem() {
     let csv = leakscope::demo::demo_csv();
-    let report = leakscope::analyze_bytes("demo.csv", csv.as_bytes(), &Default::default(), &Default::default()).unwrap();
+    let report =
+        leakscope::analyze_bytes("demo.csv", csv.as_bytes(), &Default::default(), &Default::default()).unwrap();
     let s = &report.series[0];
     assert_eq!(s.verdict, Verdict::Leak);
     let onset = s.onset.unwrap();

@@ -62,7 +62,13 @@ pub fn buckets_by_x(x: &[f64], y: &[f64], max_buckets: usize) -> Vec<Bucket> {
     let mut out: Vec<Bucket> = Vec::with_capacity(nb);
     let mut current: Option<(usize, Bucket)> = None;
     for i in 0..n {
-        let key = if nb == n { i } else if width > 0.0 { (((x[i] - x0) / width) as usize).min(nb - 1) } else { i * nb / n };
+        let key = if nb == n {
+            i
+        } else if width > 0.0 {
+            (((x[i] - x0) / width) as usize).min(nb - 1)
+        } else {
+            i * nb / n
+        };
         match &mut current {
             Some((k, b)) if *k == key => {
                 b.x += x[i];
@@ -345,7 +351,7 @@ fn phi_from_ratio(ratio: f64, lag: i32) -> f64 {
         let p = phi.powi(lag);
         (1.0 - p) * (3.0 - p) / ((1.0 - phi) * (3.0 - phi))
     };
-    if !(ratio > 1.0) {
+    if ratio.is_nan() || ratio <= 1.0 {
         return 0.0;
     }
     let (mut lo, mut hi) = (0.0f64, 0.98f64);
@@ -437,9 +443,8 @@ pub fn classify_boundary(
     let part = buckets.get(s..e).unwrap_or(&[]);
     // The bend may sit a little off the discontinuous boundary: try knots nearby.
     let mut knots = vec![(left.x + right.x) / 2.0];
-    for k in b.saturating_sub(3).max(s + 1)..(b + 4).min(e) {
-        knots.push(buckets[k].x);
-    }
+    let near = b.saturating_sub(3).max(s + 1)..(b + 4).min(e);
+    knots.extend(buckets.get(near).unwrap_or(&[]).iter().map(|k| k.x));
     let hinge = knots
         .into_iter()
         .map(|knot| hinge_sse(part, knot, prefix.x0, prefix.xs, prefix.y0, ys))
@@ -502,8 +507,9 @@ pub fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         b.swap(col, pivot);
         for row in col + 1..n {
             let f = a[row][col] / a[col][col];
-            for k in col..n {
-                a[row][k] -= f * a[col][k];
+            let pivot_row = a[col].clone();
+            for (target, source) in a[row].iter_mut().zip(&pivot_row).skip(col) {
+                *target -= f * source;
             }
             b[row] -= f * b[col];
         }

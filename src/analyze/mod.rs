@@ -69,7 +69,9 @@ pub fn analyze_all(series: &[Series], options: &AnalyzeOptions) -> Vec<SeriesRep
             std::thread::scope(|scope| {
                 let handles: Vec<_> = series
                     .chunks(chunk)
-                    .map(|part| scope.spawn(move || part.iter().map(|s| analyze_series(s, options)).collect::<Vec<_>>()))
+                    .map(|part| {
+                        scope.spawn(move || part.iter().map(|s| analyze_series(s, options)).collect::<Vec<_>>())
+                    })
                     .collect();
                 out = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
             });
@@ -255,8 +257,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         report.verdict = Verdict::NoLeak;
         report.pattern = "stable".into();
         report.confidence = 0.95;
-        report.segments =
-            vec![Segment { start_ms, end_ms, start_value: to_value(v[0]), end_value: to_value(v[0]) }];
+        report.segments = vec![Segment { start_ms, end_ms, start_value: to_value(v[0]), end_value: to_value(v[0]) }];
         report.summary = report.describe();
         return report;
     }
@@ -266,7 +267,10 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     let px = &prepared.x;
     let py = &prepared.y;
     if px.len() < MIN_POINTS {
-        return inconclusive(report, format!("only {} saw-tooth floor points; at least {MIN_POINTS} are needed", px.len()));
+        return inconclusive(
+            report,
+            format!("only {} saw-tooth floor points; at least {MIN_POINTS} are needed", px.len()),
+        );
     }
     report.restarts_ms = prepared.restarts.iter().filter_map(|&i| px.get(i)).map(|&h| to_ms(h)).collect();
     let mut bounds = vec![0];
@@ -376,8 +380,8 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         let hi = hi.max((i + 1).min(px.len() - 1));
         report.onset = Some(Onset { ms: to_ms(get(i)), low_ms: to_ms(get(lo)), high_ms: to_ms(get(hi)) });
     }
-    report.resumed_after_restart =
-        (last_k > 0 && leak_lives.contains(&last_k)) || (!last_life.restarts.is_empty() && last_life.shape != Shape::Stopped);
+    report.resumed_after_restart = (last_k > 0 && leak_lives.contains(&last_k))
+        || (!last_life.restarts.is_empty() && last_life.shape != Shape::Stopped);
     if last_life.shape == Shape::Stopped {
         report.stop_ms = last_life.stop.and_then(|i| px.get(i)).map(|&h| to_ms(h));
     }
@@ -393,11 +397,8 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
             .max_by(|a, b| a.duration().total_cmp(&b.duration()))
     };
     if let Some(g) = growth_piece {
-        report.growth = Some(Growth {
-            per_hour: g.slope.slope * scale,
-            low: g.slope.low * scale,
-            high: g.slope.high * scale,
-        });
+        report.growth =
+            Some(Growth { per_hour: g.slope.slope * scale, low: g.slope.low * scale, high: g.slope.high * scale });
         if ongoing {
             let limit = options.limit.or(series.limit).filter(|l| l.is_finite());
             if let Some(limit) = limit {
@@ -409,8 +410,11 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
                     let ms = |h: f64| end_ms.saturating_add((h * HOUR_MS) as i64);
                     let best = hours(current, g.slope.slope * scale);
                     let early = hours(current + spread, g.slope.high.max(g.slope.slope) * scale);
-                    let late =
-                        if g.slope.low > 0.0 { hours((current - spread).min(current), g.slope.low * scale) } else { 1e7 };
+                    let late = if g.slope.low > 0.0 {
+                        hours((current - spread).min(current), g.slope.low * scale)
+                    } else {
+                        1e7
+                    };
                     report.exhaustion = Some(Exhaustion { limit, ms: ms(best), low_ms: ms(early), high_ms: ms(late) });
                 }
             }
@@ -525,7 +529,13 @@ fn movement(p: &Piece, noise: &Noise) -> (i8, f64) {
     let m = (p.end - p.first) as f64;
     let se_rise = (noise.long_run_var * 12.0 / m.max(1.0)).sqrt();
     let rise = p.rise();
-    let z = if se_rise > 0.0 { rise / se_rise } else if rise != 0.0 { 1e9 * rise.signum() } else { 0.0 };
+    let z = if se_rise > 0.0 {
+        rise / se_rise
+    } else if rise != 0.0 {
+        1e9 * rise.signum()
+    } else {
+        0.0
+    };
     let big = rise.abs() > 2.0 * noise.sigma && z.abs() > 3.0 && p.test.p < 0.01 && p.buckets >= 2;
     let dir = if !big {
         0
@@ -550,8 +560,7 @@ fn classify(
     bucket_width: f64,
     _buckets: &[Bucket],
 ) -> LifeResult {
-    let mut result =
-        LifeResult {
+    let mut result = LifeResult {
         shape: Shape::Stable,
         pieces,
         onset: None,

@@ -101,9 +101,9 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
     let mut fy = Vec::with_capacity(cuts.len());
     for w in cuts.windows(2) {
         let (a, b) = (w[0], w[1]);
-        if let Some((i, v)) = y.get(a..b).and_then(|s| {
-            s.iter().enumerate().min_by(|p, q| p.1.total_cmp(q.1)).map(|(i, &v)| (a + i, v))
-        }) {
+        if let Some((i, v)) =
+            y.get(a..b).and_then(|s| s.iter().enumerate().min_by(|p, q| p.1.total_cmp(q.1)).map(|(i, &v)| (a + i, v)))
+        {
             fx.push(x[i]);
             fy.push(v);
         }
@@ -251,7 +251,8 @@ mod tests {
     #[test]
     fn saw_tooth_becomes_its_floor() {
         let x: Vec<f64> = (0..1000).map(|i| i as f64 / 60.0).collect();
-        let y: Vec<f64> = (0..1000).map(|i| (i % 25) as f64 * 4.0 + i as f64 * 0.01 + ((i * 7) % 3) as f64 * 0.1).collect();
+        let y: Vec<f64> =
+            (0..1000).map(|i| (i % 25) as f64 * 4.0 + i as f64 * 0.01 + ((i * 7) % 3) as f64 * 0.1).collect();
         let p = prepare(&x, &y, true);
         assert!(p.on_floor);
         assert!(p.x.len() >= 38, "{}", p.x.len());

@@ -441,7 +441,7 @@ fn solve3(a: &[[f64; 3]; 3], b: &[f64; 3]) -> Option<[f64; 3]> {
     };
     let d = det3(a);
     let scale = a[0][0] * a[1][1] * a[2][2];
-    if !(d.abs() > 1e-12 * scale.abs()) || !d.is_finite() {
+    if d.is_nan() || d.abs() <= 1e-12 * scale.abs() || !d.is_finite() {
         return None;
     }
     let mut out = [0.0; 3];
