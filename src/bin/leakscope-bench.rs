@@ -42,11 +42,15 @@ fn main() {
 
 fn run_suite(verbose: bool) {
     let per_pattern = 40;
+    // `leakscope-bench suite -v --seed N` runs a different draw (held-out check).
+    let args: Vec<String> = std::env::args().collect();
+    let base_seed = args.iter().position(|a| a == "--seed").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok());
+    let base_seed = base_seed.unwrap_or(1);
     let started = Instant::now();
-    let scenarios = suite(per_pattern, 1);
+    let scenarios = suite(per_pattern, base_seed);
     let m = evaluate(&scenarios);
     println!(
-        "suite: {} scenarios ({} per pattern) analyzed in {:.2} s",
+        "suite: {} scenarios ({} per pattern, seeds from {base_seed}) analyzed in {:.2} s",
         scenarios.len(),
         per_pattern,
         started.elapsed().as_secs_f64()
