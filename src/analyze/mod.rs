@@ -676,8 +676,13 @@ fn classify(
     let falls_after = |k: usize| -> f64 {
         let mut fall = 0.0;
         for j in k + 1..=last_index {
+            // A later rise (a spike's up-stroke, a new climb) owns the falls after it.
+            if jump_size(j) > 3.0 * noise.sigma || pieces[j].rise() > 3.0 * noise.sigma {
+                break;
+            }
             fall -= jump_size(j).min(0.0);
-            if moves[j].0 == -1 {
+            // A drain may be short (few samples for a rank test): its size alone counts.
+            if moves[j].0 == -1 || pieces[j].rise() < -3.0 * noise.sigma {
                 fall -= pieces[j].rise();
             }
         }
