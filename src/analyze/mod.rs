@@ -702,7 +702,10 @@ fn classify(
                 result.growth_piece = Some(k);
                 result.evidence = evidence;
                 let next = &pieces[(k + 1).min(last_index)];
-                let peak = fit_bend_within(x, y, pieces[k].first, next.end, 0.0).map_or(pieces[k].end - 1, |b| b.index);
+                // The peak: the centre of the knots that fit about as well as the best one.
+                let tolerance = 3.84 * noise.search_var;
+                let peak = fit_bend_within(x, y, pieces[k].first, next.end, tolerance)
+                    .map_or(pieces[k].end - 1, |b| (b.low_index + b.high_index).div_ceil(2));
                 result.stop = Some(peak);
             } else {
                 result.shape = Shape::Spike;
