@@ -521,7 +521,19 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
     let span = (x[b - 1] - x[a]).max(f64::MIN_POSITIVE);
     let bucket_width = span / buckets.len().max(1) as f64;
     let _ = total_span;
-    classify(x, y, pieces, changes, &noise, span, bucket_width, &buckets)
+    let mut result = classify(x, y, pieces, changes, &noise, span, bucket_width, &buckets);
+    // Measure the growth from the refined onset, not from the search's coarser boundary.
+    if let (Some((i, _, _)), Some(k)) = (result.onset, result.growth_piece) {
+        let starts_here = k == 0 || result.pieces.get(k - 1).is_some_and(|p| i >= p.first);
+        if let Some(p) = result.pieces.get_mut(k) {
+            if starts_here && i < p.end && p.end - i >= 8 {
+                let (slope, test) = trend_test(&x[i..p.end], &y[i..p.end]);
+                p.slope = slope;
+                p.test = test;
+            }
+        }
+    }
+    result
 }
 
 /// How a piece moves, judged against the noise.
