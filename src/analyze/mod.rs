@@ -620,6 +620,22 @@ fn classify(
             return (i, i.saturating_sub(h.index_spread).max(p.first), (i + h.index_spread).min(end - 1));
         }
         let prev = &pieces[s - 1];
+        if moves[s - 1].0 == 0 && !p.jump_before && prev.rise() > 0.0 {
+            // A gentle first stage hidden in the flat piece before a steeper climb (growth that
+            // accelerates): a flat-then-rising hinge inside that piece, kept only when the stretch
+            // after its knot rises clearly on its own.
+            if let (Some(hx), Some(hy)) = (x.get(prev.first..prev.end), y.get(prev.first..prev.end)) {
+                let h = trend::fit_hinge(hx, hy);
+                let i = prev.first + h.index;
+                if prev.end > i + 8 {
+                    let (slope, test) = trend_test(&x[i..prev.end], &y[i..prev.end]);
+                    let rise = slope.slope * (x[prev.end - 1] - x[i]);
+                    if h.slope > 0.0 && test.p < 0.01 && slope.low > 0.0 && rise > 3.0 * noise.sigma {
+                        return (i, i.saturating_sub(h.index_spread).max(prev.first), (i + h.index_spread).min(p.end - 1));
+                    }
+                }
+            }
+        }
         if moves[s - 1].0 == 0 && !p.jump_before {
             // A flat stretch, then the climb: the flat-before hinge has one parameter fewer than
             // a free bend, so it places the knot more tightly.
