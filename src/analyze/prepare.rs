@@ -239,7 +239,10 @@ fn deseasonalise(p: &mut Prepared) {
     }
     let even: Vec<f64> = halves[0].iter().zip(&half_counts[0]).map(|(s, c)| s / c).collect();
     let odd: Vec<f64> = halves[1].iter().zip(&half_counts[1]).map(|(s, c)| s / c).collect();
-    if correlation(&even, &odd) < 0.6 {
+    // With a single day on each side a chance resemblance is likelier: ask for more.
+    let interior_days = ((x1 - x0) / DAY - 1.0).floor();
+    let needed = if interior_days >= 4.0 { 0.6 } else { 0.8 };
+    if correlation(&even, &odd) < needed {
         return;
     }
     for i in 0..n {
