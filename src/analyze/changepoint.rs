@@ -165,6 +165,7 @@ impl Prefix {
         self.ys
     }
 
+    #[inline]
     fn sums(&self, s: usize, e: usize) -> [f64; 6] {
         [
             self.w[e] - self.w[s],
@@ -177,6 +178,7 @@ impl Prefix {
     }
 
     /// Weighted squared error (scaled units) of the best line over buckets `s..e`.
+    #[inline]
     pub fn linear_sse(&self, s: usize, e: usize) -> f64 {
         let [w, x, xx, y, xy, yy] = self.sums(s, e);
         if w <= 0.0 {

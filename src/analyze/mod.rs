@@ -631,7 +631,11 @@ fn classify(
                     let (slope, test) = trend_test(&x[i..prev.end], &y[i..prev.end]);
                     let rise = slope.slope * (x[prev.end - 1] - x[i]);
                     if h.slope > 0.0 && test.p < 0.01 && slope.low > 0.0 && rise > 3.0 * noise.sigma {
-                        return (i, i.saturating_sub(h.index_spread).max(prev.first), (i + h.index_spread).min(p.end - 1));
+                        return (
+                            i,
+                            i.saturating_sub(h.index_spread).max(prev.first),
+                            (i + h.index_spread).min(p.end - 1),
+                        );
                     }
                 }
             }
