@@ -577,7 +577,27 @@ pub fn detect_xy(x: &[f64], values: &[f64]) -> Vec<Changepoint> {
         return Vec::new();
     }
     let (x, y) = (&x[..n], &values[..n]);
-    let buckets = buckets_by_count(x, y, MAX_BUCKETS);
+    // Noise regimes first: where the noise is louder, a sample weighs less in the level and slope
+    // search (weighted least squares), so loud stretches are not cut into spurious pieces.
+    let variance_cps = variance_changes(y, MAX_BUCKETS);
+    let mut regimes = vec![0];
+    regimes.extend_from_slice(&variance_cps);
+    regimes.push(n);
+    let global = robust_scale(&y.windows(2).map(|w| w[1] - w[0]).collect::<Vec<f64>>());
+    let regime_weight: Vec<(usize, f64)> = regimes
+        .windows(2)
+        .map(|r| {
+            let d: Vec<f64> = y.get(r[0]..r[1]).unwrap_or(&[]).windows(2).map(|w| w[1] - w[0]).collect();
+            let local = robust_scale(&d);
+            let ratio = if global > 0.0 && local > 0.0 { local / global } else { 1.0 };
+            (r[1], 1.0 / (ratio * ratio).clamp(1e-6, 1e6))
+        })
+        .collect();
+    let mut buckets = buckets_by_count(x, y, MAX_BUCKETS);
+    for b in &mut buckets {
+        let weight = regime_weight.iter().find(|(end, _)| b.first < *end).map_or(1.0, |r| r.1);
+        b.w *= weight;
+    }
     let prefix = Prefix::new(&buckets);
     let seg = segment_linear(&buckets, &prefix, 3);
     let mut out = Vec::new();
@@ -600,10 +620,11 @@ pub fn detect_xy(x: &[f64], values: &[f64]) -> Vec<Changepoint> {
         };
         out.push(Changepoint { index, kind });
     }
-    // Variance changes: PELT with a Gaussian scale cost on first differences.
-    for index in variance_changes(y, MAX_BUCKETS) {
-        let near = out.iter().any(|c| c.index.abs_diff(index) <= (n / 200).max(3));
-        if !near {
+    // Variance changes (PELT with a Gaussian scale cost on second differences) where no level or
+    // slope change already explains the place.
+    for index in variance_cps {
+        let near = (n / 200).max(3);
+        if !out.iter().any(|c| c.index.abs_diff(index) <= near) {
             out.push(Changepoint { index, kind: ChangeKind::Variance });
         }
     }
@@ -628,11 +649,13 @@ fn buckets_by_count(x: &[f64], y: &[f64], max_buckets: usize) -> Vec<Bucket> {
         .collect()
 }
 
-/// Changes in the noise level: PELT over at most `max_blocks` blocks of squared first differences
+/// Changes in the noise level: PELT over at most `max_blocks` blocks of squared second differences
 /// with the cost
 /// `n · ln σ̂²` (Gaussian, known zero mean) and the penalty `3 · ln m`. Returns raw indices.
 pub fn variance_changes(y: &[f64], max_blocks: usize) -> Vec<usize> {
-    let d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
+    // Second differences: a slope change moves one of them, a level shift two, so neither looks
+    // like louder noise (first differences would shift their mean at every bend).
+    let d: Vec<f64> = y.windows(3).map(|w| w[2] - 2.0 * w[1] + w[0]).collect();
     if d.len() < 16 {
         return Vec::new();
     }
