@@ -276,12 +276,11 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     let mut bounds = vec![0];
     bounds.extend_from_slice(&prepared.restarts);
     bounds.push(px.len());
-    let total_span = px[px.len() - 1] - px[0];
     let lives: Vec<(usize, usize, Option<LifeResult>)> = bounds
         .windows(2)
         .map(|w| {
             let (a, b) = (w[0], w[1]);
-            let life = if b - a >= MIN_POINTS { Some(analyze_lifetime(px, py, a, b, total_span)) } else { None };
+            let life = if b - a >= MIN_POINTS { Some(analyze_lifetime(px, py, a, b)) } else { None };
             (a, b, life)
         })
         .collect();
@@ -329,9 +328,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     };
     if leak_lives.is_empty() {
         if last_life.shape == Shape::TooRecent {
-            let mut r = inconclusive(report, "growth began too recently to tell a leak from a warm-up".into());
-            r.summary = r.describe();
-            return r;
+            return inconclusive(report, "growth began too recently to tell a leak from a warm-up".into());
         }
         report.verdict = Verdict::NoLeak;
         let shape = lives.iter().filter_map(|l| l.2.as_ref()).map(|l| l.shape).fold(Shape::Stable, |acc, s| {
@@ -461,7 +458,7 @@ fn lifetime_noise(x: &[f64], y: &[f64], pieces: &[Piece]) -> Noise {
 }
 
 /// Segments and classifies one lifetime `a..b` of the prepared series.
-fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -> LifeResult {
+fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize) -> LifeResult {
     let lx = &x[a..b];
     let ly = &y[a..b];
     let mut buckets: Vec<Bucket> = buckets_by_x(lx, ly, SEARCH_BUCKETS);
@@ -520,8 +517,7 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
     changes.sort_by_key(|c| c.0);
     let span = (x[b - 1] - x[a]).max(f64::MIN_POSITIVE);
     let bucket_width = span / buckets.len().max(1) as f64;
-    let _ = total_span;
-    let mut result = classify(x, y, pieces, changes, &noise, span, bucket_width, &buckets);
+    let mut result = classify(x, y, pieces, changes, &noise, span, bucket_width);
     // Measure the growth from the refined onset, not from the search's coarser boundary.
     if let (Some((i, _, _)), Some(k)) = (result.onset, result.growth_piece) {
         let starts_here = k == 0 || result.pieces.get(k - 1).is_some_and(|p| i >= p.first);
@@ -561,7 +557,8 @@ fn movement(p: &Piece, noise: &Noise) -> (i8, f64) {
     (dir, z)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Reads a lifetime's pieces from the end: ongoing growth (leak), growth then a drain (stopped
+/// leak), growth then a plateau (warm-up), a short rise (step), a short rise that returns (spike).
 fn classify(
     x: &[f64],
     y: &[f64],
@@ -570,7 +567,6 @@ fn classify(
     noise: &Noise,
     span: f64,
     bucket_width: f64,
-    _buckets: &[Bucket],
 ) -> LifeResult {
     let mut result = LifeResult {
         shape: Shape::Stable,
