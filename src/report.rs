@@ -205,7 +205,10 @@ impl SeriesReport {
                 if let Some(onset) = &self.onset {
                     let half = (onset.high_ms - onset.low_ms) as f64 / 2.0;
                     text.push_str(&format!(" since {}", when(onset.ms)));
-                    if half >= 1000.0 {
+                    if (60_000.0..5_400_000.0).contains(&half) {
+                        // Whole minutes read better than "60 s" or "90 s" in a sentence.
+                        text.push_str(&format!(" (±{:.0} min)", (half / 60_000.0).round()));
+                    } else if half >= 1000.0 {
                         text.push_str(&format!(" (±{})", format_duration(half)));
                     }
                 }

@@ -1071,6 +1071,10 @@ pub fn base64url_encode(bytes: &[u8]) -> String {
 /// A message naming the first character that is not base64url, or a length no encoding has.
 pub fn base64url_decode(text: &str) -> std::result::Result<Vec<u8>, String> {
     let text = text.trim_end_matches('=');
+    // A foreign character is the more useful message, so look for one before judging the length.
+    if let Some((i, c)) = text.char_indices().find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return Err(format!("the link is damaged: unexpected character {c:?} at position {} of its data", i + 1));
+    }
     if text.len() % 4 == 1 {
         return Err("the link is incomplete: its data has an impossible length (was it cut short?)".into());
     }

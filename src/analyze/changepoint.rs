@@ -165,6 +165,7 @@ impl Prefix {
         self.ys
     }
 
+    #[inline]
     fn sums(&self, s: usize, e: usize) -> [f64; 6] {
         [
             self.w[e] - self.w[s],
@@ -177,6 +178,7 @@ impl Prefix {
     }
 
     /// Weighted squared error (scaled units) of the best line over buckets `s..e`.
+    #[inline]
     pub fn linear_sse(&self, s: usize, e: usize) -> f64 {
         let [w, x, xx, y, xy, yy] = self.sums(s, e);
         if w <= 0.0 {
@@ -351,7 +353,7 @@ fn phi_from_ratio(ratio: f64, lag: i32) -> f64 {
         let p = phi.powi(lag);
         (1.0 - p) * (3.0 - p) / ((1.0 - phi) * (3.0 - phi))
     };
-    if !(ratio > 1.0) {
+    if ratio.is_nan() || ratio <= 1.0 {
         return 0.0;
     }
     let (mut lo, mut hi) = (0.0f64, 0.98f64);
@@ -369,9 +371,14 @@ fn phi_from_ratio(ratio: f64, lag: i32) -> f64 {
     (lo + hi) / 2.0
 }
 
+/// Above this many values, robust scales and medians are taken on an evenly strided subsample:
+/// plenty for a scale estimate, and it keeps long series at a few passes over memory.
+const ROBUST_SAMPLE: usize = 16_384;
+
 /// MAD-based standard deviation (0 for fewer than 2 values).
 pub fn robust_scale(values: &[f64]) -> f64 {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    let stride = values.len().div_ceil(ROBUST_SAMPLE).max(1);
+    let mut v: Vec<f64> = values.iter().step_by(stride).copied().filter(|x| x.is_finite()).collect();
     if v.len() < 2 {
         return 0.0;
     }
@@ -438,9 +445,8 @@ pub fn classify_boundary(
     let part = buckets.get(s..e).unwrap_or(&[]);
     // The bend may sit a little off the discontinuous boundary: try knots nearby.
     let mut knots = vec![(left.x + right.x) / 2.0];
-    for k in b.saturating_sub(3).max(s + 1)..(b + 4).min(e) {
-        knots.push(buckets[k].x);
-    }
+    let near = b.saturating_sub(3).max(s + 1)..(b + 4).min(e);
+    knots.extend(buckets.get(near).unwrap_or(&[]).iter().map(|k| k.x));
     let hinge = knots
         .into_iter()
         .map(|knot| hinge_sse(part, knot, prefix.x0, prefix.xs, prefix.y0, ys))
@@ -503,8 +509,9 @@ pub fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         b.swap(col, pivot);
         for row in col + 1..n {
             let f = a[row][col] / a[col][col];
-            for k in col..n {
-                a[row][k] -= f * a[col][k];
+            let pivot_row = a[col].clone();
+            for (target, source) in a[row].iter_mut().zip(&pivot_row).skip(col) {
+                *target -= f * source;
             }
             b[row] -= f * b[col];
         }
@@ -570,7 +577,27 @@ pub fn detect_xy(x: &[f64], values: &[f64]) -> Vec<Changepoint> {
         return Vec::new();
     }
     let (x, y) = (&x[..n], &values[..n]);
-    let buckets = buckets_by_count(x, y, MAX_BUCKETS);
+    // Noise regimes first: where the noise is louder, a sample weighs less in the level and slope
+    // search (weighted least squares), so loud stretches are not cut into spurious pieces.
+    let variance_cps = variance_changes(y, MAX_BUCKETS);
+    let mut regimes = vec![0];
+    regimes.extend_from_slice(&variance_cps);
+    regimes.push(n);
+    let global = robust_scale(&y.windows(2).map(|w| w[1] - w[0]).collect::<Vec<f64>>());
+    let regime_weight: Vec<(usize, f64)> = regimes
+        .windows(2)
+        .map(|r| {
+            let d: Vec<f64> = y.get(r[0]..r[1]).unwrap_or(&[]).windows(2).map(|w| w[1] - w[0]).collect();
+            let local = robust_scale(&d);
+            let ratio = if global > 0.0 && local > 0.0 { local / global } else { 1.0 };
+            (r[1], 1.0 / (ratio * ratio).clamp(1e-6, 1e6))
+        })
+        .collect();
+    let mut buckets = buckets_by_count(x, y, MAX_BUCKETS);
+    for b in &mut buckets {
+        let weight = regime_weight.iter().find(|(end, _)| b.first < *end).map_or(1.0, |r| r.1);
+        b.w *= weight;
+    }
     let prefix = Prefix::new(&buckets);
     let seg = segment_linear(&buckets, &prefix, 3);
     let mut out = Vec::new();
@@ -593,10 +620,11 @@ pub fn detect_xy(x: &[f64], values: &[f64]) -> Vec<Changepoint> {
         };
         out.push(Changepoint { index, kind });
     }
-    // Variance changes: PELT with a Gaussian scale cost on first differences.
-    for index in variance_changes(y) {
-        let near = out.iter().any(|c| c.index.abs_diff(index) <= (n / 200).max(3));
-        if !near {
+    // Variance changes (PELT with a Gaussian scale cost on second differences) where no level or
+    // slope change already explains the place.
+    for index in variance_cps {
+        let near = (n / 200).max(3);
+        if !out.iter().any(|c| c.index.abs_diff(index) <= near) {
             out.push(Changepoint { index, kind: ChangeKind::Variance });
         }
     }
@@ -621,16 +649,20 @@ fn buckets_by_count(x: &[f64], y: &[f64], max_buckets: usize) -> Vec<Bucket> {
         .collect()
 }
 
-/// Changes in the noise level: PELT over blocks of squared first differences with the cost
+/// Changes in the noise level: PELT over at most `max_blocks` blocks of squared second differences
+/// with the cost
 /// `n · ln σ̂²` (Gaussian, known zero mean) and the penalty `3 · ln m`. Returns raw indices.
-pub fn variance_changes(y: &[f64]) -> Vec<usize> {
-    let d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
+pub fn variance_changes(y: &[f64], max_blocks: usize) -> Vec<usize> {
+    // Second differences: a slope change moves one of them, a level shift two, so neither looks
+    // like louder noise (first differences would shift their mean at every bend).
+    let d: Vec<f64> = y.windows(3).map(|w| w[2] - 2.0 * w[1] + w[0]).collect();
     if d.len() < 16 {
         return Vec::new();
     }
     // Robust centring: a slope or a level shift barely moves the median difference.
-    let med = median_in_place(&mut d.clone());
-    let size = d.len().div_ceil(MAX_BUCKETS).max(1);
+    let stride = d.len().div_ceil(ROBUST_SAMPLE).max(1);
+    let med = median_in_place(&mut d.iter().step_by(stride).copied().collect::<Vec<f64>>());
+    let size = d.len().div_ceil(max_blocks.max(1)).max(1);
     let scale = robust_scale(&d).max(f64::MIN_POSITIVE);
     let mut sq = vec![0.0];
     let mut cnt = vec![0.0];

@@ -42,7 +42,7 @@ pub struct AnalyzeOptions {
 /// Analyzes every series of an input and ranks them: leaks first, the most certain and fastest
 /// growing first among them.
 pub fn analyze(source_name: &str, parsed: &Parsed, options: &AnalyzeOptions) -> Report {
-    let mut series: Vec<SeriesReport> = parsed.series.iter().map(|s| analyze_series(s, options)).collect();
+    let mut series = analyze_all(&parsed.series, options);
     rank(&mut series);
     Report {
         version: REPORT_VERSION,
@@ -55,6 +55,32 @@ pub fn analyze(source_name: &str, parsed: &Parsed, options: &AnalyzeOptions) -> 
         series,
         warnings: parsed.warnings.clone(),
     }
+}
+
+/// Analyzes every series; natively on all available cores (the series are independent), in
+/// WebAssembly on the one thread there is. The order of the output follows the input.
+pub fn analyze_all(series: &[Series], options: &AnalyzeOptions) -> Vec<SeriesReport> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(series.len() / 64).max(1);
+        if threads > 1 {
+            let chunk = series.len().div_ceil(threads);
+            let mut out: Vec<Vec<SeriesReport>> = Vec::new();
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = series
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(move || part.iter().map(|s| analyze_series(s, options)).collect::<Vec<_>>())
+                    })
+                    .collect();
+                out = handles.into_iter().map(|h| h.join().unwrap_or_default()).collect();
+            });
+            if out.iter().map(Vec::len).sum::<usize>() == series.len() {
+                return out.into_iter().flatten().collect();
+            }
+        }
+    }
+    series.iter().map(|s| analyze_series(s, options)).collect()
 }
 
 /// Orders series reports: leaks before inconclusive before no-leak; within leaks, higher
@@ -89,7 +115,7 @@ pub fn rank(series: &mut [SeriesReport]) {
 const HOUR_MS: f64 = 3_600_000.0;
 
 /// At most this many time buckets enter the per-lifetime segmentation search.
-pub const SEARCH_BUCKETS: usize = 160;
+pub const SEARCH_BUCKETS: usize = 128;
 
 /// The fewest samples for any verdict.
 pub const MIN_POINTS: usize = 8;
@@ -217,7 +243,8 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         return inconclusive(report, "every sample has the same time".into());
     }
     // Normalise values (robust to ±huge inputs): v = (y − centre) / scale.
-    let mut sorted: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    let stride = pairs.len().div_ceil(16_384).max(1);
+    let mut sorted: Vec<f64> = pairs.iter().step_by(stride).map(|p| p.1).collect();
     let centre = changepoint::median_in_place(&mut sorted);
     let scale = pairs.iter().map(|p| (p.1 - centre).abs()).fold(0.0, f64::max);
     let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
@@ -249,12 +276,11 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     let mut bounds = vec![0];
     bounds.extend_from_slice(&prepared.restarts);
     bounds.push(px.len());
-    let total_span = px[px.len() - 1] - px[0];
     let lives: Vec<(usize, usize, Option<LifeResult>)> = bounds
         .windows(2)
         .map(|w| {
             let (a, b) = (w[0], w[1]);
-            let life = if b - a >= MIN_POINTS { Some(analyze_lifetime(px, py, a, b, total_span)) } else { None };
+            let life = if b - a >= MIN_POINTS { Some(analyze_lifetime(px, py, a, b)) } else { None };
             (a, b, life)
         })
         .collect();
@@ -302,9 +328,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     };
     if leak_lives.is_empty() {
         if last_life.shape == Shape::TooRecent {
-            let mut r = inconclusive(report, "growth began too recently to tell a leak from a warm-up".into());
-            r.summary = r.describe();
-            return r;
+            return inconclusive(report, "growth began too recently to tell a leak from a warm-up".into());
         }
         report.verdict = Verdict::NoLeak;
         let shape = lives.iter().filter_map(|l| l.2.as_ref()).map(|l| l.shape).fold(Shape::Stable, |acc, s| {
@@ -434,7 +458,7 @@ fn lifetime_noise(x: &[f64], y: &[f64], pieces: &[Piece]) -> Noise {
 }
 
 /// Segments and classifies one lifetime `a..b` of the prepared series.
-fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -> LifeResult {
+fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize) -> LifeResult {
     let lx = &x[a..b];
     let ly = &y[a..b];
     let mut buckets: Vec<Bucket> = buckets_by_x(lx, ly, SEARCH_BUCKETS);
@@ -484,7 +508,7 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
     // The search's long-run variance is less flattered by over-fitted pieces.
     noise.long_run_var = noise.long_run_var.max(seg.noise_var);
     noise.search_var = seg.noise_var;
-    for i in changepoint::variance_changes(ly) {
+    for i in changepoint::variance_changes(ly, SEARCH_BUCKETS / 4) {
         let idx = a + i;
         if !changes.iter().any(|&(c, _)| c.abs_diff(idx) <= (b - a) / 50 + 2) {
             changes.push((idx, ChangeKind::Variance));
@@ -493,30 +517,19 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, total_span: f64) -
     changes.sort_by_key(|c| c.0);
     let span = (x[b - 1] - x[a]).max(f64::MIN_POSITIVE);
     let bucket_width = span / buckets.len().max(1) as f64;
-    let _ = total_span;
-    classify(x, y, pieces, changes, &noise, span, bucket_width, &buckets)
-}
-
-/// Squared error of the least-squares line through `y[lo..hi]`.
-fn line_sse(x: &[f64], y: &[f64], lo: usize, hi: usize) -> f64 {
-    let (Some(xs), Some(ys)) = (x.get(lo..hi), y.get(lo..hi)) else { return 0.0 };
-    let n = xs.len() as f64;
-    if n < 2.0 {
-        return 0.0;
+    let mut result = classify(x, y, pieces, changes, &noise, span, bucket_width);
+    // Measure the growth from the refined onset, not from the search's coarser boundary.
+    if let (Some((i, _, _)), Some(k)) = (result.onset, result.growth_piece) {
+        let starts_here = k == 0 || result.pieces.get(k - 1).is_some_and(|p| i >= p.first);
+        if let Some(p) = result.pieces.get_mut(k) {
+            if starts_here && i < p.end && p.end - i >= 8 {
+                let (slope, test) = trend_test(&x[i..p.end], &y[i..p.end]);
+                p.slope = slope;
+                p.test = test;
+            }
+        }
     }
-    let mx = xs.iter().sum::<f64>() / n;
-    let my = ys.iter().sum::<f64>() / n;
-    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in xs.iter().zip(ys) {
-        sxx += (a - mx) * (a - mx);
-        sxy += (a - mx) * (b - my);
-        syy += (b - my) * (b - my);
-    }
-    if sxx > 0.0 {
-        (syy - sxy * sxy / sxx).max(0.0)
-    } else {
-        syy
-    }
+    result
 }
 
 /// How a piece moves, judged against the noise.
@@ -544,7 +557,8 @@ fn movement(p: &Piece, noise: &Noise) -> (i8, f64) {
     (dir, z)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Reads a lifetime's pieces from the end: ongoing growth (leak), growth then a drain (stopped
+/// leak), growth then a plateau (warm-up), a short rise (step), a short rise that returns (spike).
 fn classify(
     x: &[f64],
     y: &[f64],
@@ -553,7 +567,6 @@ fn classify(
     noise: &Noise,
     span: f64,
     bucket_width: f64,
-    _buckets: &[Bucket],
 ) -> LifeResult {
     let mut result = LifeResult {
         shape: Shape::Stable,
@@ -587,25 +600,51 @@ fn classify(
     let min_leak_duration = (0.05 * span).max(2.0 * bucket_width);
     let (last_dir, last_z) = moves[last_index];
     result.evidence = last_z.max(0.0);
+    // Where the climb that starts with piece `s` began.
     let onset_of = |s: usize| -> (usize, usize, usize) {
         let p = &pieces[s];
         if s == 0 {
             // The climb may have begun inside the first piece when the search had too little
-            // evidence to split it: accept a flat-then-rising bend there when it beats a straight
-            // line (the slope before the knot being nearly flat).
-            let line_sse = line_sse(x, y, p.first, p.end);
-            let tolerance = 3.84 * noise.search_var;
-            if let Some(b) = fit_bend_within(x, y, p.first, p.end, tolerance) {
-                let flat_before = b.slope_before.abs() < 0.35 * b.slope_after.abs() && b.slope_after > 0.0;
-                // The growth itself is established; this only asks where it began, so an
-                // AIC-like margin (2 long-run variances for the one extra slope) suffices.
-                if flat_before && line_sse - b.sse > 2.0 * noise.search_var {
-                    return (b.index, b.low_index, b.high_index);
-                }
-            }
-            return (p.first, p.first, (p.first + (p.end - p.first) / 20).max(p.first));
+            // evidence to split it: fit "flat, then linear growth" (a hinge) over that piece; a
+            // leak from the very start puts the knot there.
+            let end = p.end;
+            let (Some(hx), Some(hy)) = (x.get(p.first..end), y.get(p.first..end)) else {
+                return (p.first, p.first, p.first);
+            };
+            let h = trend::fit_hinge(hx, hy);
+            let i = p.first + h.index;
+            return (i, i.saturating_sub(h.index_spread).max(p.first), (i + h.index_spread).min(end - 1));
         }
         let prev = &pieces[s - 1];
+        if moves[s - 1].0 == 0 && !p.jump_before && prev.rise() > 0.0 {
+            // A gentle first stage hidden in the flat piece before a steeper climb (growth that
+            // accelerates): a flat-then-rising hinge inside that piece, kept only when the stretch
+            // after its knot rises clearly on its own.
+            if let (Some(hx), Some(hy)) = (x.get(prev.first..prev.end), y.get(prev.first..prev.end)) {
+                let h = trend::fit_hinge(hx, hy);
+                let i = prev.first + h.index;
+                if prev.end > i + 8 {
+                    let (slope, test) = trend_test(&x[i..prev.end], &y[i..prev.end]);
+                    let rise = slope.slope * (x[prev.end - 1] - x[i]);
+                    if h.slope > 0.0 && test.p < 0.01 && slope.low > 0.0 && rise > 3.0 * noise.sigma {
+                        return (
+                            i,
+                            i.saturating_sub(h.index_spread).max(prev.first),
+                            (i + h.index_spread).min(p.end - 1),
+                        );
+                    }
+                }
+            }
+        }
+        if moves[s - 1].0 == 0 && !p.jump_before {
+            // A flat stretch, then the climb: the flat-before hinge has one parameter fewer than
+            // a free bend, so it places the knot more tightly.
+            if let (Some(hx), Some(hy)) = (x.get(prev.first..p.end), y.get(prev.first..p.end)) {
+                let h = trend::fit_hinge(hx, hy);
+                let i = prev.first + h.index;
+                return (i, i.saturating_sub(h.index_spread).max(prev.first), (i + h.index_spread).min(p.end - 1));
+            }
+        }
         let tolerance = 3.84 * noise.search_var;
         match fit_bend_within(x, y, prev.first, p.end, tolerance) {
             Some(b) => (b.index, b.low_index, b.high_index),
@@ -636,9 +675,23 @@ fn classify(
         // A drop back after an earlier climb is a restart too small for the drop detector: the
         // leak began with the earliest climb.
         let mut first_run = s;
-        while first_run > 0 && jump_size(first_run) < -3.0 * noise.sigma && moves[first_run - 1].0 == 1 {
-            result.restarts.push(pieces[first_run].first);
-            first_run = run_start(first_run - 1);
+        loop {
+            if first_run > 0 && jump_size(first_run) < -3.0 * noise.sigma && moves[first_run - 1].0 == 1 {
+                result.restarts.push(pieces[first_run].first);
+                first_run = run_start(first_run - 1);
+                continue;
+            }
+            // Or a short, steep fall (a drop smeared over a bucket or two) between two climbs.
+            if first_run > 1 {
+                let fall = &pieces[first_run - 1];
+                let steep = fall.buckets <= 3 && fall.rise() < -3.0 * noise.sigma;
+                if steep && moves[first_run - 2].0 == 1 {
+                    result.restarts.push(fall.first);
+                    first_run = run_start(first_run - 2);
+                    continue;
+                }
+            }
+            break;
         }
         result.restarts.reverse();
         result.onset = Some(onset_of(first_run));
@@ -651,8 +704,13 @@ fn classify(
     let falls_after = |k: usize| -> f64 {
         let mut fall = 0.0;
         for j in k + 1..=last_index {
+            // A later rise (a spike's up-stroke, a new climb) owns the falls after it.
+            if jump_size(j) > 3.0 * noise.sigma || pieces[j].rise() > 3.0 * noise.sigma {
+                break;
+            }
             fall -= jump_size(j).min(0.0);
-            if moves[j].0 == -1 {
+            // A drain may be short (few samples for a rank test): its size alone counts.
+            if moves[j].0 == -1 || pieces[j].rise() < -3.0 * noise.sigma {
                 fall -= pieces[j].rise();
             }
         }
@@ -672,7 +730,10 @@ fn classify(
                 result.growth_piece = Some(k);
                 result.evidence = evidence;
                 let next = &pieces[(k + 1).min(last_index)];
-                let peak = fit_bend_within(x, y, pieces[k].first, next.end, 0.0).map_or(pieces[k].end - 1, |b| b.index);
+                // The peak: the centre of the knots that fit about as well as the best one.
+                let tolerance = 3.84 * noise.search_var;
+                let peak = fit_bend_within(x, y, pieces[k].first, next.end, tolerance)
+                    .map_or(pieces[k].end - 1, |b| (b.low_index + b.high_index).div_ceil(2));
                 result.stop = Some(peak);
             } else {
                 result.shape = Shape::Spike;

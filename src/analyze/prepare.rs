@@ -84,15 +84,52 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     } else {
         Prepared { x: x.to_vec(), y: y.to_vec(), ..Prepared::default() }
     };
-    prepared.restarts = restarts(&prepared.y, prepared.on_floor);
+    let found = if prepared.on_floor { drops(&prepared.y, 1) } else { all };
+    prepared.restarts = restarts(&prepared.y, &found);
     if is_time && span >= 48.0 {
         deseasonalise(&mut prepared);
     }
     prepared
 }
 
-/// One floor point per tooth: the minimum between consecutive drops, at its own time.
+/// The lower envelope: when teeth are few, a centred rolling minimum over one typical tooth
+/// (every sample kept, so short windows still have data); otherwise one floor point per tooth.
 fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
+    if drops.len() < 16 {
+        let mut gaps: Vec<f64> = drops.windows(2).map(|w| (w[1].after - w[0].after) as f64).collect();
+        let width = (median_in_place(&mut gaps).round() as usize).max(2);
+        return Prepared { x: x.to_vec(), y: rolling_min(y, width), on_floor: true, ..Prepared::default() };
+    }
+    floor_per_tooth(x, y, drops)
+}
+
+/// Centred rolling minimum over `width` samples (monotonic deque, O(n)).
+fn rolling_min(y: &[f64], width: usize) -> Vec<f64> {
+    let n = y.len();
+    let half = width / 2;
+    let mut out = Vec::with_capacity(n);
+    let mut deque: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+    let mut next = 0;
+    for i in 0..n {
+        let hi = (i + half + 1).min(n);
+        while next < hi {
+            while deque.back().is_some_and(|&b| y[b] >= y[next]) {
+                deque.pop_back();
+            }
+            deque.push_back(next);
+            next += 1;
+        }
+        let lo = i.saturating_sub(half);
+        while deque.front().is_some_and(|&f| f < lo) {
+            deque.pop_front();
+        }
+        out.push(deque.front().map_or(y[i], |&f| y[f]));
+    }
+    out
+}
+
+/// One floor point per tooth: the minimum between consecutive drops, at its own time.
+fn floor_per_tooth(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
     let mut cuts: Vec<usize> = vec![0];
     cuts.extend(drops.iter().map(|d| d.after));
     cuts.push(x.len());
@@ -112,11 +149,10 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
 
 /// Restarts: abrupt drops that undo most of a gradual growth since the lifetime began and land
 /// near the lifetime's starting level.
-fn restarts(y: &[f64], on_floor: bool) -> Vec<usize> {
+fn restarts(y: &[f64], drops: &[Drop]) -> Vec<usize> {
     let mut out = Vec::new();
     let mut life_start = 0;
-    let max_run = if on_floor { 1 } else { 3 };
-    for d in drops(y, max_run) {
+    for &d in drops {
         if d.before < life_start + 4 {
             continue;
         }
@@ -203,7 +239,10 @@ fn deseasonalise(p: &mut Prepared) {
     }
     let even: Vec<f64> = halves[0].iter().zip(&half_counts[0]).map(|(s, c)| s / c).collect();
     let odd: Vec<f64> = halves[1].iter().zip(&half_counts[1]).map(|(s, c)| s / c).collect();
-    if correlation(&even, &odd) < 0.6 {
+    // With a single day on each side a chance resemblance is likelier: ask for more.
+    let interior_days = ((x1 - x0) / DAY - 1.0).floor();
+    let needed = if interior_days >= 4.0 { 0.6 } else { 0.8 };
+    if correlation(&even, &odd) < needed {
         return;
     }
     for i in 0..n {

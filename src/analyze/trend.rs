@@ -174,6 +174,13 @@ pub fn block_means(x: &[f64], y: &[f64], max_blocks: usize) -> (Vec<f64>, Vec<f6
 /// autocorrelations of the ranks of the Sen-detrended series. O(n²): call on block means.
 pub fn mann_kendall(x: &[f64], y: &[f64]) -> MannKendall {
     let n = x.len().min(y.len());
+    let slope = theil_sen(&x[..n], &y[..n]).slope;
+    mann_kendall_detrended_by(x, y, slope)
+}
+
+/// [`mann_kendall`] with the Sen slope used for detrending already known.
+fn mann_kendall_detrended_by(x: &[f64], y: &[f64], slope: f64) -> MannKendall {
+    let n = x.len().min(y.len());
     let none = MannKendall { s: 0.0, var_s: 0.0, factor: 1.0, z: 0.0, p: 1.0 };
     if n < 4 {
         return none;
@@ -186,7 +193,6 @@ pub fn mann_kendall(x: &[f64], y: &[f64]) -> MannKendall {
     }
     let nf = n as f64;
     let var0 = nf * (nf - 1.0) * (2.0 * nf + 5.0) / 18.0;
-    let slope = theil_sen(&x[..n], &y[..n]).slope;
     let detrended: Vec<f64> = (0..n).map(|i| y[i] - slope * x[i]).collect();
     let ranks = ranks(&detrended);
     let mean = (nf + 1.0) / 2.0;
@@ -261,10 +267,9 @@ pub fn normal_cdf(z: f64) -> f64 {
 }
 
 /// Theil–Sen slope (Sen 1968) with its 95 % interval widened by the Hamed–Rao factor of the
-/// Mann–Kendall test, on at most 48 block means of the samples; returns the test as well.
+/// Mann–Kendall test, on at most 40 block means of the samples; returns the test as well.
 pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
-    let (bx, by) = block_means(x, y, 48);
-    let mk = mann_kendall(&bx, &by);
+    let (bx, by) = block_means(x, y, 40);
     let n = bx.len();
     let mut slopes = Vec::with_capacity(n * n / 2);
     for i in 0..n {
@@ -276,17 +281,28 @@ pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
         }
     }
     if slopes.is_empty() {
-        return (Slope { slope: 0.0, low: 0.0, high: 0.0 }, mk);
+        return (Slope { slope: 0.0, low: 0.0, high: 0.0 }, mann_kendall_detrended_by(&bx, &by, 0.0));
     }
-    slopes.sort_by(f64::total_cmp);
+    // Order statistics by selection (O(n) each) rather than a full sort.
+    let last = slopes.len() - 1;
+    let median = if slopes.len() % 2 == 1 {
+        *slopes.select_nth_unstable_by(last / 2, f64::total_cmp).1
+    } else {
+        let half = slopes.len() / 2;
+        let upper = *slopes.select_nth_unstable_by(half, f64::total_cmp).1;
+        let lower = slopes[..slopes.len() / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lower + upper) / 2.0
+    };
+    let mk = mann_kendall_detrended_by(&bx, &by, median);
     let m = slopes.len() as f64;
     let nf = n as f64;
     let var_s = nf * (nf - 1.0) * (2.0 * nf + 5.0) / 18.0 * mk.factor;
     let c = 1.96 * var_s.sqrt();
-    let last = slopes.len() - 1;
     let lo = (((m - c) / 2.0).floor().max(0.0) as usize).min(last);
     let hi = (((m + c) / 2.0).ceil().max(0.0) as usize).min(last);
-    (Slope { slope: median_sorted(&slopes), low: slopes[lo], high: slopes[hi] }, mk)
+    let low = *slopes.select_nth_unstable_by(lo, f64::total_cmp).1;
+    let high = *slopes.select_nth_unstable_by(hi, f64::total_cmp).1;
+    (Slope { slope: median, low, high }, mk)
 }
 
 /// A continuous two-slope fit `y = a + b·(x − x_k) + c·max(0, x − x_k)` with the knot at a sample.
@@ -314,8 +330,37 @@ pub fn fit_bend(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<Bend> {
     fit_bend_within(x, y, lo, hi, 0.0)
 }
 
+/// Above this many samples a bend is searched on block means first, then refined on the raw
+/// samples around the coarse knot: O(n) time and O(√n)-ish extra memory instead of nine
+/// full-length work arrays.
+const BEND_DIRECT: usize = 4096;
+
 /// [`fit_bend`] that also reports the range of knots whose SSE is within `tolerance` of the best.
 pub fn fit_bend_within(x: &[f64], y: &[f64], lo: usize, hi: usize, tolerance: f64) -> Option<Bend> {
+    let hi = hi.min(x.len()).min(y.len());
+    if hi < lo + 5 {
+        return None;
+    }
+    if hi - lo > BEND_DIRECT {
+        let size = (hi - lo).div_ceil(BEND_DIRECT / 2);
+        let (bx, by) = block_means(&x[lo..hi], &y[lo..hi], (hi - lo).div_ceil(size));
+        // A block mean has 1/size of the variance: scale the tolerance to match.
+        let coarse = fit_bend_direct(&bx, &by, 0, bx.len(), tolerance / size as f64)?;
+        let to_raw = |k: usize| lo + k * size + size / 2;
+        let centre = to_raw(coarse.index);
+        let a = centre.saturating_sub(2 * size).max(lo);
+        let b = (centre + 2 * size).min(hi);
+        let fine = fit_bend_direct(x, y, a, b, 0.0).filter(|f| f.slope_before.is_finite());
+        let mut out = coarse;
+        out.index = fine.map_or(centre, |f| f.index);
+        out.low_index = to_raw(coarse.low_index).min(out.index);
+        out.high_index = to_raw(coarse.high_index).max(out.index).min(hi - 1);
+        return Some(out);
+    }
+    fit_bend_direct(x, y, lo, hi, tolerance)
+}
+
+fn fit_bend_direct(x: &[f64], y: &[f64], lo: usize, hi: usize, tolerance: f64) -> Option<Bend> {
     let hi = hi.min(x.len()).min(y.len());
     if hi < lo + 5 {
         return None;
@@ -396,7 +441,7 @@ fn solve3(a: &[[f64; 3]; 3], b: &[f64; 3]) -> Option<[f64; 3]> {
     };
     let d = det3(a);
     let scale = a[0][0] * a[1][1] * a[2][2];
-    if !(d.abs() > 1e-12 * scale.abs()) || !d.is_finite() {
+    if d.is_nan() || d.abs() <= 1e-12 * scale.abs() || !d.is_finite() {
         return None;
     }
     let mut out = [0.0; 3];

@@ -25,6 +25,15 @@ fn main() {
     if what.is_empty() || what == "suite" {
         run_suite(verbose);
     }
+    if what == "many" {
+        let many: Vec<Series> = (0..10_000).map(|k| leak_series(1000, 100 + k)).collect();
+        let t = Instant::now();
+        for s in &many {
+            std::hint::black_box(analyze_series(s, &AnalyzeOptions::default()));
+        }
+        println!("10,000 x 1,000: {:.2} s", t.elapsed().as_secs_f64());
+        return;
+    }
     if what.is_empty() || what == "speed" {
         run_speed();
     }
@@ -33,11 +42,15 @@ fn main() {
 
 fn run_suite(verbose: bool) {
     let per_pattern = 40;
+    // `leakscope-bench suite -v --seed N` runs a different draw (held-out check).
+    let args: Vec<String> = std::env::args().collect();
+    let base_seed = args.iter().position(|a| a == "--seed").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok());
+    let base_seed = base_seed.unwrap_or(1);
     let started = Instant::now();
-    let scenarios = suite(per_pattern, 1);
+    let scenarios = suite(per_pattern, base_seed);
     let m = evaluate(&scenarios);
     println!(
-        "suite: {} scenarios ({} per pattern) analyzed in {:.2} s",
+        "suite: {} scenarios ({} per pattern, seeds from {base_seed}) analyzed in {:.2} s",
         scenarios.len(),
         per_pattern,
         started.elapsed().as_secs_f64()
@@ -101,7 +114,15 @@ fn run_speed() {
             leaks += 1;
         }
     }
-    println!("  10,000 series x 1,000 points: {:.2} s ({leaks} leaks)", t.elapsed().as_secs_f64());
+    println!("  10,000 series x 1,000 points, one thread: {:.2} s ({leaks} leaks)", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let reports = leakscope::analyze::analyze_all(&many, &options);
+    println!(
+        "  10,000 series x 1,000 points, analyze_all on {} threads: {:.2} s",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        t.elapsed().as_secs_f64()
+    );
+    drop(reports);
     drop(many);
     println!("  {:>10} {:>10} {:>12}", "n", "ms", "ns/point");
     for exp in 3..=7 {
