@@ -4,7 +4,9 @@
 import init, { analyze } from "./pkg/leakscope.js";
 
 const ready = init();
-let last = null; // { name, bytes } of the last input, for re-analysis with another limit
+// The last input, for re-analysis with another limit: the File itself (backed by the browser's
+// blob storage, re-read on demand) rather than a copy of its bytes, to keep the tab small.
+let last = null; // { name, file } or { name, bytes } for pasted text
 
 // The largest file the page reads: beyond it the tab would need more than ~4x the file size
 // (bytes, a copy in wasm memory, the samples) and could die; the CLI reads up to 1 GiB.
@@ -66,11 +68,12 @@ onmessage = async (event) => {
       if (msg.file) bytes = await readFile(msg.id, msg.file, msg.maxBytes ?? MAX_FILE_BYTES);
       else if (typeof msg.text === "string") bytes = new TextEncoder().encode(msg.text);
       else bytes = new Uint8Array(msg.bytes);
-      last = { name: msg.name, bytes };
+      last = msg.file ? { name: msg.name, file: msg.file } : { name: msg.name, bytes };
       run(msg.id, msg.name, bytes, msg.options, { read_ms: performance.now() - readStart });
     } else if (msg.type === "reanalyze") {
       if (!last) throw new Error("nothing to re-analyze");
-      run(msg.id, last.name, last.bytes, msg.options);
+      const bytes = last.file ? new Uint8Array(await last.file.arrayBuffer()) : last.bytes;
+      run(msg.id, last.name, bytes, msg.options);
     }
   } catch (error) {
     postMessage({ type: "error", id: msg.id, message: String(error?.message ?? error) });
