@@ -338,11 +338,11 @@ fn interpolate(raw: &[Option<f64>]) -> Option<Vec<f64>> {
     let (&(i0, v0), &(i1, v1)) = (known.first()?, known.last()?);
     let mut out = Vec::with_capacity(raw.len());
     let mut next = 0;
-    for i in 0..raw.len() {
+    for (i, value) in raw.iter().enumerate() {
         while next < known.len() && known[next].0 < i {
             next += 1;
         }
-        let v = match raw[i] {
+        let v = match *value {
             Some(v) => v,
             None if i < i0 => v0,
             None if i > i1 => v1,
