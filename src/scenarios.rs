@@ -122,7 +122,7 @@ pub struct Scenario {
 }
 
 fn log_uniform(rng: &mut Rng, lo: f64, hi: f64) -> f64 {
-    (rng.range(lo.ln(), hi.ln())).exp()
+    libm::exp(rng.range(libm::log(lo), libm::log(hi)))
 }
 
 /// The suite: `per_pattern` scenarios of every pattern, seeds `base_seed..`.
@@ -269,7 +269,7 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
             let tau = rng.range(0.02, 0.15);
             for (v, &x) in y.iter_mut().zip(&u) {
                 if x >= u0 {
-                    *v += growth * (1.0 - (-(x - u0) / tau).exp());
+                    *v += growth * (1.0 - libm::exp(-(x - u0) / tau));
                 }
             }
         }
@@ -294,7 +294,7 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
                     * match shape {
                         0 => f64::from(u8::from((0.0..1.0).contains(&d))),
                         1 => (1.0 - (2.0 * d - 1.0).abs()).max(0.0),
-                        _ => (-(2.0 * d - 1.0).powi(2) * 4.0).exp(),
+                        _ => libm::exp(-(2.0 * d - 1.0).powi(2) * 4.0),
                     };
             }
             growth_sigmas = height / sigma;
@@ -307,7 +307,7 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
         let second = rng.range(0.0, 0.5);
         for (v, &t) in y.iter_mut().zip(&t_ms) {
             let day = (t - EPOCH_START_MS) as f64 / DAY_MS * std::f64::consts::TAU;
-            *v += amp * ((day + phase).sin() + second * (2.0 * day + phase).sin());
+            *v += amp * (libm::sin(day + phase) + second * libm::sin(2.0 * day + phase));
         }
     }
     let noise = ar1_noise(&mut rng, n, phi, sigma);

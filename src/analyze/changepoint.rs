@@ -312,7 +312,7 @@ pub fn segment_linear(buckets: &[Bucket], prefix: &Prefix, min_len: usize) -> Li
         return empty;
     }
     let min_len = min_len.max(2);
-    let ln_m = (m as f64).ln().max(1.0);
+    let ln_m = libm::log(m as f64).max(1.0);
     // The noise's long-run variance from second differences, which cancel any straight trend
     // exactly (so slopes and the few bends and jumps barely touch a robust scale): for AR(1)
     // noise Var(y[t+L] − 2y[t] + y[t−L]) = σ²(6 − 8φ^L + 2φ^2L), so the ratio of lags 2 and 1
@@ -682,12 +682,12 @@ pub fn variance_changes(y: &[f64], max_blocks: usize) -> Vec<usize> {
         if k <= 0.0 {
             0.0
         } else {
-            k * ((sq[e] - sq[s]) / k).max(floor).ln()
+            k * libm::log(((sq[e] - sq[s]) / k).max(floor))
         }
     };
     let min_len = (16 / size).max(3);
     // A variance cost has one parameter per segment; MBIC-style 3 ln n in likelihood units.
-    let penalty = 3.0 * (d.len() as f64).ln() * 2.0;
+    let penalty = 3.0 * libm::log(d.len() as f64) * 2.0;
     pelt(m, min_len, penalty, cost).into_iter().filter_map(|b| starts.get(b).map(|&i| i + 1)).collect()
 }
 

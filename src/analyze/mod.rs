@@ -434,7 +434,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     }
     .into();
     let evidence = leak_lives.iter().filter_map(|&k| lives[k].2.as_ref()).map(|l| l.evidence).fold(0.0, f64::max);
-    report.confidence = (0.5 + 0.49 * (1.0 - (-(evidence - 3.0).max(0.0) / 4.0).exp())).clamp(0.5, 0.99);
+    report.confidence = (0.5 + 0.49 * (1.0 - libm::exp(-(evidence - 3.0).max(0.0) / 4.0))).clamp(0.5, 0.99);
     report.summary = report.describe();
     report
 }
