@@ -147,6 +147,7 @@ struct Palette {
     limit: RGBColor,
     fit: RGBColor,
     annotation: RGBColor,
+    floor: RGBColor,
 }
 
 fn palette(dark: bool) -> Palette {
@@ -169,6 +170,7 @@ fn palette(dark: bool) -> Palette {
             limit: RGBColor(255, 120, 120),
             fit: RGBColor(240, 240, 240),
             annotation: RGBColor(190, 160, 255),
+            floor: RGBColor(255, 214, 102),
         }
     } else {
         Palette {
@@ -189,6 +191,7 @@ fn palette(dark: bool) -> Palette {
             limit: RGBColor(190, 0, 0),
             fit: RGBColor(40, 40, 40),
             annotation: RGBColor(110, 60, 200),
+            floor: RGBColor(176, 112, 0),
         }
     }
 }
@@ -395,6 +398,25 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
 
+    if let (Some(r), Some(s)) = (primary, series.first()) {
+        if r.judged_on_floor {
+            // The post-GC floor the verdict was judged on, from the drawn (reduced) data.
+            let times: Vec<i64> = s.points.iter().map(|p| p.ms).collect();
+            let mins: Vec<f64> = s.points.iter().map(|p| p.min).collect();
+            let floor = crate::analyze::floor::gc_floor(&times, &mins);
+            let style = colors.floor.stroke_width(2);
+            let mut first = true;
+            for piece in clip.polyline(&floor) {
+                let drawn = chart.draw_series(LineSeries::new(piece, style)).map_err(|e| e.to_string())?;
+                if first {
+                    drawn
+                        .label("GC floor (judged on)")
+                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                    first = false;
+                }
+            }
+        }
+    }
     if let Some(r) = primary {
         if !r.segments.is_empty() {
             let fit = colors.fit.stroke_width(2);
@@ -715,6 +737,24 @@ pub fn render_svg(series: &[ChartSeries], view: &ChartView, width: u32, height: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sawtooth_leak_shows_the_floor_it_was_judged_on() {
+        use crate::series::Series;
+        let mut s = Series::new("heap", Unit::Bytes);
+        let mut rng = crate::synth::Rng::new(3);
+        for i in 0..2880i64 {
+            let floor = 500e6 + if i > 1000 { (i - 1000) as f64 * 60_000.0 } else { 0.0 };
+            let tooth = (i % 30) as f64 * 8e6;
+            s.push(1_723_680_000_000 + i * 30_000, floor + tooth + rng.normal() * 1e6);
+        }
+        let report = crate::analyze::analyze_series(&s, &Default::default());
+        assert!(report.judged_on_floor, "{report:?}");
+        let points = raw_envelope(&s.times_ms, &s.values);
+        let series = [ChartSeries { name: "heap", unit: &s.unit, points: &points, report: Some(&report), limit: None }];
+        let svg = render_svg(&series, &ChartView::default(), 900, 400).unwrap();
+        assert!(svg.contains("GC floor (judged on)"));
+    }
 
     #[test]
     fn ticks_are_round() {

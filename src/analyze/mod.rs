@@ -21,6 +21,7 @@
 //!    exhaustion), the interval from the slope's interval and the noise level.
 
 pub mod changepoint;
+pub mod floor;
 pub mod prepare;
 pub mod trend;
 
