@@ -419,7 +419,7 @@ pub fn draw<DB: DrawingBackend>(
     }
     if let Some(r) = primary {
         if !r.segments.is_empty() {
-            let fit = colors.fit.stroke_width(2);
+            let fit = colors.fit.mix(0.55).stroke_width(2);
             for seg in &r.segments {
                 let line = clip.polyline(&[(seg.start_ms, seg.start_value), (seg.end_ms, seg.end_value)]);
                 chart
