@@ -147,6 +147,7 @@ function accept(result) {
   updateLink();
   // Where the time went, for the e2e benchmark and for anyone curious (devtools: body data-*).
   document.body.dataset.timings = JSON.stringify({ ...result.timings, load_ms: loaded - started, draw_ms: performance.now() - loaded });
+  document.body.dataset.doneAt = performance.now().toFixed(1);
   const r = state.report;
   setStatus(`${r.source.format_label || r.source.format}, ${plural(r.series.length, "series", "series")}, ${r.source.points.toLocaleString("en-US")} points — ${countLeaks(r)}`);
 }
