@@ -123,14 +123,58 @@ fn parse_analyze_args(args: &[String]) -> Result<AnalyzeArgs, String> {
     Ok(out)
 }
 
-fn read_input(file: &str) -> Result<Vec<u8>, String> {
+/// Reads FILE, or standard input for `-`, refusing anything larger than `max_bytes`: a file by its
+/// size before a byte is read, standard input as soon as it has delivered one byte too many.
+fn read_input(file: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
+    let too_big = |what: String| format!("{file}: {what} exceeds the {} limit", limit_text(max_bytes));
     let mut bytes = Vec::new();
-    if file == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("-: cannot read standard input: {e}"))?;
+    let read = if file == "-" {
+        std::io::stdin().lock().take(max_bytes as u64 + 1).read_to_end(&mut bytes)
     } else {
-        bytes = std::fs::read(file).map_err(|e| format!("{file}: cannot read: {e}"))?;
+        let f = std::fs::File::open(file).map_err(|e| format!("{file}: cannot read: {e}"))?;
+        let size = f.metadata().map_err(|e| format!("{file}: cannot read: {e}"))?.len();
+        if size > max_bytes as u64 {
+            return Err(too_big(size_text(size)));
+        }
+        bytes.reserve_exact(size as usize);
+        // Bounded as well: a file may grow while it is read, and special files report no size.
+        f.take(max_bytes as u64 + 1).read_to_end(&mut bytes)
+    };
+    read.map_err(|e| format!("{file}: cannot read: {e}"))?;
+    if bytes.len() > max_bytes {
+        return Err(too_big("the input".into()));
     }
     Ok(bytes)
+}
+
+/// Reads and parses one input; its bytes are freed on return, before any analysis.
+fn read_and_parse(file: &str, options: &IngestOptions) -> Result<ingest::Parsed, String> {
+    let bytes = read_input(file, ingest::MAX_INPUT_BYTES)?;
+    ingest::parse(file, &bytes, options).map_err(|e| e.to_string())
+}
+
+/// A size for people: `1.1 GiB`, `12.5 MiB`, `2.0 KiB` or `512 bytes`.
+fn size_text(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KIB * KIB * KIB {
+        format!("{:.1} GiB", b / (KIB * KIB * KIB))
+    } else if b >= KIB * KIB {
+        format!("{:.1} MiB", b / (KIB * KIB))
+    } else if b >= KIB {
+        format!("{:.1} KiB", b / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// A limit as the README states it: whole MiB (`1024 MiB`) when it is a multiple of one.
+fn limit_text(max_bytes: usize) -> String {
+    if max_bytes >= 1 << 20 && max_bytes % (1 << 20) == 0 {
+        format!("{} MiB", max_bytes >> 20)
+    } else {
+        size_text(max_bytes as u64)
+    }
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<(), String> {
@@ -138,8 +182,7 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
     let analyze_options = AnalyzeOptions { limit: args.limit };
     let mut reports: Vec<(Report, ingest::Parsed)> = Vec::new();
     for file in &args.files {
-        let bytes = read_input(file)?;
-        let parsed = ingest::parse(file, &bytes, &ingest_options).map_err(|e| e.to_string())?;
+        let parsed = read_and_parse(file, &ingest_options)?;
         let report = leakscope::analyze::analyze(file, &parsed, &analyze_options);
         reports.push((report, parsed));
     }
@@ -147,11 +190,11 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
     if args.link {
         // The link alone, so that scripts can capture it.
     } else if args.json {
-        if reports.len() == 1 {
-            print_out(&format!("{}\n", reports[0].0.to_json()));
+        if let [(report, _)] = reports.as_slice() {
+            print_json(report)?;
         } else {
             let all: Vec<&Report> = reports.iter().map(|(r, _)| r).collect();
-            print_out(&format!("{}\n", serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?));
+            print_json(&all)?;
         }
     } else {
         let mut text = String::new();
@@ -236,6 +279,21 @@ fn print_out(text: &str) {
     let _ = out.flush();
 }
 
+/// Writes pretty JSON and a newline to stdout as it is serialized (a report on 100,000 series is
+/// larger than its input; it is never also held as a string), ignoring a closed pipe.
+///
+/// # Errors
+/// A serialization error (never an I/O one).
+fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), String> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value);
+    if let Err(e) = written {
+        return if e.is_io() { Ok(()) } else { Err(e.to_string()) };
+    }
+    let _ = out.write_all(b"\n").and_then(|()| out.flush());
+    Ok(())
+}
+
 /// `leakscope changepoints FILE [--json]`: the generic detectors with their defaults on every
 /// series of FILE, with no memory assumptions (any finite numbers: negative, counts, returns).
 fn changepoints(args: &[String]) -> Result<(), String> {
@@ -247,8 +305,7 @@ fn changepoints(args: &[String]) -> Result<(), String> {
     let [file] = files.as_slice() else {
         return Err(format!("changepoints needs exactly one FILE\n{USAGE}"));
     };
-    let bytes = read_input(file)?;
-    let parsed = ingest::parse(file, &bytes, &IngestOptions::default()).map_err(|e| e.to_string())?;
+    let parsed = read_and_parse(file, &IngestOptions::default())?;
     let mut out = Vec::new();
     let mut text = String::new();
     for s in &parsed.series {
@@ -274,4 +331,31 @@ fn changepoints(args: &[String]) -> Result<(), String> {
         print_out(&text);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_file(name: &str, bytes: &[u8]) -> String {
+        let path = std::env::temp_dir().join(format!("leakscope-main-{}-{name}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn inputs_over_the_limit_are_refused_by_their_size_naming_it() {
+        let path = temp_file("big.csv", &[b'1'; 3000]);
+        let e = read_input(&path, 2048).unwrap_err();
+        assert_eq!(e, format!("{path}: 2.9 KiB exceeds the 2.0 KiB limit"));
+        assert_eq!(read_input(&path, 3000).unwrap().len(), 3000);
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn sizes_read_like_the_readme() {
+        assert_eq!(size_text(1_181_116_006), "1.1 GiB");
+        assert_eq!(size_text(512), "512 bytes");
+        assert_eq!(limit_text(ingest::MAX_INPUT_BYTES), "1024 MiB");
+    }
 }

@@ -47,6 +47,10 @@ use std::collections::BTreeMap;
 /// error naming this limit rather than exhausting memory.
 pub const MAX_INPUT_BYTES: usize = 1 << 30;
 
+/// The deepest JSON nesting read: serde_json's recursion limit. Deeper documents stop with an
+/// error naming this limit instead of overflowing the stack.
+pub const MAX_JSON_DEPTH: usize = 128;
+
 /// Options a user can give about an input.
 #[derive(Debug, Clone, Default)]
 pub struct IngestOptions {
@@ -108,7 +112,7 @@ impl<'a> Input<'a> {
         match self.json() {
             Some(v) => Ok(json::J::root(self.name, v)),
             None => Err(match serde_json::from_str::<serde::de::IgnoredAny>(self.text) {
-                Err(e) => Error::line(self.name, e.line(), format!("invalid JSON: {e}")),
+                Err(e) => json_syntax_error(self.name, &e),
                 Ok(_) => Error::line(self.name, 1, "expected a JSON object or array"),
             }),
         }
@@ -279,11 +283,27 @@ fn unknown_format(input: &Input) -> Error {
         Error::json(input.name, "$", format!("a JSON document of an unknown shape; known shapes: {}", known.join(", ")))
     } else if matches!(input.first_char(), Some('{') | Some('[')) {
         match serde_json::from_str::<serde_json::Value>(input.text) {
-            Err(e) => Error::line(input.name, e.line(), format!("invalid JSON: {e}")),
+            Err(e) => json_syntax_error(input.name, &e),
             Ok(_) => Error::file(input.name, "unknown JSON shape"),
         }
     } else {
         Error::line(input.name, 1, format!("not a format this tool reads; known formats: {}", known.join(", ")))
+    }
+}
+
+/// A JSON syntax error at its line; too deep a nesting says so and names [`MAX_JSON_DEPTH`]
+/// rather than serde_json's "recursion limit exceeded".
+fn json_syntax_error(name: &str, e: &serde_json::Error) -> Error {
+    let message = e.to_string();
+    if message.starts_with("recursion limit exceeded") {
+        let column = e.column();
+        Error::line(
+            name,
+            e.line(),
+            format!("JSON nested deeper than the {MAX_JSON_DEPTH}-level limit (column {column})"),
+        )
+    } else {
+        Error::line(name, e.line(), format!("invalid JSON: {message}"))
     }
 }
 
@@ -390,5 +410,15 @@ mod tests {
     fn truncated_json_names_the_line() {
         let e = parse("q.json", b"{\"status\":\"success\",\n\"data\":{", &opts()).unwrap_err();
         assert!(e.to_string().starts_with("q.json:2: invalid JSON"), "{e}");
+    }
+
+    #[test]
+    fn deep_json_names_the_depth_limit() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let e = parse("deep.json", deep.as_bytes(), &opts()).unwrap_err();
+        assert_eq!(e.to_string(), "deep.json:1: JSON nested deeper than the 128-level limit (column 128)");
+        let deep = format!("{{\"status\":\"success\",\"data\":{}", "{\"a\":".repeat(200));
+        let e = parse("deep.json", deep.as_bytes(), &opts()).unwrap_err();
+        assert!(e.to_string().contains("nested deeper than the 128-level limit"), "{e}");
     }
 }

@@ -1,0 +1,106 @@
+//! Huge inputs, scaled down (issue 8): what `cargo run --release --bin huge-input` measures at full
+//! size, checked cheaply here. Each input either reads or stops with a message naming the limit;
+//! none panics. Every test stays well under a second in the test profile.
+
+use leakscope::ingest::{parse, IngestOptions, MAX_INPUT_BYTES};
+use std::fmt::Write as _;
+use std::process::Command;
+
+fn opts() -> IngestOptions {
+    IngestOptions::default()
+}
+
+/// A path in the temp directory unique to this test process.
+fn temp_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("leakscope-huge-{}-{name}", std::process::id()))
+}
+
+/// A Prometheus `query_range` matrix of `series` × `points`, on one line.
+fn prometheus_matrix(series: usize, points: usize) -> String {
+    let mut out = String::from(r#"{"status":"success","data":{"resultType":"matrix","result":["#);
+    for s in 0..series {
+        if s > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, r#"{{"metric":{{"__name__":"mem_bytes","pod":"api-{s}"}},"values":["#);
+        for p in 0..points {
+            let sep = if p > 0 { "," } else { "" };
+            let _ = write!(out, r#"{sep}[{},"{}"]"#, 1_723_680_000 + p * 15, 1_000_000 + p * 10 + s);
+        }
+        out.push_str("]}");
+    }
+    out.push_str("]}}");
+    out
+}
+
+#[test]
+fn cli_refuses_a_file_over_the_limit_by_its_size_before_reading_it() {
+    // Sparse: 1.1 GiB on paper, nothing on disk; refused from its metadata, so never read.
+    let path = temp_path("sparse.csv");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(MAX_INPUT_BYTES as u64 + MAX_INPUT_BYTES as u64 / 10).unwrap();
+    drop(file);
+    let out = Command::new(env!("CARGO_BIN_EXE_leakscope")).arg("analyze").arg(&path).arg("--json").output().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end(), format!("error: {}: 1.1 GiB exceeds the 1024 MiB limit", path.display()));
+}
+
+#[test]
+fn cli_json_output_is_the_report_contract() {
+    // `--json` is streamed to stdout rather than built as a string: same bytes as `to_json`.
+    let csv = leakscope::demo::demo_csv();
+    let path = temp_path("demo.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let name = path.to_string_lossy().into_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_leakscope")).args(["analyze", &name, "--json"]).output().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let report = leakscope::analyze_bytes(&name, csv.as_bytes(), &opts(), &Default::default()).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{}\n", report.to_json()));
+}
+
+#[test]
+fn a_2_mb_cell_on_one_line_reads_or_is_refused_by_line() {
+    let mut csv = String::from("timestamp,value\n1723680000,1\n1723680060,2\n1723680120,");
+    csv.push_str(&"9".repeat(2_000_000));
+    csv.push('\n');
+    match parse("cell.csv", csv.as_bytes(), &opts()) {
+        Ok(parsed) => assert!(parsed.series.iter().all(|s| s.values.iter().all(|v| v.is_finite()))),
+        Err(e) => assert!(e.to_string().starts_with("cell.csv:4: "), "{e}"),
+    }
+}
+
+#[test]
+fn a_2_mb_single_line_json_reads() {
+    let json = prometheus_matrix(1, 100_000);
+    assert!(json.len() > 2_000_000 && !json.contains('\n'));
+    let parsed = parse("one-line.json", json.as_bytes(), &opts()).unwrap();
+    assert_eq!(parsed.series[0].len(), 100_000);
+}
+
+#[test]
+fn twenty_thousand_series_read_from_json_and_csv() {
+    let parsed = parse("many.json", prometheus_matrix(20_000, 3).as_bytes(), &opts()).unwrap();
+    assert_eq!(parsed.series.len(), 20_000);
+    assert_eq!(parsed.series[19_999].name, r#"mem_bytes{pod="api-19999"}"#);
+    let mut long = String::from("timestamp,pod,value\n");
+    for p in 0..3 {
+        for s in 0..20_000 {
+            let _ = writeln!(long, "{},api-{s},{}", 1_723_680_000 + p * 60, 1_000 + p);
+        }
+    }
+    let parsed = parse("long.csv", long.as_bytes(), &opts()).unwrap();
+    assert_eq!(parsed.series.len(), 20_000);
+    assert!(parsed.series.iter().all(|s| s.len() == 3));
+}
+
+#[test]
+fn json_nested_100k_deep_names_the_depth_limit() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let e = parse("deep.json", deep.as_bytes(), &opts()).unwrap_err();
+    assert!(e.to_string().starts_with("deep.json:1: JSON nested deeper than the 128-level limit"), "{e}");
+    let deep = "{\"a\":".repeat(100_000);
+    let e = parse("deep.json", deep.as_bytes(), &opts()).unwrap_err();
+    assert!(e.to_string().contains("nested deeper than the 128-level limit"), "{e}");
+}
