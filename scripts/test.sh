@@ -30,7 +30,7 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown --test web
 
 if [ "${LEAKSCOPE_SKIP_FUZZ:-0}" != "1" ]; then
-  bash "$ROOT/scripts/fuzz.sh" "${LEAKSCOPE_FUZZ_SECONDS:-10}"
+  bash "$ROOT/scripts/fuzz.sh" "${LEAKSCOPE_FUZZ_SECONDS:-10}" --quick
 fi
 
 build_page
