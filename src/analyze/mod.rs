@@ -370,7 +370,28 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     let (Some(first_life), _) = (lives[first].2.as_ref(), ()) else {
         return inconclusive(report, "internal: missing lifetime".into());
     };
-    if let Some((i, lo, hi)) = first_life.onset {
+    // A lifetime that grew until a restart leaks too, even when too short or too gentle to be
+    // judged on its own: the restart detector already asked for gradual growth undone by the
+    // drop, and a later lifetime leaks. The leak began with the earliest such lifetime, at the
+    // knot of a flat-then-linear hinge over it.
+    let mut earliest = first;
+    let mut onset = first_life.onset;
+    while earliest > 0 {
+        let (a, b, _) = lives[earliest - 1];
+        let (Some(lx), Some(ly)) = (px.get(a..b), py.get(a..b)) else { break };
+        if lx.len() < MIN_POINTS {
+            break;
+        }
+        let (slope, test) = trend_test(lx, ly);
+        if !(slope.low > 0.0 && test.p < 0.05) {
+            break;
+        }
+        let h = trend::fit_hinge(lx, ly);
+        let i = a + h.index;
+        onset = Some((i, i.saturating_sub(h.index_spread).max(a), (i + h.index_spread).min(b - 1)));
+        earliest -= 1;
+    }
+    if let Some((i, lo, hi)) = onset {
         let get = |k: usize| px.get(k).copied().unwrap_or(0.0);
         // Never narrower than the sampling: the bend lies somewhere between neighbouring samples.
         let lo = lo.min(i.saturating_sub(1));
@@ -422,7 +443,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     } else if prepared.seasonal {
         "seasonal-leak"
     } else if !report.restarts_ms.is_empty()
-        && (leak_lives.len() > 1 || ended_by_restart(first) || !last_life.restarts.is_empty())
+        && (leak_lives.len() > 1 || earliest < first || ended_by_restart(first) || !last_life.restarts.is_empty())
     {
         "recurring-leak"
     } else if last_life.shape == Shape::Stopped {
@@ -639,11 +660,32 @@ fn classify(
         if moves[s - 1].0 == 0 && !p.jump_before {
             // A flat stretch, then the climb: the flat-before hinge has one parameter fewer than
             // a free bend, so it places the knot more tightly.
-            if let (Some(hx), Some(hy)) = (x.get(prev.first..p.end), y.get(prev.first..p.end)) {
-                let h = trend::fit_hinge(hx, hy);
-                let i = prev.first + h.index;
-                return (i, i.saturating_sub(h.index_spread).max(prev.first), (i + h.index_spread).min(p.end - 1));
+            let (Some(hx), Some(hy)) = (x.get(prev.first..p.end), y.get(prev.first..p.end)) else {
+                return (p.first, prev.first, p.end - 1);
+            };
+            let h = trend::fit_hinge(hx, hy);
+            let i = prev.first + h.index;
+            let hinge = (i, i.saturating_sub(h.index_spread).max(prev.first), (i + h.index_spread).min(p.end - 1));
+            // Growth that steepens: a gentle first stage inside the flat-looking piece, before
+            // the segmentation's bend. A continuous fit with a second knot at that bend places
+            // where growth began; it replaces the hinge only when the extra knot pays for
+            // itself (an MBIC-style penalty on the long-run noise variance).
+            if prev.rise() > 0.0 {
+                let tolerance = 3.84 * noise.search_var;
+                // The first stage may span the piece before, too, when that one is joined by a
+                // bend and did not move on its own.
+                let lo =
+                    if s >= 2 && !prev.jump_before && moves[s - 2].0 == 0 { pieces[s - 2].first } else { prev.first };
+                if let Some(t) = trend::fit_two_stage(x, y, lo, p.first, p.end, tolerance) {
+                    let n = (p.end - lo) as f64;
+                    let penalty = 2.0 * n.ln() * noise.long_run_var;
+                    let hinge_sse = trend::hinge_sse_at(x, y, lo, i, p.end);
+                    if t.index < i && t.first_slope > 0.0 && t.sse + penalty < hinge_sse {
+                        return (t.index, t.low_index, t.high_index.max(t.index));
+                    }
+                }
             }
+            return hinge;
         }
         let tolerance = 3.84 * noise.search_var;
         match fit_bend_within(x, y, prev.first, p.end, tolerance) {

@@ -136,6 +136,134 @@ pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
     Hinge { index: k, level, slope, index_spread: (hi - lo).div_ceil(2) }
 }
 
+/// A continuous "flat, then a first slope, then a second slope" fit: the onset of growth that
+/// steepens later (a gentle first stage before a steeper climb).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TwoStage {
+    /// Index (into the full slices) of the first knot: where growth begins.
+    pub index: usize,
+    /// Slope between the first knot and the fixed second knot, per unit of `x`.
+    pub first_slope: f64,
+    /// Residual sum of squares of the best fit.
+    pub sse: f64,
+    /// Earliest and latest first knots whose fit is within `tolerance` of the best.
+    pub low_index: usize,
+    /// See `low_index`.
+    pub high_index: usize,
+}
+
+/// Least-squares fit of `y = a + b₁·max(0, x − x[k]) + b₂·max(0, x − x[bend])` over `lo..hi`,
+/// the first knot `k` searched over every sample in `lo..bend` with `b₁ ≥ 0`, the second knot
+/// fixed at `bend` (a changepoint found by the segmentation). A continuous piecewise-linear fit
+/// with two knots, one of them given (CPOP-style, Fearnhead, Maidstone & Letchford 2019), in
+/// O(hi − lo) with running sums. `None` with too few samples on either side.
+pub fn fit_two_stage(x: &[f64], y: &[f64], lo: usize, bend: usize, hi: usize, tolerance: f64) -> Option<TwoStage> {
+    let hi = hi.min(x.len()).min(y.len());
+    if bend < lo + 4 || hi < bend + 4 {
+        return None;
+    }
+    let xs = &x[lo..hi];
+    let ys = &y[lo..hi];
+    let n = xs.len();
+    let nf = n as f64;
+    let kb = bend - lo;
+    let x0 = xs[0];
+    let xsc = (xs[n - 1] - x0).abs();
+    if !(xsc > 0.0 && xsc.is_finite()) {
+        return None;
+    }
+    let y0 = ys.iter().sum::<f64>() / nf;
+    let ysc = ys.iter().map(|v| (v - y0).abs()).fold(0.0, f64::max);
+    let ysc = if ysc > 0.0 && ysc.is_finite() { ysc } else { 1.0 };
+    let u: Vec<f64> = xs.iter().map(|v| (v - x0) / xsc).collect();
+    let v: Vec<f64> = ys.iter().map(|w| (w - y0) / ysc).collect();
+    let mut r1 = vec![0.0; n + 1];
+    let mut ru = vec![0.0; n + 1];
+    let mut ruu = vec![0.0; n + 1];
+    let mut rv = vec![0.0; n + 1];
+    let mut ruv = vec![0.0; n + 1];
+    for i in (0..n).rev() {
+        r1[i] = r1[i + 1] + 1.0;
+        ru[i] = ru[i + 1] + u[i];
+        ruu[i] = ruu[i + 1] + u[i] * u[i];
+        rv[i] = rv[i + 1] + v[i];
+        ruv[i] = ruv[i + 1] + u[i] * v[i];
+    }
+    let sv = rv[0];
+    let svv: f64 = v.iter().map(|w| w * w).sum();
+    let ub = u[kb];
+    // The fixed regressor g = max(0, u − u_b).
+    let sg = ru[kb] - r1[kb] * ub;
+    let sgg = ruu[kb] - 2.0 * ub * ru[kb] + r1[kb] * ub * ub;
+    let sgv = ruv[kb] - ub * rv[kb];
+    let mut sse = vec![f64::INFINITY; kb];
+    let margin = (n / 50).max(2);
+    for (k, slot) in sse.iter_mut().enumerate().skip(margin) {
+        let uk = u[k];
+        // h = max(0, u − u_k); h·g is non-zero only from the second knot on.
+        let sh = ru[k] - r1[k] * uk;
+        let shh = ruu[k] - 2.0 * uk * ru[k] + r1[k] * uk * uk;
+        let shv = ruv[k] - uk * rv[k];
+        let shg = ruu[kb] - (uk + ub) * ru[kb] + uk * ub * r1[kb];
+        let a = [[nf, sh, sg], [sh, shh, shg], [sg, shg, sgg]];
+        let b = [sv, shv, sgv];
+        if let Some(t) = solve3(&a, &b) {
+            if t[1] >= 0.0 {
+                *slot = (svv - (t[0] * b[0] + t[1] * b[1] + t[2] * b[2])).max(0.0);
+            }
+        }
+    }
+    let (best, best_sse) =
+        sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &s)| if s < acc.1 { (i, s) } else { acc });
+    if !best_sse.is_finite() {
+        return None;
+    }
+    let limit = best_sse + tolerance / (ysc * ysc);
+    let low = (0..=best).rev().take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
+    let high = (best..kb).take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
+    // The first slope at the best knot, for the caller's judgement.
+    let uk = u[best];
+    let sh = ru[best] - r1[best] * uk;
+    let shh = ruu[best] - 2.0 * uk * ru[best] + r1[best] * uk * uk;
+    let shv = ruv[best] - uk * rv[best];
+    let shg = ruu[kb] - (uk + ub) * ru[kb] + uk * ub * r1[kb];
+    let t = solve3(&[[nf, sh, sg], [sh, shh, shg], [sg, shg, sgg]], &[sv, shv, sgv])?;
+    Some(TwoStage {
+        index: lo + best,
+        first_slope: t[1] * ysc / xsc,
+        sse: best_sse * ysc * ysc,
+        low_index: lo + low,
+        high_index: lo + high,
+    })
+}
+
+/// The residual sum of squares of the flat-then-linear hinge with its knot at `knot`, over
+/// `lo..hi` (for comparing against richer fits).
+pub fn hinge_sse_at(x: &[f64], y: &[f64], lo: usize, knot: usize, hi: usize) -> f64 {
+    let hi = hi.min(x.len()).min(y.len());
+    let (Some(xs), Some(ys)) = (x.get(lo..hi), y.get(lo..hi)) else { return f64::INFINITY };
+    let Some(&xk) = x.get(knot) else { return f64::INFINITY };
+    let n = xs.len() as f64;
+    if n < 3.0 {
+        return f64::INFINITY;
+    }
+    let y0 = ys.iter().sum::<f64>() / n;
+    let (mut sh, mut shh, mut shv, mut svv) = (0.0, 0.0, 0.0, 0.0);
+    for (&xi, &yi) in xs.iter().zip(ys) {
+        let h = (xi - xk).max(0.0);
+        let v = yi - y0;
+        sh += h;
+        shh += h * h;
+        shv += h * v;
+        svv += v * v;
+    }
+    let shh_c = shh - sh * sh / n;
+    if shh_c <= 0.0 {
+        return svv;
+    }
+    (svv - shv * shv / shh_c).max(0.0)
+}
+
 /// The Mann–Kendall trend test with the variance correction of Hamed & Rao (1998).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MannKendall {
