@@ -669,7 +669,8 @@ fn classify(
             // Growth that steepens: a gentle first stage inside the flat-looking piece, before
             // the segmentation's bend. A continuous fit with a second knot at that bend places
             // where growth began; it replaces the hinge only when the extra knot pays for
-            // itself (an MBIC-style penalty on the long-run noise variance).
+            // itself: an MBIC-style penalty, 2 ln n times the long-run variance of the fit's own
+            // residuals (AR(1): σ²(1 + φ)/(1 − φ)), the scale of a chance improvement.
             if prev.rise() > 0.0 {
                 let tolerance = 3.84 * noise.search_var;
                 // The first stage may span the piece before, too, when that one is joined by a
@@ -678,7 +679,7 @@ fn classify(
                     if s >= 2 && !prev.jump_before && moves[s - 2].0 == 0 { pieces[s - 2].first } else { prev.first };
                 if let Some(t) = trend::fit_two_stage(x, y, lo, p.first, p.end, tolerance) {
                     let n = (p.end - lo) as f64;
-                    let penalty = 2.0 * n.ln() * noise.long_run_var;
+                    let penalty = 2.0 * n.ln() * t.long_run_var;
                     let hinge_sse = trend::hinge_sse_at(x, y, lo, i, p.end);
                     if t.index < i && t.first_slope > 0.0 && t.sse + penalty < hinge_sse {
                         return (t.index, t.low_index, t.high_index.max(t.index));

@@ -146,6 +146,9 @@ pub struct TwoStage {
     pub first_slope: f64,
     /// Residual sum of squares of the best fit.
     pub sse: f64,
+    /// Long-run variance of the residuals of the best fit, σ²(1 + φ)/(1 − φ) for their lag-one
+    /// autocorrelation φ (clamped to [0, 0.95]): the scale of a chance improvement in the SSE.
+    pub long_run_var: f64,
     /// Earliest and latest first knots whose fit is within `tolerance` of the best.
     pub low_index: usize,
     /// See `low_index`.
@@ -228,10 +231,22 @@ pub fn fit_two_stage(x: &[f64], y: &[f64], lo: usize, bend: usize, hi: usize, to
     let shv = ruv[best] - uk * rv[best];
     let shg = ruu[kb] - (uk + ub) * ru[kb] + uk * ub * r1[kb];
     let t = solve3(&[[nf, sh, sg], [sh, shh, shg], [sg, shg, sgg]], &[sv, shv, sgv])?;
+    let residual = |i: usize| v[i] - t[0] - t[1] * (u[i] - uk).max(0.0) - t[2] * (u[i] - ub).max(0.0);
+    let (mut lag0, mut lag1, mut previous) = (0.0, 0.0, residual(0));
+    lag0 += previous * previous;
+    for i in 1..n {
+        let r = residual(i);
+        lag0 += r * r;
+        lag1 += r * previous;
+        previous = r;
+    }
+    let phi = if lag0 > 0.0 { (lag1 / lag0).clamp(0.0, 0.95) } else { 0.0 };
+    let sigma2 = best_sse / (nf - 4.0).max(1.0);
     Some(TwoStage {
         index: lo + best,
         first_slope: t[1] * ysc / xsc,
         sse: best_sse * ysc * ysc,
+        long_run_var: sigma2 * (1.0 + phi) / (1.0 - phi) * ysc * ysc,
         low_index: lo + low,
         high_index: lo + high,
     })
