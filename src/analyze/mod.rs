@@ -344,6 +344,14 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
                 acc
             }
         });
+        // A level change either stays (step) or comes back (spike): judged on the whole series,
+        // not on which of its edges the segmentation resolved, since a narrow bump may show as
+        // one jump only.
+        let shape = match (shape, lives.len(), returns_to_level(py)) {
+            (Shape::Step | Shape::Spike, 1, Some(true)) => Shape::Spike,
+            (Shape::Step | Shape::Spike, 1, Some(false)) => Shape::Step,
+            _ => shape,
+        };
         report.pattern = if prepared.on_floor {
             "gc-sawtooth"
         } else if prepared.seasonal && shape == Shape::Stable {
@@ -458,6 +466,27 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     report.confidence = (0.5 + 0.49 * (1.0 - (-(evidence - 3.0).max(0.0) / 4.0).exp())).clamp(0.5, 0.99);
     report.summary = report.describe();
     report
+}
+
+/// Whether the largest excursion of `y` comes back: the levels of the first and last tenth
+/// (medians) differ by less than a third of the largest departure of a short moving average
+/// from the first level. `None` for short series or no departure at all.
+fn returns_to_level(y: &[f64]) -> Option<bool> {
+    let n = y.len();
+    if n < 40 {
+        return None;
+    }
+    let k = n / 10;
+    let head = changepoint::median_in_place(&mut y.get(..k)?.to_vec());
+    let tail = changepoint::median_in_place(&mut y.get(n - k..)?.to_vec());
+    let width = (n / 100).max(3);
+    let mut sum: f64 = y.get(..width)?.iter().sum();
+    let mut excursion = (sum / width as f64 - head).abs();
+    for i in width..n {
+        sum += y[i] - y[i - width];
+        excursion = excursion.max((sum / width as f64 - head).abs());
+    }
+    (excursion > 0.0 && excursion.is_finite()).then(|| (tail - head).abs() < excursion / 3.0)
 }
 
 /// Noise around the fitted pieces of a lifetime.
