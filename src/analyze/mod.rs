@@ -780,7 +780,15 @@ fn classify(
             if jump_size(j) > 3.0 * noise.sigma || pieces[j].rise() > 3.0 * noise.sigma {
                 break;
             }
-            fall -= jump_size(j).min(0.0);
+            // A fall between the fitted lines counts even where the search called the boundary
+            // a bend, once it is clearly larger than the noise (3 σ, as for a jump): a quick
+            // drain after the peak often sits inside one boundary.
+            let xb = pieces[j].x_start;
+            let gap =
+                if pieces[j].jump_before { jump_size(j) } else { pieces[j].line.at(xb) - pieces[j - 1].line.at(xb) };
+            if pieces[j].jump_before || gap < -3.0 * noise.sigma {
+                fall -= gap.min(0.0);
+            }
             // A drain may be short (few samples for a rank test): its size alone counts.
             if moves[j].0 == -1 || pieces[j].rise() < -3.0 * noise.sigma {
                 fall -= pieces[j].rise();
