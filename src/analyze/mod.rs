@@ -706,11 +706,13 @@ fn classify(
                 // bend and did not move on its own.
                 let lo =
                     if s >= 2 && !prev.jump_before && moves[s - 2].0 == 0 { pieces[s - 2].first } else { prev.first };
-                if let Some(t) = trend::fit_two_stage(x, y, lo, p.first, p.end, tolerance) {
-                    let n = (p.end - lo) as f64;
+                if let Some(t) = trend::fit_two_stage(x, y, (lo, p.first, p.end), i, tolerance) {
+                    // Samples in the fit (long stretches are fitted on about BEND_DIRECT / 2
+                    // block means).
+                    let used = p.end - lo;
+                    let n = if used > trend::BEND_DIRECT { trend::BEND_DIRECT / 2 } else { used } as f64;
                     let penalty = 2.0 * n.ln() * t.long_run_var;
-                    let hinge_sse = trend::hinge_sse_at(x, y, lo, i, p.end);
-                    if t.index < i && t.first_slope > 0.0 && t.sse + penalty < hinge_sse {
+                    if t.index < i && t.first_slope > 0.0 && t.sse + penalty < t.hinge_sse {
                         return (t.index, t.low_index, t.high_index.max(t.index));
                     }
                 }

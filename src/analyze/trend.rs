@@ -149,6 +149,8 @@ pub struct TwoStage {
     /// Long-run variance of the residuals of the best fit, σ²(1 + φ)/(1 − φ) for their lag-one
     /// autocorrelation φ (clamped to [0, 0.95]): the scale of a chance improvement in the SSE.
     pub long_run_var: f64,
+    /// Residual sum of squares of the flat-then-linear hinge at the caller's knot, same data.
+    pub hinge_sse: f64,
     /// Earliest and latest first knots whose fit is within `tolerance` of the best.
     pub low_index: usize,
     /// See `low_index`.
@@ -159,8 +161,46 @@ pub struct TwoStage {
 /// the first knot `k` searched over every sample in `lo..bend` with `b₁ ≥ 0`, the second knot
 /// fixed at `bend` (a changepoint found by the segmentation). A continuous piecewise-linear fit
 /// with two knots, one of them given (CPOP-style, Fearnhead, Maidstone & Letchford 2019), in
-/// O(hi − lo) with running sums. `None` with too few samples on either side.
-pub fn fit_two_stage(x: &[f64], y: &[f64], lo: usize, bend: usize, hi: usize, tolerance: f64) -> Option<TwoStage> {
+/// O(hi − lo) with running sums. `hinge_sse` of the result is the flat-then-linear hinge with
+/// its knot at `hinge_knot`, on the same data, for comparing the two. Above [`BEND_DIRECT`]
+/// samples both are fitted on block means (the SSEs then in block-mean units, consistently).
+/// `None` with too few samples on either side.
+pub fn fit_two_stage(
+    x: &[f64],
+    y: &[f64],
+    (lo, bend, hi): (usize, usize, usize),
+    hinge_knot: usize,
+    tolerance: f64,
+) -> Option<TwoStage> {
+    let hi = hi.min(x.len()).min(y.len());
+    if hi > lo + BEND_DIRECT && bend > lo && hinge_knot >= lo {
+        let size = (hi - lo).div_ceil(BEND_DIRECT / 2);
+        let (bx, by) = block_means(&x[lo..hi], &y[lo..hi], (hi - lo).div_ceil(size));
+        let to_raw = |k: usize| (lo + k * size + size / 2).min(hi - 1);
+        let coarse = fit_two_stage_direct(
+            &bx,
+            &by,
+            (0, (bend - lo) / size, bx.len()),
+            (hinge_knot - lo) / size,
+            tolerance / size as f64,
+        )?;
+        return Some(TwoStage {
+            index: to_raw(coarse.index),
+            low_index: to_raw(coarse.low_index),
+            high_index: to_raw(coarse.high_index),
+            ..coarse
+        });
+    }
+    fit_two_stage_direct(x, y, (lo, bend, hi), hinge_knot, tolerance)
+}
+
+fn fit_two_stage_direct(
+    x: &[f64],
+    y: &[f64],
+    (lo, bend, hi): (usize, usize, usize),
+    hinge_knot: usize,
+    tolerance: f64,
+) -> Option<TwoStage> {
     let hi = hi.min(x.len()).min(y.len());
     if bend < lo + 4 || hi < bend + 4 {
         return None;
@@ -247,6 +287,7 @@ pub fn fit_two_stage(x: &[f64], y: &[f64], lo: usize, bend: usize, hi: usize, to
         first_slope: t[1] * ysc / xsc,
         sse: best_sse * ysc * ysc,
         long_run_var: sigma2 * (1.0 + phi) / (1.0 - phi) * ysc * ysc,
+        hinge_sse: hinge_sse_at(x, y, lo, hinge_knot, hi),
         low_index: lo + low,
         high_index: lo + high,
     })
@@ -476,7 +517,7 @@ pub fn fit_bend(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<Bend> {
 /// Above this many samples a bend is searched on block means first, then refined on the raw
 /// samples around the coarse knot: O(n) time and O(√n)-ish extra memory instead of nine
 /// full-length work arrays.
-const BEND_DIRECT: usize = 4096;
+pub const BEND_DIRECT: usize = 4096;
 
 /// [`fit_bend`] that also reports the range of knots whose SSE is within `tolerance` of the best.
 pub fn fit_bend_within(x: &[f64], y: &[f64], lo: usize, hi: usize, tolerance: f64) -> Option<Bend> {
