@@ -665,6 +665,26 @@ mod tests {
     }
 
     #[test]
+    fn two_stage_finds_where_growth_began() {
+        // Flat to 150, slope 0.2 to 300, slope 1.0 after: the second knot is given at 300.
+        for n in [500usize, 20_000] {
+            let scale = n as f64 / 500.0;
+            let x: Vec<f64> = (0..n).map(|i| i as f64 / scale).collect();
+            let y: Vec<f64> = x
+                .iter()
+                .map(|&v| 0.2 * (v - 150.0).max(0.0) + 0.8 * (v - 300.0).max(0.0) + (v * 1.7).sin() * 0.5)
+                .collect();
+            let bend = (300.0 * scale) as usize;
+            let hinge = (320.0 * scale) as usize;
+            let t = fit_two_stage(&x, &y, (0, bend, n), hinge, 0.0).unwrap();
+            assert!((x[t.index] - 150.0).abs() <= 4.0, "{n}: {t:?}");
+            assert!((t.first_slope - 0.2).abs() < 0.05, "{n}: {t:?}");
+            assert!(t.sse < t.hinge_sse, "{n}: {t:?}");
+        }
+        assert!(fit_two_stage(&[0.0, 1.0], &[0.0, 1.0], (0, 1, 2), 1, 0.0).is_none());
+    }
+
+    #[test]
     fn bend_finds_a_peak() {
         let x: Vec<f64> = (0..300).map(f64::from).collect();
         let y: Vec<f64> = x.iter().map(|&v| if v < 180.0 { v } else { 360.0 - v } + (v * 1.3).sin()).collect();
