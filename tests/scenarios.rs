@@ -8,9 +8,13 @@ use leakscope::scenarios::{evaluate, scenario, suite, Pattern};
 
 fn suite_metrics() -> (leakscope::scenarios::SuiteMetrics, String) {
     // The same 480 scenarios as the bench (40 per pattern, seeds from 1).
-    let m = evaluate(&suite(40, 1));
+    metrics_from(1)
+}
+
+fn metrics_from(base_seed: u64) -> (leakscope::scenarios::SuiteMetrics, String) {
+    let m = evaluate(&suite(40, base_seed));
     let summary = format!(
-        "recall {:.3}, false alarms {:.3}, onset accuracy {:.3}\n{}",
+        "seeds from {base_seed}: recall {:.3}, false alarms {:.3}, onset accuracy {:.3}\n{}",
         m.recall(),
         m.false_alarm_rate(),
         m.onset_accuracy(),
@@ -24,17 +28,29 @@ fn suite_meets_the_targets() {
     let (m, summary) = suite_metrics();
     assert!(m.recall() >= 0.97, "{summary}");
     assert!(m.false_alarm_rate() <= 0.03, "{summary}");
-    // Regression floor for the onset: measured 0.93 on this draw; the 0.95 target is asserted
+    // Regression floor for the onset: measured 0.940 on this draw; the 0.95 target is asserted
     // by `onset_accuracy_target`, which does not pass yet (see that test).
+    assert!(m.onset_accuracy() >= 0.935, "{summary}");
+}
+
+/// A draw the engine was not tuned on. Regression floors at the measured figures less a
+/// scenario or two (recall 0.975, false alarms 0.000, onset 0.932 on seeds from 1000); on other
+/// fresh draws (77777, 424242, 9999999, 31337) recall is 0.94–0.95 and onset 0.91–0.92, below target.
+#[test]
+fn held_out_draw_does_not_regress() {
+    let (m, summary) = metrics_from(1000);
+    assert!(m.recall() >= 0.96, "{summary}");
+    assert!(m.false_alarm_rate() <= 0.03, "{summary}");
     assert!(m.onset_accuracy() >= 0.92, "{summary}");
 }
 
-/// The onset target (≥ 0.95 of detected leaks within 5 % of the window). Not met yet:
-/// the misses are accelerating leaks whose first, gentle stage is not separated from the flat
-/// start, saw-tooth floors with few teeth, and leaks of 3–8 σ in strongly correlated noise
+/// The onset target (≥ 0.95 of detected leaks within 5 % of the window). Not met yet
+/// (0.940 on this draw, 0.91–0.93 on fresh ones): the misses are accelerating leaks whose
+/// segmentation does not separate the gentle first stage at all, saw-tooth floors with few
+/// teeth, first lifetimes of recurring leaks, and leaks of 3–8 σ in strongly correlated noise
 /// (φ ≥ 0.9). Run with `cargo test -- --ignored` to see the current figure and the misses.
 #[test]
-#[ignore = "onset target 0.95 not met yet (0.93 measured); see the doc comment"]
+#[ignore = "onset target 0.95 not met yet (0.940 measured); see the doc comment"]
 fn onset_accuracy_target() {
     let (m, summary) = suite_metrics();
     assert!(m.onset_accuracy() >= 0.95, "{summary}");

@@ -100,12 +100,9 @@ fn finish(mut b: Bucket) -> Bucket {
 /// huge or offset values keep their precision.
 #[derive(Debug, Clone)]
 pub struct Prefix {
-    w: Vec<f64>,
-    x: Vec<f64>,
-    xx: Vec<f64>,
-    y: Vec<f64>,
-    xy: Vec<f64>,
-    yy: Vec<f64>,
+    /// Running sums of `w, w·u, w·u², w·v, w·u·v, w·v²`, one row per bucket boundary (rows, not
+    /// six columns, so a segment's cost reads two cache lines).
+    sums: Vec<[f64; 6]>,
     /// `x` offset and scale: internal `u = (x − x0) / xs`.
     x0: f64,
     xs: f64,
@@ -125,34 +122,19 @@ impl Prefix {
         let xs = if xs > 0.0 && xs.is_finite() { xs } else { 1.0 };
         let ys = if ys > 0.0 && ys.is_finite() { ys } else { 1.0 };
         let m = buckets.len();
-        let mut p = Prefix {
-            w: vec![0.0; m + 1],
-            x: vec![0.0; m + 1],
-            xx: vec![0.0; m + 1],
-            y: vec![0.0; m + 1],
-            xy: vec![0.0; m + 1],
-            yy: vec![0.0; m + 1],
-            x0,
-            xs,
-            y0,
-            ys,
-        };
+        let mut p = Prefix { sums: vec![[0.0; 6]; m + 1], x0, xs, y0, ys };
         for (i, b) in buckets.iter().enumerate() {
             let u = (b.x - x0) / xs;
             let v = if (b.y - y0).is_finite() { (b.y - y0) / ys } else { 0.0 };
-            p.w[i + 1] = p.w[i] + b.w;
-            p.x[i + 1] = p.x[i] + b.w * u;
-            p.xx[i + 1] = p.xx[i] + b.w * u * u;
-            p.y[i + 1] = p.y[i] + b.w * v;
-            p.xy[i + 1] = p.xy[i] + b.w * u * v;
-            p.yy[i + 1] = p.yy[i] + b.w * v * v;
+            let [w, x, xx, y, xy, yy] = p.sums[i];
+            p.sums[i + 1] = [w + b.w, x + b.w * u, xx + b.w * u * u, y + b.w * v, xy + b.w * u * v, yy + b.w * v * v];
         }
         p
     }
 
     /// Number of buckets.
     pub fn len(&self) -> usize {
-        self.w.len() - 1
+        self.sums.len() - 1
     }
 
     /// True when there is no bucket.
@@ -165,20 +147,14 @@ impl Prefix {
         self.ys
     }
 
-    #[inline]
+    #[inline(always)]
     fn sums(&self, s: usize, e: usize) -> [f64; 6] {
-        [
-            self.w[e] - self.w[s],
-            self.x[e] - self.x[s],
-            self.xx[e] - self.xx[s],
-            self.y[e] - self.y[s],
-            self.xy[e] - self.xy[s],
-            self.yy[e] - self.yy[s],
-        ]
+        let (a, b) = (&self.sums[s], &self.sums[e]);
+        [b[0] - a[0], b[1] - a[1], b[2] - a[2], b[3] - a[3], b[4] - a[4], b[5] - a[5]]
     }
 
     /// Weighted squared error (scaled units) of the best line over buckets `s..e`.
-    #[inline]
+    #[inline(always)]
     pub fn linear_sse(&self, s: usize, e: usize) -> f64 {
         let [w, x, xx, y, xy, yy] = self.sums(s, e);
         if w <= 0.0 {

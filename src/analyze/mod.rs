@@ -345,6 +345,14 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
                 acc
             }
         });
+        // A level change either stays (step) or comes back (spike): judged on the whole series,
+        // not on which of its edges the segmentation resolved, since a narrow bump may show as
+        // one jump only.
+        let shape = match (shape, lives.len(), returns_to_level(py)) {
+            (Shape::Step | Shape::Spike, 1, Some(true)) => Shape::Spike,
+            (Shape::Step | Shape::Spike, 1, Some(false)) => Shape::Step,
+            _ => shape,
+        };
         report.pattern = if prepared.on_floor {
             "gc-sawtooth"
         } else if prepared.seasonal && shape == Shape::Stable {
@@ -371,7 +379,28 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     let (Some(first_life), _) = (lives[first].2.as_ref(), ()) else {
         return inconclusive(report, "internal: missing lifetime".into());
     };
-    if let Some((i, lo, hi)) = first_life.onset {
+    // A lifetime that grew until a restart leaks too, even when too short or too gentle to be
+    // judged on its own: the restart detector already asked for gradual growth undone by the
+    // drop, and a later lifetime leaks. The leak began with the earliest such lifetime, at the
+    // knot of a flat-then-linear hinge over it.
+    let mut earliest = first;
+    let mut onset = first_life.onset;
+    while earliest > 0 {
+        let (a, b, _) = lives[earliest - 1];
+        let (Some(lx), Some(ly)) = (px.get(a..b), py.get(a..b)) else { break };
+        if lx.len() < MIN_POINTS {
+            break;
+        }
+        let (slope, test) = trend_test(lx, ly);
+        if !(slope.low > 0.0 && test.p < 0.05) {
+            break;
+        }
+        let h = trend::fit_hinge(lx, ly);
+        let i = a + h.index;
+        onset = Some((i, i.saturating_sub(h.index_spread).max(a), (i + h.index_spread).min(b - 1)));
+        earliest -= 1;
+    }
+    if let Some((i, lo, hi)) = onset {
         let get = |k: usize| px.get(k).copied().unwrap_or(0.0);
         // Never narrower than the sampling: the bend lies somewhere between neighbouring samples.
         let lo = lo.min(i.saturating_sub(1));
@@ -423,7 +452,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     } else if prepared.seasonal {
         "seasonal-leak"
     } else if !report.restarts_ms.is_empty()
-        && (leak_lives.len() > 1 || ended_by_restart(first) || !last_life.restarts.is_empty())
+        && (leak_lives.len() > 1 || earliest < first || ended_by_restart(first) || !last_life.restarts.is_empty())
     {
         "recurring-leak"
     } else if last_life.shape == Shape::Stopped {
@@ -438,6 +467,27 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     report.confidence = (0.5 + 0.49 * (1.0 - libm::exp(-(evidence - 3.0).max(0.0) / 4.0))).clamp(0.5, 0.99);
     report.summary = report.describe();
     report
+}
+
+/// Whether the largest excursion of `y` comes back: the levels of the first and last tenth
+/// (medians) differ by less than a third of the largest departure of a short moving average
+/// from the first level. `None` for short series or no departure at all.
+fn returns_to_level(y: &[f64]) -> Option<bool> {
+    let n = y.len();
+    if n < 40 {
+        return None;
+    }
+    let k = n / 10;
+    let head = changepoint::median_in_place(&mut y.get(..k)?.to_vec());
+    let tail = changepoint::median_in_place(&mut y.get(n - k..)?.to_vec());
+    let width = (n / 100).max(3);
+    let mut sum: f64 = y.get(..width)?.iter().sum();
+    let mut excursion = (sum / width as f64 - head).abs();
+    for i in width..n {
+        sum += y[i] - y[i - width];
+        excursion = excursion.max((sum / width as f64 - head).abs());
+    }
+    (excursion > 0.0 && excursion.is_finite()).then(|| (tail - head).abs() < excursion / 3.0)
 }
 
 /// Noise around the fitted pieces of a lifetime.
@@ -640,11 +690,35 @@ fn classify(
         if moves[s - 1].0 == 0 && !p.jump_before {
             // A flat stretch, then the climb: the flat-before hinge has one parameter fewer than
             // a free bend, so it places the knot more tightly.
-            if let (Some(hx), Some(hy)) = (x.get(prev.first..p.end), y.get(prev.first..p.end)) {
-                let h = trend::fit_hinge(hx, hy);
-                let i = prev.first + h.index;
-                return (i, i.saturating_sub(h.index_spread).max(prev.first), (i + h.index_spread).min(p.end - 1));
+            let (Some(hx), Some(hy)) = (x.get(prev.first..p.end), y.get(prev.first..p.end)) else {
+                return (p.first, prev.first, p.end - 1);
+            };
+            let h = trend::fit_hinge(hx, hy);
+            let i = prev.first + h.index;
+            let hinge = (i, i.saturating_sub(h.index_spread).max(prev.first), (i + h.index_spread).min(p.end - 1));
+            // Growth that steepens: a gentle first stage inside the flat-looking piece, before
+            // the segmentation's bend. A continuous fit with a second knot at that bend places
+            // where growth began; it replaces the hinge only when the extra knot pays for
+            // itself: an MBIC-style penalty, 2 ln n times the long-run variance of the fit's own
+            // residuals (AR(1): σ²(1 + φ)/(1 − φ)), the scale of a chance improvement.
+            if prev.rise() > 0.0 {
+                let tolerance = 3.84 * noise.search_var;
+                // The first stage may span the piece before, too, when that one is joined by a
+                // bend and did not move on its own.
+                let lo =
+                    if s >= 2 && !prev.jump_before && moves[s - 2].0 == 0 { pieces[s - 2].first } else { prev.first };
+                if let Some(t) = trend::fit_two_stage(x, y, (lo, p.first, p.end), i, tolerance) {
+                    // Samples in the fit (long stretches are fitted on about BEND_DIRECT / 2
+                    // block means).
+                    let used = p.end - lo;
+                    let n = if used > trend::BEND_DIRECT { trend::BEND_DIRECT / 2 } else { used } as f64;
+                    let penalty = 2.0 * n.ln() * t.long_run_var;
+                    if t.index < i && t.first_slope > 0.0 && t.sse + penalty < t.hinge_sse {
+                        return (t.index, t.low_index, t.high_index.max(t.index));
+                    }
+                }
             }
+            return hinge;
         }
         let tolerance = 3.84 * noise.search_var;
         match fit_bend_within(x, y, prev.first, p.end, tolerance) {
@@ -709,7 +783,15 @@ fn classify(
             if jump_size(j) > 3.0 * noise.sigma || pieces[j].rise() > 3.0 * noise.sigma {
                 break;
             }
-            fall -= jump_size(j).min(0.0);
+            // A fall between the fitted lines counts even where the search called the boundary
+            // a bend, once it is clearly larger than the noise (3 σ, as for a jump): a quick
+            // drain after the peak often sits inside one boundary.
+            let xb = pieces[j].x_start;
+            let gap =
+                if pieces[j].jump_before { jump_size(j) } else { pieces[j].line.at(xb) - pieces[j - 1].line.at(xb) };
+            if pieces[j].jump_before || gap < -3.0 * noise.sigma {
+                fall -= gap.min(0.0);
+            }
             // A drain may be short (few samples for a rank test): its size alone counts.
             if moves[j].0 == -1 || pieces[j].rise() < -3.0 * noise.sigma {
                 fall -= pieces[j].rise();

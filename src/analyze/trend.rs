@@ -136,6 +136,190 @@ pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
     Hinge { index: k, level, slope, index_spread: (hi - lo).div_ceil(2) }
 }
 
+/// A continuous "flat, then a first slope, then a second slope" fit: the onset of growth that
+/// steepens later (a gentle first stage before a steeper climb).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TwoStage {
+    /// Index (into the full slices) of the first knot: where growth begins.
+    pub index: usize,
+    /// Slope between the first knot and the fixed second knot, per unit of `x`.
+    pub first_slope: f64,
+    /// Residual sum of squares of the best fit.
+    pub sse: f64,
+    /// Long-run variance of the residuals of the best fit, σ²(1 + φ)/(1 − φ) for their lag-one
+    /// autocorrelation φ (clamped to [0, 0.95]): the scale of a chance improvement in the SSE.
+    pub long_run_var: f64,
+    /// Residual sum of squares of the flat-then-linear hinge at the caller's knot, same data.
+    pub hinge_sse: f64,
+    /// Earliest and latest first knots whose fit is within `tolerance` of the best.
+    pub low_index: usize,
+    /// See `low_index`.
+    pub high_index: usize,
+}
+
+/// Least-squares fit of `y = a + b₁·max(0, x − x[k]) + b₂·max(0, x − x[bend])` over `lo..hi`,
+/// the first knot `k` searched over every sample in `lo..bend` with `b₁ ≥ 0`, the second knot
+/// fixed at `bend` (a changepoint found by the segmentation). A continuous piecewise-linear fit
+/// with two knots, one of them given (CPOP-style, Fearnhead, Maidstone & Letchford 2019), in
+/// O(hi − lo) with running sums. `hinge_sse` of the result is the flat-then-linear hinge with
+/// its knot at `hinge_knot`, on the same data, for comparing the two. Above [`BEND_DIRECT`]
+/// samples both are fitted on block means (the SSEs then in block-mean units, consistently).
+/// `None` with too few samples on either side.
+pub fn fit_two_stage(
+    x: &[f64],
+    y: &[f64],
+    (lo, bend, hi): (usize, usize, usize),
+    hinge_knot: usize,
+    tolerance: f64,
+) -> Option<TwoStage> {
+    let hi = hi.min(x.len()).min(y.len());
+    if hi > lo + BEND_DIRECT && bend > lo && hinge_knot >= lo {
+        let size = (hi - lo).div_ceil(BEND_DIRECT / 2);
+        let (bx, by) = block_means(&x[lo..hi], &y[lo..hi], (hi - lo).div_ceil(size));
+        let to_raw = |k: usize| (lo + k * size + size / 2).min(hi - 1);
+        let coarse = fit_two_stage_direct(
+            &bx,
+            &by,
+            (0, (bend - lo) / size, bx.len()),
+            (hinge_knot - lo) / size,
+            tolerance / size as f64,
+        )?;
+        return Some(TwoStage {
+            index: to_raw(coarse.index),
+            low_index: to_raw(coarse.low_index),
+            high_index: to_raw(coarse.high_index),
+            ..coarse
+        });
+    }
+    fit_two_stage_direct(x, y, (lo, bend, hi), hinge_knot, tolerance)
+}
+
+fn fit_two_stage_direct(
+    x: &[f64],
+    y: &[f64],
+    (lo, bend, hi): (usize, usize, usize),
+    hinge_knot: usize,
+    tolerance: f64,
+) -> Option<TwoStage> {
+    let hi = hi.min(x.len()).min(y.len());
+    if bend < lo + 4 || hi < bend + 4 {
+        return None;
+    }
+    let xs = &x[lo..hi];
+    let ys = &y[lo..hi];
+    let n = xs.len();
+    let nf = n as f64;
+    let kb = bend - lo;
+    let x0 = xs[0];
+    let xsc = (xs[n - 1] - x0).abs();
+    if !(xsc > 0.0 && xsc.is_finite()) {
+        return None;
+    }
+    let y0 = ys.iter().sum::<f64>() / nf;
+    let ysc = ys.iter().map(|v| (v - y0).abs()).fold(0.0, f64::max);
+    let ysc = if ysc > 0.0 && ysc.is_finite() { ysc } else { 1.0 };
+    let u: Vec<f64> = xs.iter().map(|v| (v - x0) / xsc).collect();
+    let v: Vec<f64> = ys.iter().map(|w| (w - y0) / ysc).collect();
+    let mut r1 = vec![0.0; n + 1];
+    let mut ru = vec![0.0; n + 1];
+    let mut ruu = vec![0.0; n + 1];
+    let mut rv = vec![0.0; n + 1];
+    let mut ruv = vec![0.0; n + 1];
+    for i in (0..n).rev() {
+        r1[i] = r1[i + 1] + 1.0;
+        ru[i] = ru[i + 1] + u[i];
+        ruu[i] = ruu[i + 1] + u[i] * u[i];
+        rv[i] = rv[i + 1] + v[i];
+        ruv[i] = ruv[i + 1] + u[i] * v[i];
+    }
+    let sv = rv[0];
+    let svv: f64 = v.iter().map(|w| w * w).sum();
+    let ub = u[kb];
+    // The fixed regressor g = max(0, u − u_b).
+    let sg = ru[kb] - r1[kb] * ub;
+    let sgg = ruu[kb] - 2.0 * ub * ru[kb] + r1[kb] * ub * ub;
+    let sgv = ruv[kb] - ub * rv[kb];
+    let mut sse = vec![f64::INFINITY; kb];
+    let margin = (n / 50).max(2);
+    for (k, slot) in sse.iter_mut().enumerate().skip(margin) {
+        let uk = u[k];
+        // h = max(0, u − u_k); h·g is non-zero only from the second knot on.
+        let sh = ru[k] - r1[k] * uk;
+        let shh = ruu[k] - 2.0 * uk * ru[k] + r1[k] * uk * uk;
+        let shv = ruv[k] - uk * rv[k];
+        let shg = ruu[kb] - (uk + ub) * ru[kb] + uk * ub * r1[kb];
+        let a = [[nf, sh, sg], [sh, shh, shg], [sg, shg, sgg]];
+        let b = [sv, shv, sgv];
+        if let Some(t) = solve3(&a, &b) {
+            if t[1] >= 0.0 {
+                *slot = (svv - (t[0] * b[0] + t[1] * b[1] + t[2] * b[2])).max(0.0);
+            }
+        }
+    }
+    let (best, best_sse) =
+        sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &s)| if s < acc.1 { (i, s) } else { acc });
+    if !best_sse.is_finite() {
+        return None;
+    }
+    let limit = best_sse + tolerance / (ysc * ysc);
+    let low = (0..=best).rev().take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
+    let high = (best..kb).take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
+    // The first slope at the best knot, for the caller's judgement.
+    let uk = u[best];
+    let sh = ru[best] - r1[best] * uk;
+    let shh = ruu[best] - 2.0 * uk * ru[best] + r1[best] * uk * uk;
+    let shv = ruv[best] - uk * rv[best];
+    let shg = ruu[kb] - (uk + ub) * ru[kb] + uk * ub * r1[kb];
+    let t = solve3(&[[nf, sh, sg], [sh, shh, shg], [sg, shg, sgg]], &[sv, shv, sgv])?;
+    let residual = |i: usize| v[i] - t[0] - t[1] * (u[i] - uk).max(0.0) - t[2] * (u[i] - ub).max(0.0);
+    let (mut lag0, mut lag1, mut previous) = (0.0, 0.0, residual(0));
+    lag0 += previous * previous;
+    for i in 1..n {
+        let r = residual(i);
+        lag0 += r * r;
+        lag1 += r * previous;
+        previous = r;
+    }
+    let phi = if lag0 > 0.0 { (lag1 / lag0).clamp(0.0, 0.95) } else { 0.0 };
+    let sigma2 = best_sse / (nf - 4.0).max(1.0);
+    Some(TwoStage {
+        index: lo + best,
+        first_slope: t[1] * ysc / xsc,
+        sse: best_sse * ysc * ysc,
+        long_run_var: sigma2 * (1.0 + phi) / (1.0 - phi) * ysc * ysc,
+        hinge_sse: hinge_sse_at(x, y, lo, hinge_knot, hi),
+        low_index: lo + low,
+        high_index: lo + high,
+    })
+}
+
+/// The residual sum of squares of the flat-then-linear hinge with its knot at `knot`, over
+/// `lo..hi` (for comparing against richer fits).
+pub fn hinge_sse_at(x: &[f64], y: &[f64], lo: usize, knot: usize, hi: usize) -> f64 {
+    let hi = hi.min(x.len()).min(y.len());
+    let (Some(xs), Some(ys)) = (x.get(lo..hi), y.get(lo..hi)) else { return f64::INFINITY };
+    let Some(&xk) = x.get(knot) else { return f64::INFINITY };
+    let n = xs.len() as f64;
+    if n < 3.0 {
+        return f64::INFINITY;
+    }
+    let y0 = ys.iter().sum::<f64>() / n;
+    let (mut sh, mut shh, mut shv, mut svv) = (0.0, 0.0, 0.0, 0.0);
+    for (&xi, &yi) in xs.iter().zip(ys) {
+        let h = (xi - xk).max(0.0);
+        let v = yi - y0;
+        sh += h;
+        shh += h * h;
+        shv += h * v;
+        svv += v * v;
+    }
+    let shh_c = shh - sh * sh / n;
+    if shh_c <= 0.0 {
+        return svv;
+    }
+    (svv - shv * shv / shh_c).max(0.0)
+}
+
 /// The Mann–Kendall trend test with the variance correction of Hamed & Rao (1998).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MannKendall {
@@ -333,7 +517,7 @@ pub fn fit_bend(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<Bend> {
 /// Above this many samples a bend is searched on block means first, then refined on the raw
 /// samples around the coarse knot: O(n) time and O(√n)-ish extra memory instead of nine
 /// full-length work arrays.
-const BEND_DIRECT: usize = 4096;
+pub const BEND_DIRECT: usize = 4096;
 
 /// [`fit_bend`] that also reports the range of knots whose SSE is within `tolerance` of the best.
 pub fn fit_bend_within(x: &[f64], y: &[f64], lo: usize, hi: usize, tolerance: f64) -> Option<Bend> {
@@ -478,6 +662,26 @@ mod tests {
         let h = fit_hinge(&x, &y);
         assert!((h.index as i64 - 120).abs() <= 3, "{h:?}");
         assert!((h.slope - 0.5).abs() < 0.05, "{h:?}");
+    }
+
+    #[test]
+    fn two_stage_finds_where_growth_began() {
+        // Flat to 150, slope 0.2 to 300, slope 1.0 after: the second knot is given at 300.
+        for n in [500usize, 20_000] {
+            let scale = n as f64 / 500.0;
+            let x: Vec<f64> = (0..n).map(|i| i as f64 / scale).collect();
+            let y: Vec<f64> = x
+                .iter()
+                .map(|&v| 0.2 * (v - 150.0).max(0.0) + 0.8 * (v - 300.0).max(0.0) + (v * 1.7).sin() * 0.5)
+                .collect();
+            let bend = (300.0 * scale) as usize;
+            let hinge = (320.0 * scale) as usize;
+            let t = fit_two_stage(&x, &y, (0, bend, n), hinge, 0.0).unwrap();
+            assert!((x[t.index] - 150.0).abs() <= 4.0, "{n}: {t:?}");
+            assert!((t.first_slope - 0.2).abs() < 0.05, "{n}: {t:?}");
+            assert!(t.sse < t.hinge_sse, "{n}: {t:?}");
+        }
+        assert!(fit_two_stage(&[0.0, 1.0], &[0.0, 1.0], (0, 1, 2), 1, 0.0).is_none());
     }
 
     #[test]
