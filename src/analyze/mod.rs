@@ -251,6 +251,9 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
     let x: Vec<f64> = pairs.iter().map(|p| (p.0 - start_ms) as f64 / HOUR_MS).collect();
     let v: Vec<f64> = pairs.iter().map(|p| (p.1 - centre) / scale).collect();
+    // The samples now live in `x` and `v`; free the pairs before the analysis proper, which is
+    // where memory peaks (16 bytes a point less at the peak).
+    drop(pairs);
     let to_value = |w: f64| centre + w * scale;
     let to_ms = |h: f64| start_ms.saturating_add((h * HOUR_MS).round().clamp(-9e15, 9e15) as i64);
     let mut report = report;
@@ -712,7 +715,7 @@ fn classify(
                     // block means).
                     let used = p.end - lo;
                     let n = if used > trend::BEND_DIRECT { trend::BEND_DIRECT / 2 } else { used } as f64;
-                    let penalty = 2.0 * n.ln() * t.long_run_var;
+                    let penalty = 2.0 * libm::log(n) * t.long_run_var;
                     if t.index < i && t.first_slope > 0.0 && t.sse + penalty < t.hinge_sse {
                         return (t.index, t.low_index, t.high_index.max(t.index));
                     }
