@@ -255,6 +255,17 @@ impl Viewer {
             .collect()
     }
 
+    /// The reduced inputs as `chart::draw` takes them, with their report entries.
+    fn chart_series<'a>(&'a self, inputs: &'a [(usize, Vec<Envelope>, Option<f64>)]) -> Vec<ChartSeries<'a>> {
+        inputs
+            .iter()
+            .filter_map(|(i, points, limit)| {
+                let s = self.series.get(*i)?;
+                Some(ChartSeries { name: &s.name, unit: &s.unit, points, report: self.report_entry(*i), limit: *limit })
+            })
+            .collect()
+    }
+
     fn report_entry(&self, index: usize) -> Option<&SeriesReport> {
         self.report.as_ref()?.series.get(index)
     }
@@ -271,19 +282,13 @@ impl Viewer {
         selected: Vec<u32>,
         limit: Option<f64>,
     ) -> Result<String, JsError> {
-        let view: ChartView = serde_json::from_str(view_json).map_err(|e| JsError::new(&format!("bad view: {e}")))?;
+        let view = Self::parse_view(view_json)?;
         let columns = canvas.width() as usize;
         let backend =
             CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("no 2D context on the canvas"))?;
         let area = backend.into_drawing_area();
         let inputs = self.chart_inputs(&selected, &view, columns, limit);
-        let chart_series: Vec<ChartSeries> = inputs
-            .iter()
-            .filter_map(|(i, points, limit)| {
-                let s = self.series.get(*i)?;
-                Some(ChartSeries { name: &s.name, unit: &s.unit, points, report: self.report_entry(*i), limit: *limit })
-            })
-            .collect();
+        let chart_series = self.chart_series(&inputs);
         let layout = chart::draw(&area, &chart_series, &view).map_err(|e| JsError::new(&e))?;
         serde_json::to_string(&layout).map_err(|e| JsError::new(&e.to_string()))
     }
@@ -300,15 +305,9 @@ impl Viewer {
         width: u32,
         height: u32,
     ) -> Result<String, JsError> {
-        let view: ChartView = serde_json::from_str(view_json).map_err(|e| JsError::new(&format!("bad view: {e}")))?;
+        let view = Self::parse_view(view_json)?;
         let inputs = self.chart_inputs(&selected, &view, width as usize, limit);
-        let chart_series: Vec<ChartSeries> = inputs
-            .iter()
-            .filter_map(|(i, points, limit)| {
-                let s = self.series.get(*i)?;
-                Some(ChartSeries { name: &s.name, unit: &s.unit, points, report: self.report_entry(*i), limit: *limit })
-            })
-            .collect();
+        let chart_series = self.chart_series(&inputs);
         chart::render_svg(&chart_series, &view, width, height).map_err(|e| JsError::new(&e))
     }
 

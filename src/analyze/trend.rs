@@ -220,18 +220,7 @@ fn fit_two_stage_direct(
     let ysc = if ysc > 0.0 && ysc.is_finite() { ysc } else { 1.0 };
     let u: Vec<f64> = xs.iter().map(|v| (v - x0) / xsc).collect();
     let v: Vec<f64> = ys.iter().map(|w| (w - y0) / ysc).collect();
-    let mut r1 = vec![0.0; n + 1];
-    let mut ru = vec![0.0; n + 1];
-    let mut ruu = vec![0.0; n + 1];
-    let mut rv = vec![0.0; n + 1];
-    let mut ruv = vec![0.0; n + 1];
-    for i in (0..n).rev() {
-        r1[i] = r1[i + 1] + 1.0;
-        ru[i] = ru[i + 1] + u[i];
-        ruu[i] = ruu[i + 1] + u[i] * u[i];
-        rv[i] = rv[i + 1] + v[i];
-        ruv[i] = ruv[i + 1] + u[i] * v[i];
-    }
+    let SuffixSums { r1, ru, ruu, rv, ruv } = SuffixSums::new(&u, &v);
     let sv = rv[0];
     let svv: f64 = v.iter().map(|w| w * w).sum();
     let ub = u[kb];
@@ -563,19 +552,7 @@ fn fit_bend_direct(x: &[f64], y: &[f64], lo: usize, hi: usize, tolerance: f64) -
     let ysc = if ysc > 0.0 && ysc.is_finite() { ysc } else { 1.0 };
     let u: Vec<f64> = xs.iter().map(|v| (v - x0) / xsc).collect();
     let v: Vec<f64> = ys.iter().map(|w| (w - y0) / ysc).collect();
-    // Suffix sums for the right part.
-    let mut r1 = vec![0.0; n + 1];
-    let mut ru = vec![0.0; n + 1];
-    let mut ruu = vec![0.0; n + 1];
-    let mut rv = vec![0.0; n + 1];
-    let mut ruv = vec![0.0; n + 1];
-    for i in (0..n).rev() {
-        r1[i] = r1[i + 1] + 1.0;
-        ru[i] = ru[i + 1] + u[i];
-        ruu[i] = ruu[i + 1] + u[i] * u[i];
-        rv[i] = rv[i + 1] + v[i];
-        ruv[i] = ruv[i + 1] + u[i] * v[i];
-    }
+    let SuffixSums { r1, ru, ruu, rv, ruv } = SuffixSums::new(&u, &v);
     let (su, suu, sv, suv, svv) = (ru[0], ruu[0], rv[0], ruv[0], v.iter().map(|w| w * w).sum::<f64>());
     let mut sse = vec![f64::INFINITY; n];
     let mut params = vec![[0.0; 3]; n];
@@ -637,6 +614,37 @@ fn solve3(a: &[[f64; 3]; 3], b: &[f64; 3]) -> Option<[f64; 3]> {
         *slot = det3(&m) / d;
     }
     out.iter().all(|v| v.is_finite()).then_some(out)
+}
+
+/// Suffix sums of 1, u, u², v and uv (index i sums i..n), so a least-squares line over any
+/// right part of the points costs O(1).
+struct SuffixSums {
+    r1: Vec<f64>,
+    ru: Vec<f64>,
+    ruu: Vec<f64>,
+    rv: Vec<f64>,
+    ruv: Vec<f64>,
+}
+
+impl SuffixSums {
+    fn new(u: &[f64], v: &[f64]) -> Self {
+        let n = u.len().min(v.len());
+        let mut sums = SuffixSums {
+            r1: vec![0.0; n + 1],
+            ru: vec![0.0; n + 1],
+            ruu: vec![0.0; n + 1],
+            rv: vec![0.0; n + 1],
+            ruv: vec![0.0; n + 1],
+        };
+        for i in (0..n).rev() {
+            sums.r1[i] = sums.r1[i + 1] + 1.0;
+            sums.ru[i] = sums.ru[i + 1] + u[i];
+            sums.ruu[i] = sums.ruu[i + 1] + u[i] * u[i];
+            sums.rv[i] = sums.rv[i + 1] + v[i];
+            sums.ruv[i] = sums.ruv[i + 1] + u[i] * v[i];
+        }
+        sums
+    }
 }
 
 #[cfg(test)]

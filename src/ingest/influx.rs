@@ -7,7 +7,7 @@ use super::csv::{clip, is_missing};
 use super::json::J;
 use super::time::parse_timestamp;
 use super::units::parse_quantity;
-use super::{name_by_differences, scale, unit_from_name, Format, Input};
+use super::{units_then_names, Format, Input};
 use crate::error::{Error, Result};
 use crate::series::{Series, Unit};
 use std::collections::{BTreeMap, HashMap};
@@ -179,17 +179,7 @@ fn parse_flux_csv(input: &Input) -> Result<Vec<Series>> {
             }
         }
     }
-    Ok(finish(series))
-}
-
-fn finish(mut series: Vec<Series>) -> Vec<Series> {
-    for s in &mut series {
-        let (factor, unit) = unit_from_name(&s.name, Unit::Unknown);
-        scale(s, factor);
-        s.unit = unit;
-    }
-    name_by_differences(&mut series);
-    series
+    Ok(units_then_names(series))
 }
 
 fn parse_influxql(input: &Input) -> Result<Vec<Series>> {
@@ -204,7 +194,7 @@ fn parse_influxql(input: &Input) -> Result<Vec<Series>> {
             parse_influxql_series(&item, &mut series)?;
         }
     }
-    Ok(finish(series))
+    Ok(units_then_names(series))
 }
 
 fn parse_influxql_series(item: &J, out: &mut Vec<Series>) -> Result<()> {

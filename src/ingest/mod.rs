@@ -230,6 +230,18 @@ pub fn unit_from_name(name: &str, fallback: Unit) -> (f64, Unit) {
     units::unit_in_name(name).unwrap_or((1.0, fallback))
 }
 
+/// The common last step of metric-named formats (Prometheus, InfluxDB): the unit each metric
+/// name implies (`..._bytes`), then series named by the labels that differ between them.
+pub fn units_then_names(mut series: Vec<Series>) -> Vec<Series> {
+    for s in &mut series {
+        let (factor, unit) = unit_from_name(&s.name, Unit::Unknown);
+        scale(s, factor);
+        s.unit = unit;
+    }
+    name_by_differences(&mut series);
+    series
+}
+
 /// Multiplies every value of a series by `factor` (a unit conversion), leaving NaN gaps alone.
 pub fn scale(series: &mut Series, factor: f64) {
     if factor != 1.0 {

@@ -8,7 +8,7 @@
 //! to say *where* it is wrong. Depends on serde, the ingest helpers and the series model only.
 
 use super::json::{parse_number_text, J};
-use super::{name_by_differences, scale, unit_from_name, Format, Input};
+use super::{units_then_names, Format, Input};
 use crate::error::{Error, Result};
 use crate::series::{Series, Unit};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -96,21 +96,10 @@ fn parse_api(input: &Input) -> Result<Vec<Series>> {
                 }
                 series.push(s);
             }
-            return Ok(finish(series));
+            return Ok(units_then_names(series));
         }
     }
     parse_api_tree(input)
-}
-
-/// Units from metric names, then names from differing labels.
-fn finish(mut series: Vec<Series>) -> Vec<Series> {
-    for s in &mut series {
-        let (factor, unit) = unit_from_name(&s.name, Unit::Unknown);
-        scale(s, factor);
-        s.unit = unit;
-    }
-    name_by_differences(&mut series);
-    series
 }
 
 /// The slow, precise path: walks the JSON tree and names the path of the first problem.
@@ -165,7 +154,7 @@ fn parse_api_tree(input: &Input) -> Result<Vec<Series>> {
             )))
         }
     }
-    Ok(finish(series))
+    Ok(units_then_names(series))
 }
 
 /// A `[seconds, "value"]` pair.
@@ -567,7 +556,7 @@ fn parse_text(input: &Input, to_ms: f64) -> Result<Vec<Series>> {
             ));
         }
     }
-    Ok(finish(series))
+    Ok(units_then_names(series))
 }
 
 #[cfg(test)]
