@@ -689,7 +689,7 @@ fn read_state(r: &mut Reader) -> Result<ShareState> {
     let tz_offset_min = r.signed("the time zone offset")?;
     let tz_offset_min = i32::try_from(tz_offset_min)
         .ok()
-        .filter(|m| m.abs() <= MAX_TZ_OFFSET_MIN)
+        .filter(|m| (-MAX_TZ_OFFSET_MIN..=MAX_TZ_OFFSET_MIN).contains(m))
         .ok_or_else(|| r.error("time zone offset out of range"))?;
     let x_range = if r.flag("the zoom")? {
         let x0 = r.signed("the zoom start")?;
@@ -1149,6 +1149,13 @@ mod tests {
             annotations: vec![Annotation { ms: 1_300_000, label: "deploy".into() }],
             series: vec![SharedSeries { report, limit: Some(2e3), points }],
         }
+    }
+
+    #[test]
+    fn a_time_zone_offset_of_i32_min_is_an_error_not_an_overflow() {
+        // Found by `scripts/fuzz.sh 300`: `i32::MIN.abs()` overflowed (a panic in debug builds).
+        let payload = [0x01, 0x60, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f, 0, 0, 0, 0];
+        assert!(decode_payload(&payload).is_err());
     }
 
     #[test]
