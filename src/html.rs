@@ -10,9 +10,8 @@
 //! This module formats report and chart types; it computes no analysis and never names a web type.
 
 use crate::chart::ChartSeries;
-use crate::ingest::time::format_rfc3339;
 use crate::ingest::units::format_value;
-use crate::report::{describe_time, Report, SeriesReport};
+use crate::report::{table_time, Report, SeriesReport};
 use crate::series::TimeAxis;
 use std::fmt::Write;
 
@@ -95,10 +94,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 fn time_text(ms: i64, axis: TimeAxis) -> String {
-    match axis {
-        TimeAxis::Epoch => format_rfc3339(ms),
-        axis => describe_time(ms, axis),
-    }
+    table_time(ms, axis)
 }
 
 fn figures(s: &SeriesReport) -> Vec<(&'static str, String)> {

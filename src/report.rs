@@ -259,6 +259,17 @@ pub fn describe_time(ms: i64, axis: TimeAxis) -> String {
     }
 }
 
+/// A time for a figures table: RFC 3339 UTC on epoch axes, as [`describe_time`] otherwise;
+/// `unbounded` past the year 9999 (an exhaustion window with no upper end).
+pub fn table_time(ms: i64, axis: TimeAxis) -> String {
+    const YEAR_10000_MS: i64 = 253_402_300_800_000;
+    match axis {
+        _ if ms >= YEAR_10000_MS => "unbounded".to_string(),
+        TimeAxis::Epoch => format_rfc3339(ms),
+        axis => describe_time(ms, axis),
+    }
+}
+
 fn join_words(items: &[String]) -> String {
     match items {
         [] => String::new(),
@@ -298,10 +309,7 @@ impl Report {
             ));
             out.push_str(&format!("> {}\n\n", escape_md(&s.summary)));
             out.push_str("| | |\n|---|---|\n");
-            let t = |ms: i64| match s.time_axis {
-                TimeAxis::Epoch => format_rfc3339(ms),
-                axis => describe_time(ms, axis),
-            };
+            let t = |ms: i64| table_time(ms, s.time_axis);
             if let Some(o) = &s.onset {
                 out.push_str(&format!("| onset | {} (window {} – {}) |\n", t(o.ms), t(o.low_ms), t(o.high_ms)));
             }
@@ -431,5 +439,7 @@ mod tests {
         assert!(is_shareable_link("https://x.example/#v1.ab-_"));
         assert!(!is_shareable_link("javascript:alert(1)"));
         assert!(!is_shareable_link("https://x/> [y](z)"));
+        assert_eq!(table_time(i64::MAX / 4, TimeAxis::Epoch), "unbounded");
+        assert_eq!(table_time(0, TimeAxis::Epoch), "1970-01-01T00:00:00Z");
     }
 }

@@ -325,6 +325,22 @@ pub fn coarsen(points: &[Envelope], columns: usize) -> Vec<Envelope> {
 }
 
 /// Encodes a state as a link fragment (`v1.…`, without the `#`) at the default detail.
+///
+/// ```
+/// use leakscope::share::{decode, encode, state_from_report, SelectedSeries};
+/// let csv = leakscope::demo::demo_csv();
+/// let parsed = leakscope::ingest::parse("demo.csv", csv.as_bytes(), &Default::default()).unwrap();
+/// let report = leakscope::analyze::analyze("demo.csv", &parsed, &Default::default());
+/// let s = &parsed.series[0];
+/// let selected = [SelectedSeries { index: 0, times_ms: &s.times_ms, values: &s.values, limit: s.limit }];
+/// let state = state_from_report(&report, &selected, &Default::default(), None, 600);
+///
+/// let fragment = encode(&state);
+/// assert!(fragment.starts_with("v1.") && fragment.len() < 2_000);
+/// let opened = decode(&format!("https://leakscope.example/#{fragment}")).unwrap();
+/// assert_eq!(opened.to_report().series, report.series);
+/// assert!(decode("#v1.not-a-link").is_err());
+/// ```
 pub fn encode(state: &ShareState) -> String {
     encode_with(state, EncodeOptions::default())
 }
