@@ -28,6 +28,9 @@ export WASM_BINDGEN_TEST_TIMEOUT=120
 # webdriver.json (in the repo root) passes Chromium's headless/no-sandbox flags.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown --test web
+step "wasm-bindgen tests of the Viewer's share API (Node)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --locked --target wasm32-unknown-unknown --lib web::
 
 if [ "${LEAKSCOPE_SKIP_FUZZ:-0}" != "1" ]; then
   bash "$ROOT/scripts/fuzz.sh" "${LEAKSCOPE_FUZZ_SECONDS:-10}" --quick
