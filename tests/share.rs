@@ -23,13 +23,18 @@ fn analyzed(name: &str, csv: &str) -> (Report, Vec<Series>) {
     (report, series)
 }
 
-fn demo_state(view: &ChartView) -> (Report, Vec<Series>, ShareState) {
-    let (report, series) = analyzed("demo.csv", &leakscope::demo::demo_csv());
-    let selected: Vec<SelectedSeries> = series
+/// Every series of an input, selected for a link.
+fn every_series(series: &[Series]) -> Vec<SelectedSeries<'_>> {
+    series
         .iter()
         .enumerate()
         .map(|(index, s)| SelectedSeries { index, times_ms: &s.times_ms, values: &s.values, limit: s.limit })
-        .collect();
+        .collect()
+}
+
+fn demo_state(view: &ChartView) -> (Report, Vec<Series>, ShareState) {
+    let (report, series) = analyzed("demo.csv", &leakscope::demo::demo_csv());
+    let selected = every_series(&series);
     let state = state_from_report(&report, &selected, view, None, 600);
     (report, series, state)
 }
@@ -103,11 +108,7 @@ fn link_lengths_for_realistic_incidents() {
     assert_eq!(link_fit(&demo), LinkFit::Short);
 
     let (report, series) = analyzed("pods.csv", &three_series_day_csv());
-    let selected: Vec<SelectedSeries> = series
-        .iter()
-        .enumerate()
-        .map(|(index, s)| SelectedSeries { index, times_ms: &s.times_ms, values: &s.values, limit: s.limit })
-        .collect();
+    let selected = every_series(&series);
     let state = state_from_report(&report, &selected, &view, None, 600);
     let day3 = encode(&state);
     println!("3 series, one day at 1 min (1440 points each, 600 columns): {} characters", day3.len() + 1);
@@ -310,11 +311,7 @@ fn write_fuzz_seeds() {
         vec![leakscope::report::Changepoint { ms: onset_ms, kind: leakscope::report::ChangeKind::Slope }];
     state.limit = Some(4.0e9);
     let (report, series) = analyzed("pods.csv", &three_series_day_csv());
-    let selected: Vec<SelectedSeries> = series
-        .iter()
-        .enumerate()
-        .map(|(index, s)| SelectedSeries { index, times_ms: &s.times_ms, values: &s.values, limit: s.limit })
-        .collect();
+    let selected = every_series(&series);
     let three = state_from_report(&report, &selected, &ChartView::default(), None, 100);
     for (name, state) in [("zoomed", &state), ("three", &three)] {
         let link = encode(state);

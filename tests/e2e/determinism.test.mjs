@@ -1,26 +1,16 @@
 // Determinism (issue 8): the same file gives the byte-identical JSON report from the native CLI
 // and from the wasm core in the page's worker.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { ROOT, startServer, launch, openPage, leakCsv } from "./harness.mjs";
+import { ROOT, useBrowser, debugCli, openPage, leakCsv } from "./harness.mjs";
 
-let server;
-let browser;
+const env = useBrowser();
 let cli;
-before(async () => {
-  cli = join(ROOT, "target", "debug", "leakscope");
-  if (!existsSync(cli)) execFileSync("cargo", ["build", "--bin", "leakscope"], { cwd: ROOT, stdio: "inherit" });
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(() => (cli = debugCli()));
 
 function inputs() {
   const dir = mkdtempSync(join(tmpdir(), "leakscope-det-"));
@@ -48,7 +38,7 @@ function inputs() {
 }
 
 test("native and wasm reports are byte-identical", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   const files = inputs();
   assert.ok(files.length >= 2);
   for (const path of files) {

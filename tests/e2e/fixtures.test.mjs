@@ -2,26 +2,16 @@
 // on the page: a good one fills the series list with verdict badges, draws the chart and puts an
 // onset line on every leak; a bad one shows an error that names the file. The CLI decides which
 // is which, so the page and the native core must agree.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, startServer, launch, openPage, inkedPixels } from "./harness.mjs";
+import { ROOT, useBrowser, debugCli, openPage, inkedPixels } from "./harness.mjs";
 
-let server;
-let browser;
+const env = useBrowser();
 let cli;
-before(async () => {
-  cli = join(ROOT, "target", "debug", "leakscope");
-  if (!existsSync(cli)) execFileSync("cargo", ["build", "--bin", "leakscope"], { cwd: ROOT, stdio: "inherit" });
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(() => (cli = debugCli()));
 
 function fixtures() {
   const out = [];
@@ -34,7 +24,7 @@ function fixtures() {
 }
 
 test("each fixture dropped on the page: series list, verdicts, onset lines and a chart, or a named error", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   let good = 0;
   let bad = 0;
   for (const path of fixtures()) {

@@ -1,7 +1,9 @@
 // Shared e2e harness: serves dist/ on a free loopback port, launches Debian's Chromium through
 // playwright-core, and gives each test a page that records every console error, page error and
 // request to anything but the page's own origin. `checkClean` fails the test on any of them.
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { before, after } from "node:test";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -10,6 +12,31 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+// Screenshots, links and downloads the tests write (git-ignored).
+export const OUT = join(ROOT, "tests", "e2e", "out");
+
+// Registers hooks that serve dist/ and launch Chromium before a file's tests and stop both after
+// them; `server` and `browser` of the returned object are set once the hook has run.
+export function useBrowser() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.stop();
+  });
+  return env;
+}
+
+// The native CLI (target/debug/leakscope), built when missing, for comparing with the page.
+export function debugCli() {
+  const cli = join(ROOT, "target", "debug", "leakscope");
+  if (!existsSync(cli)) execFileSync("cargo", ["build", "--bin", "leakscope"], { cwd: ROOT, stdio: "inherit" });
+  return cli;
+}
 
 async function freePort() {
   const server = createServer();

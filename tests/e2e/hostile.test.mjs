@@ -1,19 +1,10 @@
 // Hostile input in the page (issue 8): labels that look like HTML or script stay text, huge
 // files stop early with a message naming the limit, and nothing executes.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, openPage, dropFile, waitForReport } from "./harness.mjs";
+import { useBrowser, openPage, dropFile, waitForReport } from "./harness.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useBrowser();
 
 const HOSTILE = [
   '<img src=x onerror="window.__pwned=1">',
@@ -23,7 +14,7 @@ const HOSTILE = [
 ];
 
 test("labels with HTML, script and bidi overrides are shown as text and never run", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   t.page.on("dialog", (d) => {
     t.problems.push(`dialog opened: ${d.message()}`);
     d.dismiss();
@@ -48,7 +39,7 @@ test("labels with HTML, script and bidi overrides are shown as text and never ru
 
 test("a file over the page's limit stops early with a message naming the limit", async () => {
   // The limit is 512 MiB; ?max-file-mib=1 lowers it so the test needs no half-gigabyte file.
-  const t = await openPage(browser, server, { path: "?max-file-mib=1" });
+  const t = await openPage(env.browser, env.server, { path: "?max-file-mib=1" });
   await dropFile(t.page, "huge.csv", "timestamp,value\n" + "1723680000,1\n".repeat(200000));
   await t.page.waitForSelector("#error:not([hidden])", { timeout: 30000 });
   assert.match(await t.page.textContent("#error"), /^huge\.csv: 2 MiB exceeds the page's 1 MiB limit/);

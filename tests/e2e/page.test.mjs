@@ -1,29 +1,16 @@
 // The served page in headless Chromium: loading (demo, drop, picker, paste), errors, the series
 // list, the chart and its interactions. Every test fails on a console error, a page error or a
 // request outside the page's own origin (see harness.mjs).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, mkdirSync, unlinkSync } from "node:fs";
+import { writeFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, startServer, launch, openPage, dropFile, waitForReport, inkedPixels, leakCsv } from "./harness.mjs";
+import { OUT, useBrowser, openPage, dropFile, waitForReport, inkedPixels, leakCsv } from "./harness.mjs";
 
-let server;
-let browser;
-const OUT = join(ROOT, "tests", "e2e", "out");
-
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useBrowser();
 
 test("the page says files stay local and loads with no foreign request", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   const privacy = await t.page.textContent("#privacy");
   assert.match(privacy, /never leave this browser/);
   assert.equal(await t.page.isVisible("#demo"), true);
@@ -33,7 +20,7 @@ test("the page says files stay local and loads with no foreign request", async (
 
 test("the demo incident: a leak with its onset, restart and stop, drawn on the canvas", async () => {
   for (const colorScheme of ["light", "dark"]) {
-    const t = await openPage(browser, server, { colorScheme });
+    const t = await openPage(env.browser, env.server, { colorScheme });
     await t.page.click("#demo");
     const report = await waitForReport(t.page, "demo-incident-2024-08-15.csv");
     const s = report.series[0];
@@ -54,7 +41,7 @@ test("the demo incident: a leak with its onset, restart and stop, drawn on the c
 });
 
 test("a dropped CSV is analyzed: verdict, onset and a non-blank chart", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   await dropFile(t.page, "leaky.csv", leakCsv({ onsetFrac: 0.5 }));
   const report = await waitForReport(t.page, "leaky.csv");
   const s = report.series[0];
@@ -68,7 +55,7 @@ test("a dropped CSV is analyzed: verdict, onset and a non-blank chart", async ()
 });
 
 test("the file picker and paste load data too", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   await t.page.setInputFiles("#file-input", { name: "picked.csv", mimeType: "text/csv", buffer: Buffer.from(leakCsv({ onsetFrac: 0.3 })) });
   let report = await waitForReport(t.page, "picked.csv");
   assert.equal(report.series[0].verdict, "leak");
@@ -82,7 +69,7 @@ test("the file picker and paste load data too", async () => {
 });
 
 test("garbage gets a readable error naming the file and line, and no crash", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   await dropFile(t.page, "garbage.bin", new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]));
   await t.page.waitForSelector("#error:not([hidden])");
   assert.match(await t.page.textContent("#error"), /^garbage\.bin:1: binary data/);
@@ -98,7 +85,7 @@ test("garbage gets a readable error naming the file and line, and no crash", asy
 });
 
 test("zoom, reset, hover read-out, annotations, limit and time zone", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   await t.page.click("#demo");
   await waitForReport(t.page, "demo-incident-2024-08-15.csv");
   const layout = await t.page.evaluate(() => window.leakscope.view.layout);
@@ -171,8 +158,8 @@ test("zoom, reset, hover read-out, annotations, limit and time zone", async () =
 });
 
 test("a Content-Security-Policy blocks inline script and foreign origins", async () => {
-  const t = await openPage(browser, server, { allowed: ["Content Security Policy", "Refused to"] });
-  const response = await t.page.request.get(server.url);
+  const t = await openPage(env.browser, env.server, { allowed: ["Content Security Policy", "Refused to"] });
+  const response = await t.page.request.get(env.server.url);
   const csp = response.headers()["content-security-policy"];
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
   assert.match(csp, /connect-src 'self'/);
@@ -190,7 +177,7 @@ test("a Content-Security-Policy blocks inline script and foreign origins", async
 });
 
 test("window.leakscope.analyze takes text and returns the report", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   const report = await t.page.evaluate((csv) => window.leakscope.analyze(csv, "api.csv"), leakCsv({ onsetFrac: 0.6 }));
   assert.equal(report.version, 1);
   assert.equal(report.source.name, "api.csv");
@@ -201,7 +188,7 @@ test("window.leakscope.analyze takes text and returns the report", async () => {
 });
 
 test("a big file picked from disk shows bytes read, can be cancelled, and then loads", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   // ~70 MB: big enough that reading and parsing take long enough to press Cancel.
   const path = join(OUT, "big-pick.csv");
   writeFileSync(path, leakCsv({ points: 2_000_000, stepS: 10, onsetFrac: 0.7, ratePerH: 20e6 }));

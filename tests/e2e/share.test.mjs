@@ -1,24 +1,13 @@
 // Share and embed (issue 7) and "no data leaves" (issue 8): a link reproduces the analysis in a
 // fresh browser with no file, the embed view works in an iframe, the downloads are well formed,
 // crafted links fail cleanly, and a whole session requests nothing but the page's own files.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, mkdirSync, readFileSync } from "node:fs";
+import { writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, startServer, launch, openPage, dropFile, waitForReport, inkedPixels, leakCsv } from "./harness.mjs";
+import { OUT, useBrowser, openPage, dropFile, waitForReport, inkedPixels, leakCsv } from "./harness.mjs";
 
-let server;
-let browser;
-const OUT = join(ROOT, "tests", "e2e", "out");
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useBrowser();
 
 const FIELDS = (s) => ({
   name: s.name,
@@ -43,7 +32,7 @@ async function canvasPixels(page) {
 }
 
 test("a share link reproduces the verdicts, onset, stop, restarts, growth, exhaustion and chart with no file", async () => {
-  const a = await openPage(browser, server);
+  const a = await openPage(env.browser, env.server);
   await a.page.click("#demo");
   const original = await waitForReport(a.page, "demo-incident-2024-08-15.csv");
   await a.page.evaluate(() => window.leakscope.setView({ annotations: [{ ms: Date.UTC(2024, 7, 15, 10, 5), label: "alert" }] }));
@@ -54,8 +43,8 @@ test("a share link reproduces the verdicts, onset, stop, restarts, growth, exhau
   assert.equal(await a.page.evaluate(() => location.href), url);
   const before = await canvasPixels(a.page);
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const b = await openPage(browser, server, { context, path: url.slice(server.url.length) });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const b = await openPage(env.browser, env.server, { context, path: url.slice(env.server.url.length) });
   await b.page.waitForFunction(() => window.leakscope.report !== null);
   const shared = await b.page.evaluate(() => window.leakscope.report);
   const s0 = original.series[0];
@@ -82,7 +71,7 @@ test("a share link reproduces the verdicts, onset, stop, restarts, growth, exhau
 });
 
 test("a three-series day gets a link, and its length is shown", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   const rows = ["timestamp,api_0,api_1,api_2"];
   for (let i = 0; i < 1440; i++) {
     const leak = i > 600 ? (i - 600) * 1.5e6 : 0;
@@ -97,8 +86,8 @@ test("a three-series day gets a link, and its length is shown", async () => {
   writeFileSync(join(OUT, "three-series-link.txt"), `${url.length} characters\n`);
   assert.ok(url.length <= 8000, `three-series link is ${url.length} characters`);
   assert.match(await t.page.textContent("#link-length"), /link: [\d,]+ characters/);
-  const context = await browser.newContext();
-  const b = await openPage(browser, server, { context, path: url.slice(server.url.length) });
+  const context = await env.browser.newContext();
+  const b = await openPage(env.browser, env.server, { context, path: url.slice(env.server.url.length) });
   await b.page.waitForFunction(() => window.leakscope.report?.series.length === 3);
   assert.ok((await inkedPixels(b.page)) > 5000);
   b.checkClean();
@@ -108,13 +97,13 @@ test("a three-series day gets a link, and its length is shown", async () => {
 });
 
 test("the embed view renders in an iframe with a one-line summary and a link back", async () => {
-  const a = await openPage(browser, server);
+  const a = await openPage(env.browser, env.server);
   await a.page.click("#demo");
   await waitForReport(a.page, "demo-incident-2024-08-15.csv");
   const embed = await a.page.evaluate(() => window.leakscope.embedUrl());
   assert.match(embed, /#embed:v1\./);
   // A review doc on the same host embeds the chart.
-  const host = await openPage(browser, server);
+  const host = await openPage(env.browser, env.server);
   await host.page.evaluate((src) => {
     document.body.replaceChildren();
     const frame = document.createElement("iframe");
@@ -141,7 +130,7 @@ test("the embed view renders in an iframe with a one-line summary and a link bac
 });
 
 test("SVG, PNG, Markdown and HTML downloads are produced and well formed", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   await t.page.click("#demo");
   await waitForReport(t.page, "demo-incident-2024-08-15.csv");
 
@@ -191,7 +180,7 @@ test("SVG, PNG, Markdown and HTML downloads are produced and well formed", async
   assert.doesNotMatch(html, /<script/i);
   assert.match(html, /<svg/);
   // It opens offline, with every request refused.
-  const offline = await browser.newContext({ offline: true, javaScriptEnabled: false });
+  const offline = await env.browser.newContext({ offline: true, javaScriptEnabled: false });
   const page = await offline.newPage();
   const requests = [];
   page.on("request", (r) => requests.push(r.url()));
@@ -204,7 +193,7 @@ test("SVG, PNG, Markdown and HTML downloads are produced and well formed", async
 });
 
 test("crafted and damaged links give a clear message and an empty page", async () => {
-  const good = await openPage(browser, server);
+  const good = await openPage(env.browser, env.server);
   await good.page.click("#demo");
   await waitForReport(good.page, "demo-incident-2024-08-15.csv");
   const fragment = (await good.page.evaluate(() => window.leakscope.shareUrl())).split("#")[1];
@@ -218,7 +207,7 @@ test("crafted and damaged links give a clear message and an empty page", async (
     ["embed:javascript:alert(1)", /cannot be opened/],
   ];
   for (const [hash, message] of cases) {
-    const t = await openPage(browser, server, { path: `#${hash}` });
+    const t = await openPage(env.browser, env.server, { path: `#${hash}` });
     t.page.on("dialog", (d) => {
       t.problems.push(`dialog: ${d.message()}`);
       d.dismiss();
@@ -233,7 +222,7 @@ test("crafted and damaged links give a clear message and an empty page", async (
 });
 
 test("a whole session (drop, analyze, share, embed, export) requests only the page's own files", async () => {
-  const t = await openPage(browser, server);
+  const t = await openPage(env.browser, env.server);
   await dropFile(t.page, "session.csv", leakCsv({ onsetFrac: 0.4 }));
   await waitForReport(t.page, "session.csv");
   await t.page.fill("#limit", "4 GiB");
@@ -248,7 +237,7 @@ test("a whole session (drop, analyze, share, embed, export) requests only the pa
   await t.page.goto(url.replace("#", "#embed:"));
   await t.page.waitForFunction(() => window.leakscope?.report !== null);
   const allowed = new Set(["", "index.html", "app.js", "worker.js", "style.css", "pkg/leakscope.js", "pkg/leakscope_bg.wasm"]);
-  const own = t.requests.filter((u) => u.startsWith(server.origin)).map((u) => new URL(u).pathname.slice(1));
+  const own = t.requests.filter((u) => u.startsWith(env.server.origin)).map((u) => new URL(u).pathname.slice(1));
   for (const path of own) assert.ok(allowed.has(path), `unexpected request for ${path}`);
   t.checkClean();
   await t.context.close();
