@@ -72,7 +72,67 @@ fn options(options_json: &str) -> Result<(IngestOptions, AnalyzeOptions), JsErro
 pub fn analyze(name: &str, bytes: &[u8], options_json: &str) -> Result<Analysis, JsError> {
     let (ingest_options, analyze_options) = options(options_json)?;
     let parsed = ingest::parse(name, bytes, &ingest_options).map_err(|e| JsError::new(&e.to_string()))?;
-    let report = crate::analyze::analyze(name, &parsed, &analyze_options);
+    Ok(analyze_parsed(name, parsed, &analyze_options))
+}
+
+/// A file's bytes, streamed into wasm memory chunk by chunk as the worker reads the file, so the
+/// whole file is never held in JavaScript as well; [`analyze_upload`] consumes it.
+#[wasm_bindgen]
+pub struct Upload {
+    bytes: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl Upload {
+    /// Room for a file of `size` bytes, reserved at once.
+    ///
+    /// # Errors
+    /// When the page cannot get that much memory.
+    #[wasm_bindgen(constructor)]
+    pub fn new(size: usize) -> Result<Upload, JsError> {
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(size).map_err(|_| {
+            JsError::new(&format!(
+                "the page could not reserve {} MiB for this file; use the leakscope CLI",
+                size.div_ceil(1 << 20)
+            ))
+        })?;
+        Ok(Upload { bytes })
+    }
+
+    /// Appends the next chunk of the file.
+    ///
+    /// # Errors
+    /// When the file grows past the size given to [`Upload::new`].
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
+        if chunk.len() > self.bytes.capacity() - self.bytes.len() {
+            return Err(JsError::new("the file grew while it was read"));
+        }
+        self.bytes.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    /// Bytes received so far.
+    pub fn received(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// Parses and analyzes an uploaded file, like [`analyze`]. The file's bytes are freed once parsed,
+/// so the analysis reuses their memory.
+///
+/// # Errors
+/// As [`analyze`].
+#[wasm_bindgen]
+pub fn analyze_upload(name: &str, upload: Upload, options_json: &str) -> Result<Analysis, JsError> {
+    let (ingest_options, analyze_options) = options(options_json)?;
+    let parsed = ingest::parse(name, &upload.bytes, &ingest_options).map_err(|e| JsError::new(&e.to_string()))?;
+    drop(upload);
+    Ok(analyze_parsed(name, parsed, &analyze_options))
+}
+
+fn analyze_parsed(name: &str, parsed: ingest::Parsed, analyze_options: &AnalyzeOptions) -> Analysis {
+    let report = crate::analyze::analyze(name, &parsed, analyze_options);
     // Ship series in the report's (ranked) order so index i of both agree.
     let mut series = Vec::with_capacity(report.series.len());
     let mut pool: Vec<Option<Series>> = parsed.series.into_iter().map(Some).collect();
@@ -85,7 +145,7 @@ pub fn analyze(name: &str, bytes: &[u8], options_json: &str) -> Result<Analysis,
             }
         }
     }
-    Ok(Analysis { report, series })
+    Analysis { report, series }
 }
 
 #[wasm_bindgen]
@@ -108,6 +168,19 @@ impl Analysis {
     /// Sample values of series `index`.
     pub fn values(&self, index: usize) -> Vec<f64> {
         self.series.get(index).map_or_else(Vec::new, |s| s.values.clone())
+    }
+
+    /// Moves the sample times (epoch ms) of series `index` out (converted in place: no copy is
+    /// left in wasm memory); [`Analysis::times`] returns empty for it afterwards.
+    pub fn take_times(&mut self, index: usize) -> Vec<f64> {
+        self.series
+            .get_mut(index)
+            .map_or_else(Vec::new, |s| std::mem::take(&mut s.times_ms).into_iter().map(|t| t as f64).collect())
+    }
+
+    /// Moves the sample values of series `index` out, like [`Analysis::take_times`].
+    pub fn take_values(&mut self, index: usize) -> Vec<f64> {
+        self.series.get_mut(index).map_or_else(Vec::new, |s| std::mem::take(&mut s.values))
     }
 
     /// The limit the export states for series `index`, if any.
@@ -200,15 +273,16 @@ impl Viewer {
         Ok(())
     }
 
-    /// Adds the samples of the next series (in the report's order).
-    pub fn add_series(&mut self, times: &[f64], values: &[f64], limit: Option<f64>) {
+    /// Adds the samples of the next series (in the report's order). Takes the arrays by value:
+    /// they are copied into wasm memory once and kept there (times converted in place).
+    pub fn add_series(&mut self, times: Vec<f64>, values: Vec<f64>, limit: Option<f64>) {
         let index = self.series.len();
         let entry = self.report.as_ref().and_then(|r| r.series.get(index));
         self.series.push(ViewerSeries {
             name: entry.map_or_else(|| format!("series {index}"), |e| e.name.clone()),
             unit: entry.map_or(Unit::Unknown, |e| e.unit.clone()),
-            times_ms: times.iter().map(|&t| t as i64).collect(),
-            values: values.to_vec(),
+            times_ms: times.into_iter().map(|t| t as i64).collect(),
+            values,
             limit,
         });
     }
@@ -443,7 +517,7 @@ mod tests {
         let mut viewer = Viewer::new();
         viewer.set_report(&analysis.report_json()).ok().unwrap();
         for i in 0..analysis.series_count() {
-            viewer.add_series(&analysis.times(i), &analysis.values(i), analysis.limit(i));
+            viewer.add_series(analysis.times(i), analysis.values(i), analysis.limit(i));
         }
         viewer
     }

@@ -59,7 +59,7 @@ fn viewer_draws_on_a_canvas() {
     let analysis = web::analyze("demo.csv", csv.as_bytes(), "{}").map_err(error_text).unwrap();
     let mut viewer = web::Viewer::new();
     viewer.set_report(&analysis.report_json()).map_err(error_text).unwrap();
-    viewer.add_series(&analysis.times(0), &analysis.values(0), analysis.limit(0));
+    viewer.add_series(analysis.times(0), analysis.values(0), analysis.limit(0));
     let layout = viewer.draw(canvas.clone(), "{}", vec![0], None).map_err(error_text).unwrap();
     let layout: serde_json::Value = serde_json::from_str(&layout).unwrap();
     assert!(layout["right"].as_i64().unwrap() > layout["left"].as_i64().unwrap());
@@ -70,4 +70,25 @@ fn viewer_draws_on_a_canvas() {
     assert!(pixels.chunks(4).any(|p| [p[0], p[1], p[2]] != first), "the canvas is blank");
     let near = viewer.nearest(0, analysis.times(0)[10] + 1.0);
     assert_eq!(near[0], analysis.times(0)[10]);
+}
+
+#[wasm_bindgen_test]
+fn an_upload_streamed_in_chunks_reads_like_the_whole_file() {
+    let csv = web::demo_csv();
+    let bytes = csv.as_bytes();
+    let mut upload = web::Upload::new(bytes.len()).map_err(error_text).unwrap();
+    for chunk in bytes.chunks(1000) {
+        upload.push(chunk).map_err(error_text).unwrap();
+    }
+    assert_eq!(upload.received(), bytes.len());
+    // One byte more than announced is refused, not stored.
+    assert!(upload.push(b"x").is_err());
+    let mut streamed = web::analyze_upload("demo.csv", upload, "{}").map_err(error_text).unwrap();
+    let whole = web::analyze("demo.csv", bytes, "{}").map_err(error_text).unwrap();
+    assert_eq!(streamed.report_json(), whole.report_json());
+    // Samples move out once: the same values, then nothing left behind.
+    assert_eq!(streamed.take_times(0), whole.times(0));
+    assert_eq!(streamed.take_values(0), whole.values(0));
+    assert!(streamed.times(0).is_empty() && streamed.values(0).is_empty());
+    assert!(streamed.take_times(5).is_empty());
 }

@@ -23,37 +23,50 @@ const state = {
 
 let viewer = null;
 let worker = null;
+// The input now shown (a File, or pasted text and its name), re-read when the limit changes.
+let lastInput = null;
 let nextId = 1;
 const pending = new Map();
 
 // ---------------------------------------------------------------- worker
 
+// One worker per analysis: once its answer is in, the worker is ended, which gives its memory
+// (the file, the parse, the analysis' working copies) back; the next one starts when idle.
 function startWorker() {
-  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-  worker.onmessage = (event) => {
+  const own = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  worker = own;
+  own.onmessage = (event) => {
     const msg = event.data;
     const job = pending.get(msg.id);
     if (!job) return;
     if (msg.type === "progress") {
       job.onProgress?.(msg.loaded, msg.total);
-    } else if (msg.type === "result") {
-      pending.delete(msg.id);
-      job.resolve(msg);
-    } else if (msg.type === "error") {
-      pending.delete(msg.id);
-      job.reject(new Error(msg.message));
+      return;
     }
+    pending.delete(msg.id);
+    if (pending.size === 0) retireWorker(own);
+    if (msg.type === "result") job.resolve(msg);
+    else job.reject(new Error(msg.message));
   };
-  worker.onerror = (event) => {
+  own.onerror = (event) => {
     event.preventDefault();
     for (const [id, job] of pending) {
       pending.delete(id);
       job.reject(new Error(`the analysis worker failed: ${event.message || "unknown error"}`));
     }
+    retireWorker(own);
   };
 }
 
+function retireWorker(own) {
+  own.terminate();
+  if (worker !== own) return;
+  worker = null;
+  setTimeout(() => worker || startWorker(), 0);
+}
+
 function post(message, onProgress) {
+  if (!worker) startWorker();
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject, onProgress });
@@ -62,12 +75,11 @@ function post(message, onProgress) {
 }
 
 function cancel() {
-  worker.terminate();
+  if (worker) retireWorker(worker);
   for (const [id, job] of pending) {
     pending.delete(id);
     job.reject(new Error("cancelled"));
   }
-  startWorker();
   showProgress(false);
   setStatus("Cancelled.");
 }
@@ -93,10 +105,8 @@ async function load(input) {
   setStatus(`Analyzing ${name}…`);
   const started = performance.now();
   try {
-    const message = input.file
-      ? { type: "analyze", name, file: input.file, options: analysisOptions(), maxBytes: maxFileBytes() }
-      : { type: "analyze", name, text: input.text, options: analysisOptions() };
-    const result = await post(message, (loaded, total) => showProgress(true, loaded, total));
+    const result = await post(request(input), (loaded, total) => showProgress(true, loaded, total));
+    lastInput = input;
     state.fromLink = false;
     state.xRange = null;
     state.annotations = [];
@@ -112,14 +122,22 @@ async function load(input) {
   }
 }
 
+// What the worker is asked for an input: the File itself (read in the worker, straight into wasm
+// memory) or pasted text.
+function request(input) {
+  return input.file
+    ? { type: "analyze", name: input.file.name, file: input.file, options: analysisOptions(), maxBytes: maxFileBytes() }
+    : { type: "analyze", name: input.name, text: input.text, options: analysisOptions() };
+}
+
 async function reanalyze() {
-  if (state.fromLink || !state.report) {
+  if (state.fromLink || !state.report || !lastInput) {
     draw();
     updateLink();
     return;
   }
   try {
-    const result = await post({ type: "reanalyze", options: analysisOptions() });
+    const result = await post(request(lastInput));
     const keep = { xRange: state.xRange, annotations: state.annotations, selected: state.selected };
     accept(result);
     Object.assign(state, keep);
@@ -146,7 +164,8 @@ function accept(result) {
   renderSummary();
   updateLink();
   // Where the time went, for the e2e benchmark and for anyone curious (devtools: body data-*).
-  document.body.dataset.timings = JSON.stringify({ ...result.timings, load_ms: loaded - started, draw_ms: performance.now() - loaded });
+  const main_wasm_mib = wasm.memory.buffer.byteLength / 1048576;
+  document.body.dataset.timings = JSON.stringify({ ...result.timings, load_ms: loaded - started, draw_ms: performance.now() - loaded, main_wasm_mib });
   document.body.dataset.doneAt = performance.now().toFixed(1);
   const r = state.report;
   setStatus(`${r.source.format_label || r.source.format}, ${plural(r.series.length, "series", "series")}, ${r.source.points.toLocaleString("en-US")} points — ${countLeaks(r)}`);
@@ -729,7 +748,7 @@ function safeFragment() {
 
 // ---------------------------------------------------------------- start
 
-await init();
+const wasm = await init();
 viewer = new Viewer();
 startWorker();
 wireEvents();

@@ -6,6 +6,8 @@
 //! web type.
 //!
 //! The pipeline, per series (all O(n) in the samples, the searches bounded by bucketing):
+//! 0. Finite samples in time order, normalised; past [`MAX_ANALYZED_POINTS`], the means of that
+//!    many equal time buckets (bounded working memory, resolution 1/131,072 of the window).
 //! 1. [`prepare`]: saw-tooth floor (lower envelope), restarts → lifetimes, daily seasonality
 //!    removed over whole periods.
 //! 2. [`changepoint`]: per lifetime, a piecewise-linear PELT segmentation (Killick et al. 2012)
@@ -225,35 +227,114 @@ fn inconclusive(mut report: SeriesReport, reason: String) -> SeriesReport {
     report
 }
 
+/// The most points the analysis works on. A longer series is analyzed on the means of at most
+/// this many equal time buckets: the onset, stop and restarts then resolve to 1/131,072 of the
+/// window (under 10 s over two weeks), and the analysis' working memory stays bounded (a few
+/// MiB) however long the series, instead of growing by ~90 bytes a point.
+pub const MAX_ANALYZED_POINTS: usize = 1 << 17;
+
+/// The samples the analysis works on: finite, time-ordered, normalised and, past
+/// [`MAX_ANALYZED_POINTS`], bucketed.
+struct Samples {
+    /// Finite samples at distinct times in the series.
+    count: usize,
+    start_ms: i64,
+    end_ms: i64,
+    /// Values are normalised as `v = (y − centre) / scale` (robust to ±huge inputs).
+    centre: f64,
+    scale: f64,
+    /// Hours since `start_ms`.
+    x: Vec<f64>,
+    v: Vec<f64>,
+}
+
+impl Samples {
+    /// `None` when there are samples but all at one time.
+    fn of(series: &Series) -> Option<Samples> {
+        let finite = || series.times_ms.iter().copied().zip(series.values.iter().copied()).filter(|p| p.1.is_finite());
+        let mut count = 0;
+        let mut last = i64::MIN;
+        let mut ordered = true;
+        for (t, _) in finite() {
+            ordered &= count == 0 || t > last;
+            last = t;
+            count += 1;
+        }
+        if ordered {
+            return Samples::from_ordered(count, finite);
+        }
+        // Out of order or duplicate times (ingest sorts; be defensive anyway): sort a copy.
+        let mut pairs: Vec<(i64, f64)> = finite().collect();
+        pairs.sort_by_key(|p| p.0);
+        pairs.dedup_by_key(|p| p.0);
+        Samples::from_ordered(pairs.len(), || pairs.iter().copied())
+    }
+
+    fn from_ordered<I: Iterator<Item = (i64, f64)>>(count: usize, samples: impl Fn() -> I) -> Option<Samples> {
+        let (Some((start_ms, _)), Some((end_ms, _))) = (samples().next(), samples().last()) else {
+            return Some(Samples {
+                count,
+                start_ms: 0,
+                end_ms: 0,
+                centre: 0.0,
+                scale: 1.0,
+                x: Vec::new(),
+                v: Vec::new(),
+            });
+        };
+        if count >= MIN_POINTS && end_ms <= start_ms {
+            return None;
+        }
+        let stride = count.div_ceil(16_384).max(1);
+        let mut sorted: Vec<f64> = samples().step_by(stride).map(|p| p.1).collect();
+        let centre = changepoint::median_in_place(&mut sorted);
+        drop(sorted);
+        let scale = samples().map(|p| (p.1 - centre).abs()).fold(0.0, f64::max);
+        let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
+        let hours = |t: i64| (t - start_ms) as f64 / HOUR_MS;
+        let normal = |y: f64| (y - centre) / scale;
+        let (x, v) = if count <= MAX_ANALYZED_POINTS {
+            (samples().map(|p| hours(p.0)).collect(), samples().map(|p| normal(p.1)).collect())
+        } else {
+            // Equal time buckets; empty ones (gaps) are skipped, so gaps stay gaps.
+            let buckets = MAX_ANALYZED_POINTS as f64;
+            let span = (end_ms - start_ms) as f64;
+            let bucket_of = |t: i64| (((t - start_ms) as f64 / span * buckets) as usize).min(MAX_ANALYZED_POINTS - 1);
+            let mut x = Vec::with_capacity(MAX_ANALYZED_POINTS);
+            let mut v = Vec::with_capacity(MAX_ANALYZED_POINTS);
+            let (mut current, mut n, mut sx, mut sv) = (0, 0.0, 0.0, 0.0);
+            for (t, y) in samples() {
+                let b = bucket_of(t);
+                if b != current && n > 0.0 {
+                    x.push(sx / n);
+                    v.push(sv / n);
+                    (n, sx, sv) = (0.0, 0.0, 0.0);
+                }
+                current = b;
+                n += 1.0;
+                sx += hours(t);
+                sv += normal(y);
+            }
+            if n > 0.0 {
+                x.push(sx / n);
+                v.push(sv / n);
+            }
+            (x, v)
+        };
+        Some(Samples { count, start_ms, end_ms, centre, scale, x, v })
+    }
+}
+
 /// Analyzes one series. Never panics on finite input; too little data gives `inconclusive`.
 pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport {
     let report = blank_report(series);
-    // Keep only finite, time-ordered samples (ingest guarantees it; be defensive anyway).
-    let mut pairs: Vec<(i64, f64)> =
-        series.times_ms.iter().copied().zip(series.values.iter().copied()).filter(|p| p.1.is_finite()).collect();
-    if !pairs.windows(2).all(|w| w[0].0 < w[1].0) {
-        pairs.sort_by_key(|p| p.0);
-        pairs.dedup_by_key(|p| p.0);
-    }
-    if pairs.len() < MIN_POINTS {
-        return inconclusive(report, format!("only {} points; at least {MIN_POINTS} are needed", pairs.len()));
-    }
-    let start_ms = pairs[0].0;
-    let end_ms = pairs[pairs.len() - 1].0;
-    if end_ms <= start_ms {
+    let Some(samples) = Samples::of(series) else {
         return inconclusive(report, "every sample has the same time".into());
+    };
+    if samples.count < MIN_POINTS {
+        return inconclusive(report, format!("only {} points; at least {MIN_POINTS} are needed", samples.count));
     }
-    // Normalise values (robust to ±huge inputs): v = (y − centre) / scale.
-    let stride = pairs.len().div_ceil(16_384).max(1);
-    let mut sorted: Vec<f64> = pairs.iter().step_by(stride).map(|p| p.1).collect();
-    let centre = changepoint::median_in_place(&mut sorted);
-    let scale = pairs.iter().map(|p| (p.1 - centre).abs()).fold(0.0, f64::max);
-    let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
-    let x: Vec<f64> = pairs.iter().map(|p| (p.0 - start_ms) as f64 / HOUR_MS).collect();
-    let v: Vec<f64> = pairs.iter().map(|p| (p.1 - centre) / scale).collect();
-    // The samples now live in `x` and `v`; free the pairs before the analysis proper, which is
-    // where memory peaks (16 bytes a point less at the peak).
-    drop(pairs);
+    let Samples { start_ms, end_ms, centre, scale, x, v, .. } = samples;
     let to_value = |w: f64| centre + w * scale;
     let to_ms = |h: f64| start_ms.saturating_add((h * HOUR_MS).round().clamp(-9e15, 9e15) as i64);
     let mut report = report;
@@ -267,6 +348,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     }
 
     let prepared = prepare::prepare(&x, &v, series.time_axis.is_time());
+    drop((x, v));
     report.judged_on_floor = prepared.on_floor;
     let px = &prepared.x;
     let py = &prepared.y;

@@ -3,7 +3,7 @@
 // request outside the page's own origin (see harness.mjs).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, mkdirSync } from "node:fs";
+import { writeFileSync, mkdirSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, startServer, launch, openPage, dropFile, waitForReport, inkedPixels, leakCsv } from "./harness.mjs";
 
@@ -196,6 +196,34 @@ test("window.leakscope.analyze takes text and returns the report", async () => {
   assert.equal(report.source.name, "api.csv");
   assert.equal(report.series[0].verdict, "leak");
   writeFileSync(join(OUT, "api-report.json"), JSON.stringify(report, null, 2));
+  t.checkClean();
+  await t.context.close();
+});
+
+test("a big file picked from disk shows bytes read, can be cancelled, and then loads", async () => {
+  const t = await openPage(browser, server);
+  // ~70 MB: big enough that reading and parsing take long enough to press Cancel.
+  const path = join(OUT, "big-pick.csv");
+  writeFileSync(path, leakCsv({ points: 2_000_000, stepS: 10, onsetFrac: 0.7, ratePerH: 20e6 }));
+  await t.page.setInputFiles("#file-input", path);
+  await t.page.waitForSelector("#progress:not([hidden])");
+  assert.match(await t.page.textContent("#progress-text"), /of 6\d\.\d+ MiB read$/);
+  await t.page.click("#cancel");
+  await t.page.waitForFunction(() => document.querySelector("#status").textContent === "Cancelled.");
+  assert.equal(await t.page.isHidden("#progress"), true);
+  assert.equal(await t.page.isHidden("#error"), true, "a cancel is not an error");
+  assert.equal(await t.page.evaluate(() => window.leakscope.report), null);
+  // A fresh worker takes the next file: the same one, read to the end this time.
+  await t.page.setInputFiles("#file-input", []);
+  await t.page.setInputFiles("#file-input", path);
+  const report = await waitForReport(t.page, "big-pick.csv");
+  assert.equal(report.source.points, 2_000_000);
+  assert.equal(report.series[0].verdict, "leak");
+  const onset = report.series[0].onset.ms;
+  const truth = Date.UTC(2024, 7, 15) + 0.7 * 2_000_000 * 10_000;
+  assert.ok(Math.abs(onset - truth) < 0.01 * 2_000_000 * 10_000, `onset ${new Date(onset).toISOString()}`);
+  assert.ok((await inkedPixels(t.page)) > 1000, "the chart is drawn");
+  unlinkSync(path);
   t.checkClean();
   await t.context.close();
 });
