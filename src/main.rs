@@ -41,6 +41,7 @@ struct AnalyzeArgs {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -50,6 +51,33 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Tunes glibc's allocator for one large batch job, so that memory freed by one stage (the
+/// input's bytes, the CSV head, working copies) is reused by the next or given back, instead of
+/// staying mapped while fresh memory is taken (measured by `huge-input`: a 100,000-column CSV
+/// peaked at 181 MiB with the defaults, 134 MiB with these).
+/// - One arena: the analysis threads allocate where ingest freed, not in arenas of their own.
+/// - A fixed trim threshold (128 KiB, glibc's default) also fixes the mmap threshold, which glibc
+///   otherwise raises after each large free, keeping later multi-megabyte buffers on the heap
+///   where a free cannot return them.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_allocator() {
+    extern "C" {
+        fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+    }
+    const M_TRIM_THRESHOLD: std::ffi::c_int = -1;
+    const M_ARENA_MAX: std::ffi::c_int = -8;
+    // SAFETY: mallopt only sets allocator parameters; it is called first in `main`, before any
+    // other thread exists. A refusal (return value 0) leaves the defaults, which also work.
+    unsafe {
+        mallopt(M_ARENA_MAX, 1);
+        mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+    }
+}
+
+/// Other platforms keep their allocator's defaults.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
 
 fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
