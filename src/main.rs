@@ -208,10 +208,16 @@ fn limit_text(max_bytes: usize) -> String {
 fn analyze(args: AnalyzeArgs) -> Result<(), String> {
     let ingest_options = IngestOptions { start_ms: args.start_ms };
     let analyze_options = AnalyzeOptions { limit: args.limit };
+    // Only the chart, Markdown, HTML and link need samples after the analysis.
+    let keep_samples = args.svg.is_some() || args.md.is_some() || args.html.is_some() || args.link;
     let mut reports: Vec<(Report, ingest::Parsed)> = Vec::new();
     for file in &args.files {
-        let parsed = read_and_parse(file, &ingest_options)?;
-        let report = leakscope::analyze::analyze(file, &parsed, &analyze_options);
+        let mut parsed = read_and_parse(file, &ingest_options)?;
+        let report = if keep_samples {
+            leakscope::analyze::analyze(file, &parsed, &analyze_options)
+        } else {
+            analyze_in_batches(file, &mut parsed, &analyze_options)
+        };
         reports.push((report, parsed));
     }
     write_artifacts(&args, &reports)?;
@@ -250,6 +256,56 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
         print_out(&text);
     }
     Ok(())
+}
+
+/// Series analyzed at a time by [`analyze_in_batches`].
+const BATCH_SERIES: usize = 4096;
+
+/// The report [`leakscope::analyze::analyze`] gives for `parsed`, computed [`BATCH_SERIES`] series
+/// at a time, each batch's samples freed once its reports exist: the samples of 100,000 series
+/// and their 100,000 reports are never all held at once. `parsed` is left without series.
+///
+/// The same bytes as one call: each series is analyzed on its own, and ranking is a stable sort
+/// on a total order, so ranking the batches' ranked reports together (their ties still in input
+/// order) gives the order ranking all of them at once gives.
+fn analyze_in_batches(file: &str, parsed: &mut ingest::Parsed, options: &AnalyzeOptions) -> Report {
+    let total = parsed.series.len();
+    if total <= BATCH_SERIES {
+        let report = leakscope::analyze::analyze(file, parsed, options);
+        parsed.series = Vec::new();
+        return report;
+    }
+    let mut pending = std::mem::take(&mut parsed.series).into_iter();
+    let mut report: Option<Report> = None;
+    loop {
+        let batch = ingest::Parsed {
+            format: parsed.format,
+            format_label: parsed.format_label,
+            series: pending.by_ref().take(BATCH_SERIES).collect(),
+            // The input's warnings once, with the first batch, where `analyze` puts them.
+            warnings: if report.is_none() { parsed.warnings.clone() } else { Vec::new() },
+        };
+        if batch.series.is_empty() {
+            break;
+        }
+        let part = leakscope::analyze::analyze(file, &batch, options);
+        drop(batch);
+        match report.as_mut() {
+            None => {
+                let mut first = part;
+                first.series.reserve_exact(total - first.series.len());
+                report = Some(first);
+            }
+            Some(whole) => {
+                whole.source.points += part.source.points;
+                whole.series.extend(part.series);
+                whole.warnings.extend(part.warnings);
+            }
+        }
+    }
+    let mut report = report.unwrap_or_else(|| leakscope::analyze::analyze(file, parsed, options));
+    leakscope::analyze::rank(&mut report.series);
+    report
 }
 
 /// Writes the chart (SVG), Markdown and HTML report of the first input's top-ranked series, and
