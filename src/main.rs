@@ -12,6 +12,7 @@ use leakscope::analyze::AnalyzeOptions;
 use leakscope::chart::{render_svg, ChartView};
 use leakscope::ingest::{self, IngestOptions};
 use leakscope::report::Report;
+use leakscope::series::Series;
 use leakscope::share::{self, LinkFit, SelectedSeries};
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -275,19 +276,22 @@ fn analyze_in_batches(file: &str, parsed: &mut ingest::Parsed, options: &Analyze
         parsed.series = Vec::new();
         return report;
     }
+    // Split once, so that each batch's list is freed with its samples, not at the end.
     let mut pending = std::mem::take(&mut parsed.series).into_iter();
+    let batches: Vec<Vec<Series>> =
+        std::iter::from_fn(|| Some(pending.by_ref().take(BATCH_SERIES).collect::<Vec<_>>()))
+            .take_while(|batch| !batch.is_empty())
+            .collect();
+    drop(pending);
     let mut report: Option<Report> = None;
-    loop {
+    for series in batches {
         let batch = ingest::Parsed {
             format: parsed.format,
             format_label: parsed.format_label,
-            series: pending.by_ref().take(BATCH_SERIES).collect(),
+            series,
             // The input's warnings once, with the first batch, where `analyze` puts them.
             warnings: if report.is_none() { parsed.warnings.clone() } else { Vec::new() },
         };
-        if batch.series.is_empty() {
-            break;
-        }
         let part = leakscope::analyze::analyze(file, &batch, options);
         drop(batch);
         match report.as_mut() {
