@@ -6,9 +6,8 @@
 
 use crate::ingest::time::{format_duration, format_hm, format_rfc3339};
 use crate::ingest::units::format_value;
-use crate::series::{TimeAxis, Unit};
+use crate::series::{Labels, TimeAxis, Unit};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The contract version this crate emits.
 pub const REPORT_VERSION: u32 = 1;
@@ -141,7 +140,7 @@ pub struct SeriesReport {
     /// The series' readable name.
     pub name: String,
     /// Its distinguishing labels.
-    pub labels: BTreeMap<String, String>,
+    pub labels: Labels,
     /// The unit of every value in this entry.
     pub unit: Unit,
     /// Number of samples.

@@ -27,8 +27,7 @@ use crate::error::{Error, Result};
 use crate::report::{
     ChangeKind, Changepoint, Exhaustion, Growth, Onset, Report, Segment, SeriesReport, Source, Verdict, REPORT_VERSION,
 };
-use crate::series::{TimeAxis, Unit};
-use std::collections::BTreeMap;
+use crate::series::{Labels, TimeAxis, Unit};
 use std::io::{Read, Write};
 
 /// The link format this crate writes (the `1` of `v1.`).
@@ -748,7 +747,7 @@ fn read_state(r: &mut Reader) -> Result<ShareState> {
 fn read_series(r: &mut Reader) -> Result<SharedSeries> {
     let name = r.string("a series name")?;
     let count = r.count("labels", MAX_LIST)?;
-    let mut labels = BTreeMap::new();
+    let mut labels = Labels::new();
     for _ in 0..count {
         let k = r.string("a label name")?;
         let v = r.string("a label value")?;
@@ -1132,7 +1131,7 @@ mod tests {
             .collect();
         let report = SeriesReport {
             name: "mem{pod=\"a\"}".into(),
-            labels: BTreeMap::from([("pod".to_string(), "a".to_string())]),
+            labels: Labels::from([("pod".to_string(), "a".to_string())]),
             unit: Unit::Bytes,
             points: 50,
             start_ms: 1_000_000,

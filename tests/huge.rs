@@ -63,6 +63,31 @@ fn cli_json_output_is_the_report_contract() {
 }
 
 #[test]
+fn cli_json_for_more_series_than_a_batch_is_the_report_contract() {
+    // The CLI analyzes 4,096 series at a time and frees their samples: with more than that, in
+    // every verdict and with ties in the ranking, its report is still `analyze` over all of them.
+    let mut csv = String::from("timestamp,pod,value\n");
+    for p in 0..10 {
+        for s in 0..4_200 {
+            let value = match s % 3 {
+                0 => 1_000_000 + p * 1_000 * (s % 7 + 1),
+                1 => 1_000_000,
+                _ => 1_000_000 + (p % 3) * 10,
+            };
+            let _ = writeln!(csv, "{},api-{s},{value}", 1_723_680_000 + p * 60);
+        }
+    }
+    let path = temp_path("batches.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let name = path.to_string_lossy().into_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_leakscope")).args(["analyze", &name, "--json"]).output().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let report = leakscope::analyze_bytes(&name, csv.as_bytes(), &opts(), &Default::default()).unwrap();
+    assert_eq!(report.series.len(), 4_200);
+    assert!(String::from_utf8_lossy(&out.stdout) == format!("{}\n", report.to_json()), "CLI and library differ");
+}
+
+#[test]
 fn a_2_mb_cell_on_one_line_reads_or_is_refused_by_line() {
     let mut csv = String::from("timestamp,value\n1723680000,1\n1723680060,2\n1723680120,");
     csv.push_str(&"9".repeat(2_000_000));

@@ -1,7 +1,8 @@
 //! Huge-input measurements (issue 8): generates each oversized input into a temporary directory,
 //! runs the real CLI on it as a child process and prints what happened: analyzed or refused (with
-//! the first line of stderr), wall time, peak RSS and RSS ÷ file size. The budget is a peak RSS of
-//! at most 4× the file size, or an early refusal naming the limit. Prints figures; asserts nothing.
+//! the first line of stderr), wall time, peak RSS, RSS ÷ file size and whether that kept the budget:
+//! a peak RSS of at most 4× the file size, or an early refusal naming the limit. Prints figures;
+//! asserts nothing.
 //!
 //! ```text
 //! cargo build --release && cargo run --release --bin huge-input            # every case
@@ -28,6 +29,8 @@ struct Case {
 
 const GB: u64 = 1_000_000_000;
 const GIB: u64 = 1 << 30;
+/// The issue's memory budget: peak RSS at most this many times the file size.
+const BUDGET: f64 = 4.0;
 /// A child running longer than this is killed and reported as a hang.
 const TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -77,8 +80,8 @@ fn main() {
     let keep = std::env::var_os("HUGE_KEEP").is_some();
     println!("cli: {}", cli.display());
     println!(
-        "{:<18} {:>10} {:>8} {:>10} {:>10} {:>7}  outcome",
-        "case", "size", "gen s", "time s", "peak RSS", "RSS/sz"
+        "{:<18} {:>10} {:>8} {:>10} {:>10} {:>7} {:>7}  outcome",
+        "case", "size", "gen s", "time s", "peak RSS", "RSS/sz", "budget"
     );
     for case in chosen {
         let path = dir.join(format!("{}.{}", case.name, case.extension));
@@ -90,23 +93,25 @@ fn main() {
         let generated_s = started.elapsed().as_secs_f64();
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         let run = run_cli(&cli, &path);
-        let (time, rss, ratio, outcome) = match &run {
+        let (time, rss, ratio, budget, outcome) = match &run {
             Ok(r) => (
                 format!("{:.2}", r.wall_s),
                 r.peak_rss_bytes.map_or("?".into(), human),
                 r.peak_rss_bytes.map_or("?".into(), |b| format!("{:.2}", b as f64 / size.max(1) as f64)),
+                r.budget(size),
                 r.outcome(),
             ),
-            Err(e) => ("-".into(), "-".into(), "-".into(), format!("could not run: {e}")),
+            Err(e) => ("-".into(), "-".into(), "-".into(), "-", format!("could not run: {e}")),
         };
         println!(
-            "{:<18} {:>10} {:>8.1} {:>10} {:>10} {:>7}  {outcome}",
+            "{:<18} {:>10} {:>8.1} {:>10} {:>10} {:>7} {:>7}  {outcome}",
             case.name,
             human(size),
             generated_s,
             time,
             rss,
-            ratio
+            ratio,
+            budget
         );
         if !keep {
             let _ = std::fs::remove_file(&path);
@@ -133,6 +138,18 @@ struct Run {
 }
 
 impl Run {
+    /// Whether the run kept the budget: `ok` when analyzed within [`BUDGET`] × the file size,
+    /// `OVER` beyond it, `refused` for an early refusal (within budget by definition), `-` when
+    /// it crashed, hung or was not measured.
+    fn budget(&self, file_bytes: u64) -> &'static str {
+        match (self.exit_code, self.peak_rss_bytes) {
+            (Some(2), _) => "refused",
+            (Some(0), Some(rss)) if rss as f64 <= BUDGET * file_bytes as f64 => "ok",
+            (Some(0), Some(_)) => "OVER",
+            _ => "-",
+        }
+    }
+
     fn outcome(&self) -> String {
         match self.exit_code {
             None => format!("HUNG (killed after {} s)", TIMEOUT.as_secs()),

@@ -7,9 +7,9 @@
 use super::json::J;
 use super::{name_by_differences, scale, unit_from_name, Format, Input};
 use crate::error::{Error, Result};
-use crate::series::{Series, Unit};
+use crate::series::{Labels, Series, Unit};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Azure Monitor metrics JSON.
 pub static AZURE_MONITOR: Format = Format {
@@ -188,7 +188,7 @@ fn parse_gcp(input: &Input) -> Result<Vec<Series>> {
 }
 
 /// OTLP `attributes: [{key, value: {stringValue|intValue|doubleValue|boolValue}}]` as labels.
-fn otlp_attributes(attributes: Option<J>, out: &mut BTreeMap<String, String>) -> Result<()> {
+fn otlp_attributes(attributes: Option<J>, out: &mut Labels) -> Result<()> {
     let Some(attributes) = attributes else { return Ok(()) };
     for a in attributes.items()? {
         let key = a.get("key")?.str()?.to_string();
@@ -227,7 +227,7 @@ fn parse_otlp(input: &Input) -> Result<Vec<Series>> {
 
 fn otlp_document(root: &J, otlp: &mut Otlp) -> Result<()> {
     for rm in root.get("resourceMetrics")?.items()? {
-        let mut resource_labels = BTreeMap::new();
+        let mut resource_labels = Labels::new();
         if let Some(resource) = rm.opt("resource") {
             otlp_attributes(resource.opt("attributes"), &mut resource_labels)?;
         }

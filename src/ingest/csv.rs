@@ -137,11 +137,14 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
     let dialect = sniff_dialect(input.text)
         .ok_or_else(|| Error::line(input.name, 1, "expected delimited text (comma, semicolon or tab)"))?;
     let body = input.text.get(dialect.body_offset..).unwrap_or("");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(dialect.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body.as_bytes());
+    let new_reader = || {
+        csv::ReaderBuilder::new()
+            .delimiter(dialect.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body.as_bytes())
+    };
+    let mut reader = new_reader();
     let line_of = |pos: Option<&csv::Position>| dialect.first_line + pos.map_or(0, |p| p.line() as usize - 1);
     let mut record = csv::ByteRecord::new();
     let read = |reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord| -> Result<Option<usize>> {
@@ -257,6 +260,14 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
     let expected_rows = (body.len() / (head_bytes / head.len()).max(1))
         // At most twice the input's size reserved in all, whatever the head suggested.
         .min(2 * body.len() / (16 * width.max(1)));
+    // The head is only for deciding; it is dropped and its rows read again, so that a wide table
+    // (100,000 columns: a megabyte a row) never holds 51 copied rows beside its series.
+    let head_len = head.len();
+    drop(head);
+    let mut reader = new_reader();
+    for _ in 0..data_start {
+        read(&mut reader, &mut record)?;
+    }
     let mut table = Table {
         expected_rows,
         input,
@@ -269,13 +280,16 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
         header_factor: &header_factor,
         decimal_comma,
         groups: std::collections::HashMap::new(),
-        series: Vec::new(),
+        // A wide table's series are known from its header: one per value column, allocated once.
+        series: Vec::with_capacity(if label_cols.is_empty() { value_cols.len() } else { 0 }),
         limit: None,
     };
-    for (line, row) in &head[data_start..] {
-        table.row(*line, row)?;
+    for _ in data_start..head_len {
+        if let Some(line) = read(&mut reader, &mut record)? {
+            table.row(line, &record)?;
+        }
     }
-    if head.len() == 51 {
+    if head_len == 51 {
         let position = reader.position().clone();
         let rest = body.as_bytes().get(position.byte() as usize..).unwrap_or(&[]);
         if rest.contains(&b'"') {

@@ -9,8 +9,8 @@ use super::time::parse_timestamp;
 use super::units::parse_quantity;
 use super::{units_then_names, Format, Input};
 use crate::error::{Error, Result};
-use crate::series::{Series, Unit};
-use std::collections::{BTreeMap, HashMap};
+use crate::series::{Labels, Series, Unit};
+use std::collections::HashMap;
 
 /// Flux query results as annotated CSV (or plain CSV with `result,table` columns).
 pub static INFLUX_CSV: Format = Format {
@@ -129,7 +129,7 @@ fn parse_flux_csv(input: &Input) -> Result<Vec<Series>> {
                 .map(|(c, name)| (c, name.clone()))
                 .collect(),
         };
-        let mut tags = BTreeMap::new();
+        let mut tags = Labels::new();
         for (c, name) in columns.iter().enumerate() {
             let is_value = value_cols.iter().any(|(v, _)| *v == c);
             if FLUX_META.contains(&name.as_str()) || name == "_value" || name == "_field" || is_value {
@@ -205,7 +205,7 @@ fn parse_influxql_series(item: &J, out: &mut Vec<Series>) -> Result<()> {
         .iter()
         .position(|c| c == "time")
         .ok_or_else(|| item.error("expected a \"time\" column in \"columns\""))?;
-    let mut tags = BTreeMap::new();
+    let mut tags = Labels::new();
     if let Some(t) = item.opt("tags") {
         for (k, v) in t.entries()? {
             tags.insert(k.to_string(), v.label_text().unwrap_or_default());

@@ -38,7 +38,7 @@ pub mod units;
 pub mod zabbix;
 
 use crate::error::{Error, Result};
-use crate::series::{display_name, Series, Unit};
+use crate::series::{display_name, Labels, Series, Unit};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -208,7 +208,7 @@ pub fn name_by_differences(series: &mut [Series]) {
         .collect();
     for s in series.iter_mut() {
         let all = std::mem::take(&mut s.labels);
-        let kept: BTreeMap<String, String> =
+        let kept: Labels =
             all.iter().filter(|(k, _)| differing.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
         let metric = s.name.clone();
         s.name = if metric.is_empty() && kept.is_empty() {

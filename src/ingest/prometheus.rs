@@ -10,10 +10,10 @@
 use super::json::{parse_number_text, J};
 use super::{units_then_names, Format, Input};
 use crate::error::{Error, Result};
-use crate::series::{Series, Unit};
+use crate::series::{Labels, Series, Unit};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 /// `/api/v1/query_range` answers, and `/api/v1/query` answers for a range vector (`resultType`
@@ -183,7 +183,7 @@ struct FastData {
 struct FastResult(Vec<FastItem>);
 
 struct FastItem {
-    metric: BTreeMap<String, String>,
+    metric: Labels,
     values: Option<Points>,
     value: Option<Point>,
 }
@@ -228,7 +228,7 @@ impl<'de> Visitor<'de> for ItemSeed {
         f.write_str("a series object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<FastItem, A::Error> {
-        let mut item = FastItem { metric: BTreeMap::new(), values: None, value: None };
+        let mut item = FastItem { metric: Labels::new(), values: None, value: None };
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
                 "metric" => item.metric = map.next_value()?,
@@ -406,8 +406,8 @@ fn split_sample(line: &str) -> Option<Sample<'_>> {
 }
 
 /// Parses `a="x", b="y\"z"` into a map; `None` when malformed.
-fn parse_labels(text: &str) -> Option<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
+fn parse_labels(text: &str) -> Option<Labels> {
+    let mut out = Labels::new();
     let mut chars = text.chars().peekable();
     loop {
         while chars.peek().is_some_and(|c| *c == ',' || c.is_whitespace()) {
@@ -454,7 +454,7 @@ fn parse_labels(text: &str) -> Option<BTreeMap<String, String>> {
 
 /// Splits a series name written Prometheus style, `metric{a="1", b="2"}` (metric optional), into
 /// the metric and its labels; `None` when the text is not of that form.
-pub fn parse_series_name(text: &str) -> Option<(String, BTreeMap<String, String>)> {
+pub fn parse_series_name(text: &str) -> Option<(String, Labels)> {
     let t = text.trim();
     let open = t.find('{')?;
     let inner = t.strip_suffix('}')?.get(open + 1..)?;
@@ -533,7 +533,7 @@ fn parse_text(input: &Input, to_ms: f64) -> Result<Vec<Series>> {
                     Some(text) => parse_labels(text).ok_or_else(|| {
                         Error::line(input.name, line_no, "expected labels like {name=\"value\", ...}")
                     })?,
-                    None => BTreeMap::new(),
+                    None => Labels::new(),
                 };
                 let name = labels.remove("__name__").unwrap_or_else(|| sample.name.to_string());
                 let s = Series { name, labels, ..Series::default() };

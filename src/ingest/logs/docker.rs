@@ -16,9 +16,8 @@ use crate::error::{Error, Result};
 use crate::ingest::time::parse_timestamp;
 use crate::ingest::units::parse_quantity;
 use crate::ingest::{Format, Input};
-use crate::series::{display_name, Series, TimeAxis, Unit};
+use crate::series::{display_name, Labels, Series, TimeAxis, Unit};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The `docker stats` table and JSON-lines format.
 pub static DOCKER_STATS: Format = Format { id: "docker-stats", label: "docker stats", sniff, parse };
@@ -126,7 +125,7 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
         let Some((time_ms, axis)) = json_time.or(line_time).or(current) else {
             return Err(Error::line(input.name, number, NO_TIME));
         };
-        let mut labels = BTreeMap::new();
+        let mut labels = Labels::new();
         labels.insert("container".to_string(), container.clone());
         let series = set.entry(&container, || {
             let mut s = Series::new(display_name("docker_mem_usage", &labels), Unit::Bytes);

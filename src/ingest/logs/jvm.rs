@@ -24,8 +24,7 @@ use super::relative_axis;
 use crate::error::{Error, Result};
 use crate::ingest::time::parse_datetime;
 use crate::ingest::{Format, Input};
-use crate::series::{Series, TimeAxis, Unit};
-use std::collections::BTreeMap;
+use crate::series::{Labels, Series, TimeAxis, Unit};
 
 /// The JVM GC log format.
 pub static JVM_GC: Format = Format { id: "jvm-gc", label: "JVM GC log", sniff, parse };
@@ -414,7 +413,7 @@ fn jvm_series(id: &str, jvm: &Jvm, relative: TimeAxis, offset_ms: i64) -> Vec<Se
         .fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.max(c))));
     let limit = jvm.max_heap.or(capacity);
     let make = |measure: &str, collection: Option<&str>| {
-        let mut labels = BTreeMap::new();
+        let mut labels = Labels::new();
         labels.insert("jvm".to_string(), id.to_string());
         labels.insert("measure".to_string(), measure.to_string());
         if let Some(c) = collection {

@@ -12,9 +12,8 @@ use crate::error::{Error, Result};
 use crate::ingest::time::parse_timestamp;
 use crate::ingest::units::parse_quantity;
 use crate::ingest::{Format, Input};
-use crate::series::{display_name, Series, Unit};
+use crate::series::{display_name, Labels, Series, Unit};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The metrics-server format.
 pub static K8S_METRICS: Format = Format { id: "k8s-metrics", label: "Kubernetes metrics-server", sniff, parse };
@@ -86,7 +85,7 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
                 at(&format!("expected a memory quantity like \"22244Ki\" in {where_}usage.memory, found \"{text}\""))
             })
     };
-    let mut push = |labels: BTreeMap<String, String>, bytes: f64| {
+    let mut push = |labels: Labels, bytes: f64| {
         let key: Vec<&str> = labels.values().map(String::as_str).collect();
         let series = set.entry(&key.join("\u{0}"), || {
             let mut s = Series::new(display_name("k8s_memory_usage", &labels), Unit::Bytes);
@@ -97,7 +96,7 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
     };
     if kind == "NodeMetrics" {
         let bytes = memory(value.get("usage"), "")?;
-        push(BTreeMap::from([("node".to_string(), meta("name"))]), bytes);
+        push(Labels::from([("node".to_string(), meta("name"))]), bytes);
         return Ok(());
     }
     let containers =
@@ -105,7 +104,7 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
     for (i, container) in containers.iter().enumerate() {
         let bytes = memory(container.get("usage"), &format!("containers[{i}]."))?;
         let container_name = container.get("name").and_then(Value::as_str).unwrap_or("").to_string();
-        let labels = BTreeMap::from([
+        let labels = Labels::from([
             ("namespace".to_string(), meta("namespace")),
             ("pod".to_string(), meta("name")),
             ("container".to_string(), container_name),
@@ -200,7 +199,7 @@ fn parse_top(input: &Input) -> Result<Vec<Series>> {
             return Err(Error::line(input.name, number, TOP_NO_TIME));
         };
         let column = |name: &str| layout.columns.iter().position(|c| c == name).and_then(|at| tokens.get(at)).copied();
-        let mut labels = BTreeMap::new();
+        let mut labels = Labels::new();
         if let Some(namespace) = column("NAMESPACE") {
             labels.insert("namespace".to_string(), namespace.to_string());
         }

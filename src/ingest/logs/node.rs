@@ -20,9 +20,8 @@ use crate::error::{Error, Result};
 use crate::ingest::time::{epoch_to_ms, parse_timestamp};
 use crate::ingest::units::parse_quantity;
 use crate::ingest::{Format, Input};
-use crate::series::{display_name, Series, TimeAxis, Unit};
+use crate::series::{display_name, Labels, Series, TimeAxis, Unit};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// The Node.js memoryUsage log format.
 pub static NODE_MEMORY: Format = Format { id: "node-memory", label: "Node.js process.memoryUsage() log", sniff, parse };
@@ -82,7 +81,7 @@ type Timed = Option<(i64, TimeAxis)>;
 struct Sample {
     line: usize,
     time: Option<(i64, TimeAxis)>,
-    labels: BTreeMap<String, String>,
+    labels: Labels,
     values: Vec<(&'static str, f64)>,
     /// V8's `heap_size_limit` when logged beside the usage: the limit of the heap series.
     heap_limit: Option<f64>,
@@ -175,7 +174,7 @@ fn json_samples(input: &Input, clock: &mut StampClock) -> Result<Vec<Sample>> {
                 break;
             }
         }
-        let mut labels = BTreeMap::new();
+        let mut labels = Labels::new();
         for key in ["hostname", "pid"] {
             match object.and_then(|o| o.get(key)) {
                 Some(Value::String(s)) => {
@@ -260,7 +259,7 @@ fn literal_samples(input: &Input, clock: &mut StampClock) -> Result<Vec<Sample>>
                 })?;
             values.push((measure, bytes.0));
         }
-        out.push(Sample { line: start, time, labels: BTreeMap::new(), values, heap_limit: None });
+        out.push(Sample { line: start, time, labels: Labels::new(), values, heap_limit: None });
     }
     if let Some((start, _, _)) = block.filter(|(_, _, text)| text.contains("heapUsed")) {
         return Err(Error::line(input.name, start, "expected the object literal to close with }"));

@@ -16,8 +16,7 @@ use super::{apply_meridiem, parse_time_of_day, relative_axis, DayClock, SeriesSe
 use crate::error::{Error, Result};
 use crate::ingest::time::days_from_civil;
 use crate::ingest::{Format, Input};
-use crate::series::{display_name, Series, TimeAxis, Unit};
-use std::collections::BTreeMap;
+use crate::series::{display_name, Labels, Series, TimeAxis, Unit};
 
 /// The `pidstat -r` format.
 pub static PIDSTAT: Format = Format { id: "pidstat", label: "pidstat -r", sniff, parse };
@@ -179,7 +178,7 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
         }
         let pid = field("PID").or(field("TGID")).unwrap_or("");
         let tid = field("TID").filter(|t| *t != "-" && *t != "0");
-        let mut labels = BTreeMap::new();
+        let mut labels = Labels::new();
         labels.insert("pid".to_string(), pid.to_string());
         if let Some(tid) = tid {
             labels.insert("tid".to_string(), tid.to_string());

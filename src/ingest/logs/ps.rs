@@ -16,8 +16,7 @@
 use super::{split_time_prefix, whole_stamp, SeriesSet, StampClock};
 use crate::error::{Error, Result};
 use crate::ingest::{Format, Input};
-use crate::series::{display_name, Series, TimeAxis, Unit};
-use std::collections::BTreeMap;
+use crate::series::{display_name, Labels, Series, TimeAxis, Unit};
 
 /// The `ps` loop format.
 pub static PS_LOOP: Format = Format { id: "ps-loop", label: "ps/date loop log", sniff, parse };
@@ -205,7 +204,7 @@ fn status_line(line: &str) -> Option<Option<(&'static str, f64)>> {
 }
 
 struct Sample {
-    labels: BTreeMap<String, String>,
+    labels: Labels,
     command: String,
     rss: f64,
     vsz: Option<f64>,
@@ -217,7 +216,7 @@ fn simple_row(name: &str, number: usize, tokens: &[&str]) -> Result<Sample> {
         Error::line(name, number, format!("expected a resident size in KiB after the time, found \"{first}\""))
     })?;
     let command = tokens.get(1..).map(|rest| rest.join(" ")).unwrap_or_default();
-    let mut labels = BTreeMap::new();
+    let mut labels = Labels::new();
     if !command.is_empty() {
         labels.insert("command".to_string(), command.clone());
     }
@@ -260,7 +259,7 @@ fn table_row(name: &str, number: usize, columns: &[String], tokens: &[&str]) -> 
     };
     let rss = size("RSS")?.or(size("RSZ")?).ok_or_else(|| Error::line(name, number, "expected an RSS column"))?;
     let vsz = size("VSZ")?.or(size("VSIZE")?);
-    let mut labels = BTreeMap::new();
+    let mut labels = Labels::new();
     if let Some(pid) = field("PID") {
         labels.insert("pid".to_string(), pid.to_string());
     }
