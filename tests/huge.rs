@@ -131,3 +131,52 @@ fn json_nested_100k_deep_names_the_depth_limit() {
     let e = parse("deep.json", deep.as_bytes(), &opts()).unwrap_err();
     assert!(e.to_string().contains("nested deeper than the 128-level limit"), "{e}");
 }
+
+/// `rank` sorts indices and permutes the reports in place; the order must be exactly the stable
+/// sort's on the same keys, ties (same class, certainty, speed and name) keeping input order.
+#[test]
+fn ranking_in_place_matches_a_stable_sort() {
+    use leakscope::report::{Growth, SeriesReport, Verdict};
+    let mut rng = leakscope::synth::Rng::new(42);
+    // An empty series' report (no segments, so speed is the growth itself), varied below.
+    let blank = leakscope::analyze::analyze_series(
+        &leakscope::series::Series::new("s", leakscope::series::Unit::Bytes),
+        &Default::default(),
+    );
+    for n in [0, 1, 2, 3, 17, 500] {
+        let reports: Vec<SeriesReport> = (0..n)
+            .map(|i| {
+                let mut r = blank.clone();
+                r.verdict = [Verdict::Leak, Verdict::NoLeak, Verdict::Inconclusive][(rng.uniform() * 3.0) as usize % 3];
+                r.confidence = (rng.uniform() * 4.0).floor() / 4.0;
+                r.growth = (rng.uniform() < 0.7).then(|| Growth {
+                    per_hour: (rng.uniform() * 3.0).floor(),
+                    low: 0.0,
+                    high: 0.0,
+                });
+                r.name = format!("s{}", (rng.uniform() * 5.0) as usize);
+                r.reason = format!("input position {i}");
+                r
+            })
+            .collect();
+        let mut expected = reports.clone();
+        expected.sort_by(|a, b| {
+            let class = |s: &SeriesReport| match s.verdict {
+                Verdict::Leak => 0,
+                Verdict::Inconclusive => 1,
+                Verdict::NoLeak => 2,
+            };
+            let certainty = |s: &SeriesReport| (s.confidence * 20.0).round() as i64;
+            let speed = |s: &SeriesReport| s.growth.map_or(0.0, |g| g.per_hour.max(0.0));
+            class(a)
+                .cmp(&class(b))
+                .then(certainty(b).cmp(&certainty(a)))
+                .then(speed(b).total_cmp(&speed(a)))
+                .then(a.name.cmp(&b.name))
+        });
+        let mut ranked = reports;
+        leakscope::analyze::rank(&mut ranked);
+        let positions = |v: &[SeriesReport]| v.iter().map(|r| r.reason.clone()).collect::<Vec<_>>();
+        assert_eq!(positions(&ranked), positions(&expected), "n = {n}");
+    }
+}
