@@ -293,12 +293,18 @@ pub fn segment_linear(buckets: &[Bucket], prefix: &Prefix, min_len: usize) -> Li
     // exactly (so slopes and the few bends and jumps barely touch a robust scale): for AR(1)
     // noise Var(y[t+L] − 2y[t] + y[t−L]) = σ²(6 − 8φ^L + 2φ^2L), so the ratio of lags 2 and 1
     // gives φ, then σ², then the long-run variance σ²(1 + φ)/(1 − φ).
+    // Unevenly spaced positions (jittered sampling, one floor point per saw tooth, gaps) would
+    // let a steep trend leak into plain second differences, so each one is the departure of the
+    // middle value from the straight line through its neighbours, λ = (x_c − x_b)/(x_c − x_a):
+    // e = y_b − λ·y_a − (1 − λ)·y_c, scaled to the variance 6σ² of `a − 2b + c` for white noise.
     let second = |lag: usize| -> Vec<f64> {
         (lag..m.saturating_sub(lag))
             .map(|i| {
                 let (a, b, c) = (buckets[i - lag], buckets[i], buckets[i + lag]);
-                let w = 1.0 / (1.0 / a.w + 4.0 / b.w + 1.0 / c.w) * 6.0;
-                (a.y - 2.0 * b.y + c.y) / ys * w.sqrt()
+                let span = c.x - a.x;
+                let lambda = if span > 0.0 { ((c.x - b.x) / span).clamp(0.0, 1.0) } else { 0.5 };
+                let var = 1.0 / b.w + lambda * lambda / a.w + (1.0 - lambda) * (1.0 - lambda) / c.w;
+                (b.y - lambda * a.y - (1.0 - lambda) * c.y) / ys * (6.0 / var).sqrt()
             })
             .collect()
     };
@@ -311,15 +317,44 @@ pub fn segment_linear(buckets: &[Bucket], prefix: &Prefix, min_len: usize) -> Li
         let b = pelt(m, min_len, 1e-12, |s, e| prefix.linear_sse(s, e));
         return LinearSegmentation { boundaries: b, noise_var: 0.0, rho: 0.0, penalty: 0.0 };
     }
-    let phi = phi_from_ratio(d2 / d1, lag as i32);
-    let sigma2 = d1 / (6.0 - 8.0 * phi + 2.0 * phi * phi);
-    // The inflation is capped at φ = 0.8 (×9): beyond it the ratio estimate is too noisy to
-    // trust, and a trend many σ tall must still be found in strongly correlated noise.
-    let capped = phi.min(0.8);
-    let var = sigma2 * (1.0 + capped) / (1.0 - capped);
-    let rho = phi;
+    let (var, rho) = if m >= 48 {
+        let phi = phi_from_ratio(d2 / d1, lag as i32);
+        let sigma2 = d1 / (6.0 - 8.0 * phi + 2.0 * phi * phi);
+        // The inflation is capped at φ = 0.8 (×9): beyond it the ratio estimate is too noisy to
+        // trust, and a trend many σ tall must still be found in strongly correlated noise.
+        let capped = phi.min(0.8);
+        (sigma2 * (1.0 + capped) / (1.0 - capped), phi)
+    } else {
+        // A few dozen values (one floor point per saw tooth, a short export) leave the ratio of
+        // two robust scales too noisy to invert (a single bend can push it past its AR(1) range
+        // and inflate the penalty ninefold). Instead: a first segmentation as if the noise were
+        // white, then the lag-one autocorrelation and robust scale of its residuals.
+        let white = d1 / 6.0;
+        let first = pelt(m, min_len, 3.0 * ln_m * white, |s, e| prefix.linear_sse(s, e));
+        let resid = bucket_residuals(buckets, prefix, &first);
+        let phi = lag_one(&resid).clamp(0.0, 0.8);
+        let sigma2 = robust_scale(&resid).powi(2).max(white);
+        (sigma2 * (1.0 + phi) / (1.0 - phi), phi)
+    };
     let boundaries = pelt(m, min_len, 3.0 * ln_m * var, |s, e| prefix.linear_sse(s, e));
     LinearSegmentation { boundaries, noise_var: var * ys * ys, rho, penalty: 3.0 * ln_m * var * ys * ys }
+}
+
+/// Residuals of the buckets around the least-squares lines of the segmentation with the given
+/// boundaries, in scaled units and weighted to the variance of a bucket of weight 1.
+fn bucket_residuals(buckets: &[Bucket], prefix: &Prefix, boundaries: &[usize]) -> Vec<f64> {
+    let mut starts = Vec::with_capacity(boundaries.len() + 2);
+    starts.push(0);
+    starts.extend_from_slice(boundaries);
+    starts.push(buckets.len());
+    let mut out = Vec::with_capacity(buckets.len());
+    for w in starts.windows(2) {
+        let line = prefix.line(w[0], w[1]);
+        for b in buckets.get(w[0]..w[1]).unwrap_or(&[]) {
+            out.push((b.y - line.at(b.x)) / prefix.ys * b.w.sqrt());
+        }
+    }
+    out
 }
 
 /// Inverts `R(φ) = (1 − φ^L)(3 − φ^L) / ((1 − φ)(3 − φ))`, the lag-L / lag-1 variance ratio of

@@ -121,6 +121,11 @@ pub const SEARCH_BUCKETS: usize = 128;
 /// The fewest samples for any verdict.
 pub const MIN_POINTS: usize = 8;
 
+/// The fewest saw-tooth floor points (whole teeth) for a verdict on the floor: each is the
+/// post-GC level of a tooth many samples long, so fewer are needed than raw samples; six is the
+/// fewest for which a Mann–Kendall test can reach p < 0.01 at all.
+pub const MIN_FLOOR_POINTS: usize = 6;
+
 /// One fitted piece of a lifetime.
 #[derive(Debug, Clone, Copy)]
 struct Piece {
@@ -270,10 +275,11 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     report.judged_on_floor = prepared.on_floor;
     let px = &prepared.x;
     let py = &prepared.y;
-    if px.len() < MIN_POINTS {
+    let min_points = if prepared.on_floor { MIN_FLOOR_POINTS } else { MIN_POINTS };
+    if px.len() < min_points {
         return inconclusive(
             report,
-            format!("only {} saw-tooth floor points; at least {MIN_POINTS} are needed", px.len()),
+            format!("only {} saw-tooth floor points; at least {min_points} are needed", px.len()),
         );
     }
     report.restarts_ms = prepared.restarts.iter().filter_map(|&i| px.get(i)).map(|&h| to_ms(h)).collect();
@@ -284,7 +290,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         .windows(2)
         .map(|w| {
             let (a, b) = (w[0], w[1]);
-            let life = if b - a >= MIN_POINTS { Some(analyze_lifetime(px, py, a, b)) } else { None };
+            let life = if b - a >= min_points { Some(analyze_lifetime(px, py, a, b)) } else { None };
             (a, b, life)
         })
         .collect();
@@ -825,6 +831,27 @@ fn classify(
                 result.shape = Shape::Spike;
             }
         } else {
+            // The stretch after the climb did not rise significantly on its own; when it is too
+            // short to have shown growth (fewer than 8 buckets, as in the last few teeth of a
+            // saw-tooth floor), the climb is ongoing unless the tail's slope is clearly lower
+            // (the top of its 95 % interval under half the climb's slope).
+            // Growth that already slowed within the climb (its last rising piece under 0.35 of
+            // its steepest, as for the concave test above) is a warm-up levelling off.
+            let climb = pieces[s..=k].iter().map(|p| p.slope.slope).fold(0.0, f64::max);
+            let concave = pieces[k].slope.slope < 0.35 * climb;
+            let (tail_first, tail_end) = (pieces[(k + 1).min(last_index)].first, pieces[last_index].end);
+            let tail_buckets: usize = pieces[k + 1..].iter().map(|p| p.buckets).sum();
+            let flattened = concave || tail_buckets >= 8 || tail_end < tail_first + 2 || {
+                let (slope, _) = trend_test(&x[tail_first..tail_end], &y[tail_first..tail_end]);
+                slope.high < 0.5 * climb || slope.slope <= 0.0
+            };
+            if long && !flattened {
+                result.shape = Shape::Leak;
+                result.onset = Some(onset_of(s));
+                result.growth_piece = Some(k);
+                result.evidence = evidence;
+                return result;
+            }
             result.shape = if long { Shape::WarmUp } else { Shape::Step };
             result.evidence = 0.0;
         }
