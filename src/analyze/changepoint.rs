@@ -493,12 +493,46 @@ fn least_squares_sse(rows: impl Iterator<Item = (f64, [f64; 3], f64)> + Clone) -
         }
         yy += w * y * y;
     }
-    match solve(a.iter().map(|r| r.to_vec()).collect(), rhs.to_vec()) {
+    match solve_fixed(a, rhs) {
         Some(theta) => {
             rows.map(|(w, r, y)| w * (y - r[0] * theta[0] - r[1] * theta[1] - r[2] * theta[2]).powi(2)).sum()
         }
         None => yy,
     }
+}
+
+/// [`solve`] for a fixed size, without allocating: the same elimination step for step, so the
+/// same result to the last bit.
+fn solve_fixed<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> Option<[f64; N]> {
+    let scale = a.iter().flat_map(|r| r.iter()).fold(0.0f64, |m, v| m.max(v.abs()));
+    if scale <= 0.0 || !scale.is_finite() {
+        return None;
+    }
+    for col in 0..N {
+        let pivot = (col..N).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[pivot][col].abs() <= 1e-12 * scale {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for row in col + 1..N {
+            let f = a[row][col] / a[col][col];
+            let pivot_row = a[col];
+            for (target, source) in a[row].iter_mut().zip(&pivot_row).skip(col) {
+                *target -= f * source;
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = [0.0; N];
+    for row in (0..N).rev() {
+        let mut s = b[row];
+        for k in row + 1..N {
+            s -= a[row][k] * x[k];
+        }
+        x[row] = s / a[row][row];
+    }
+    x.iter().all(|v| v.is_finite()).then_some(x)
 }
 
 /// Solves `a · x = b` by Gaussian elimination with partial pivoting; `None` when singular.

@@ -473,8 +473,19 @@ pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
     let c = 1.96 * var_s.sqrt();
     let lo = (((m - c) / 2.0).floor().max(0.0) as usize).min(last);
     let hi = (((m + c) / 2.0).ceil().max(0.0) as usize).min(last);
-    let low = *slopes.select_nth_unstable_by(lo, f64::total_cmp).1;
-    let high = *slopes.select_nth_unstable_by(hi, f64::total_cmp).1;
+    // The median's selection left every smaller slope before it and every larger one after it,
+    // so each bound is selected within its own side only (the same order statistic, half the work).
+    let pivot = if slopes.len() % 2 == 1 { last / 2 } else { slopes.len() / 2 };
+    let low = if lo < pivot {
+        *slopes[..pivot].select_nth_unstable_by(lo, f64::total_cmp).1
+    } else {
+        *slopes.select_nth_unstable_by(lo, f64::total_cmp).1
+    };
+    let high = if hi > pivot {
+        *slopes[pivot + 1..].select_nth_unstable_by(hi - pivot - 1, f64::total_cmp).1
+    } else {
+        *slopes.select_nth_unstable_by(hi, f64::total_cmp).1
+    };
     (Slope { slope: median, low, high }, mk)
 }
 
