@@ -673,6 +673,23 @@ fn classify(
             };
             let h = trend::fit_hinge(hx, hy);
             let i = p.first + h.index;
+            // When the climb goes on through a bend into the next piece, that piece's line pins
+            // down the growth, and the first piece alone may hold too little of it to place the
+            // knot: a continuous "flat, then a first slope, then the next piece's slope" fit
+            // over both, the second knot at the search's bend.
+            if let Some(next) = pieces.get(1).filter(|n| moves[1].0 == 1 && !n.jump_before) {
+                let tolerance = 3.84 * noise.search_var;
+                if let Some(t) = trend::fit_two_stage(x, y, (p.first, next.first, next.end), i, tolerance) {
+                    // Kept when it beats the first piece's own hinge carried over both pieces by
+                    // more than chance (the MBIC-style penalty of the two-stage onset below).
+                    let used = next.end - p.first;
+                    let n = if used > trend::BEND_DIRECT { trend::BEND_DIRECT / 2 } else { used } as f64;
+                    let penalty = 2.0 * libm::log(n) * t.long_run_var;
+                    if t.first_slope > 0.0 && t.sse + penalty < t.hinge_sse {
+                        return (t.index, t.low_index, t.high_index.max(t.index));
+                    }
+                }
+            }
             return (i, i.saturating_sub(h.index_spread).max(p.first), (i + h.index_spread).min(end - 1));
         }
         let prev = &pieces[s - 1];
@@ -833,8 +850,8 @@ fn classify(
         } else {
             // The stretch after the climb did not rise significantly on its own; when it is too
             // short to have shown growth (fewer than 8 buckets, as in the last few teeth of a
-            // saw-tooth floor), the climb is ongoing unless the tail's slope is clearly lower
-            // (the top of its 95 % interval under half the climb's slope).
+            // saw-tooth floor), the climb is ongoing unless the tail is clearly a plateau (the top
+            // of its slope's 95 % interval under half the climb's slope).
             // Growth that already slowed within the climb (its last rising piece under 0.35 of
             // its steepest, as for the concave test above) is a warm-up levelling off.
             let climb = pieces[s..=k].iter().map(|p| p.slope.slope).fold(0.0, f64::max);
@@ -843,7 +860,9 @@ fn classify(
             let tail_buckets: usize = pieces[k + 1..].iter().map(|p| p.buckets).sum();
             let flattened = concave || tail_buckets >= 8 || tail_end < tail_first + 2 || {
                 let (slope, _) = trend_test(&x[tail_first..tail_end], &y[tail_first..tail_end]);
-                slope.high < 0.5 * climb || slope.slope <= 0.0
+                // A tail falling as fast as the climb rose is a drop (a drain or restart
+                // beginning), not a plateau.
+                slope.high < 0.5 * climb && slope.slope > -climb
             };
             if long && !flattened {
                 result.shape = Shape::Leak;
