@@ -870,11 +870,13 @@ fn classify(
             let concave = pieces[k].slope.slope < 0.35 * climb;
             let (tail_first, tail_end) = (pieces[(k + 1).min(last_index)].first, pieces[last_index].end);
             let tail_buckets: usize = pieces[k + 1..].iter().map(|p| p.buckets).sum();
-            let flattened = concave || tail_buckets >= 8 || tail_end < tail_first + 2 || {
+            let flattened = concave || tail_end < tail_first + 2 || {
                 let (slope, _) = trend_test(&x[tail_first..tail_end], &y[tail_first..tail_end]);
-                // A tail falling as fast as the climb rose is a drop (a drain or restart
-                // beginning), not a plateau.
-                slope.high < 0.5 * climb && slope.slope > -climb
+                // A tail long enough for a test of its own is a plateau when its interval
+                // excludes the climb's slope. A tail falling as fast as the climb rose is a drop
+                // (a drain or restart beginning), not a plateau.
+                let bound = if tail_buckets >= 8 { 1.0 } else { 0.5 };
+                slope.high < bound * climb && slope.slope > -climb
             };
             if long && !flattened {
                 result.shape = Shape::Leak;
