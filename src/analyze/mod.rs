@@ -655,12 +655,24 @@ fn classify(
     };
     let significant_jump = |k: usize| jump_size(k).abs() > 3.0 * noise.sigma;
     // The rising run ending at piece `k`: consecutive rising pieces joined by bends.
+    // An upward jump inside a climb does not end it (growth went on); a downward one does (a
+    // restart, judged below). A piece too short for its rank test (under 6 buckets) whose slope
+    // is surely positive bridges two rising pieces (the ramp where growth steepens).
+    let drop_before = |k: usize| jump_size(k) < -3.0 * noise.sigma;
     let run_start = |k: usize| {
         let mut s = k;
-        while s > 0 && moves[s - 1].0 == 1 && !significant_jump(s) {
-            s -= 1;
+        loop {
+            if s > 0 && moves[s - 1].0 == 1 && !drop_before(s) {
+                s -= 1;
+                continue;
+            }
+            let bridge = |b: usize| pieces[b].buckets < 6 && pieces[b].slope.low > 0.0 && moves[b].0 == 0;
+            if s > 1 && bridge(s - 1) && moves[s - 2].0 == 1 && !drop_before(s) && !drop_before(s - 1) {
+                s -= 2;
+                continue;
+            }
+            return s;
         }
-        s
     };
     let min_leak_duration = (0.05 * span).max(2.0 * bucket_width);
     let (last_dir, last_z) = moves[last_index];
