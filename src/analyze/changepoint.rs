@@ -279,8 +279,26 @@ pub struct LinearSegmentation {
 
 /// Piecewise-linear PELT over buckets with the data-driven penalty (two passes: a first noise
 /// scale from first differences, then the long-run variance of the first fit's residuals).
-/// `min_len` is the shortest segment in buckets (at least 2).
+/// `min_len` is the shortest segment in buckets (at least 2). The generic detector's noise
+/// model; see [`segment_linear_with`] for the leak analysis's.
 pub fn segment_linear(buckets: &[Bucket], prefix: &Prefix, min_len: usize) -> LinearSegmentation {
+    segment_linear_with(buckets, prefix, min_len, false)
+}
+
+/// [`segment_linear`] with a choice in the noise model. The lag-one autocorrelation φ read from
+/// the ratio of lag-L and lag-1 second differences is capped at 0.8 in the long-run inflation
+/// either way; with `cap_variance` the same cap applies to the stationary variance derived from
+/// that φ (σ² = d₁ / (6 − 8φ + 2φ²), which blows up as φ → 1). A climb and drain a few dozen
+/// buckets wide swells the lag-L differences by its own curvature, reads as φ near 1 and would
+/// otherwise inflate the penalty a hundredfold and hide itself: the leak analysis caps both.
+/// The generic detector keeps the uncapped variance, which scores better on the Turing Change
+/// Point benchmark (F1 0.745 against 0.725), whose series are mostly not trends of that kind.
+pub fn segment_linear_with(
+    buckets: &[Bucket],
+    prefix: &Prefix,
+    min_len: usize,
+    cap_variance: bool,
+) -> LinearSegmentation {
     let m = buckets.len();
     let ys = prefix.value_scale();
     let empty = LinearSegmentation { boundaries: Vec::new(), noise_var: 0.0, rho: 0.0, penalty: 0.0 };
@@ -319,9 +337,11 @@ pub fn segment_linear(buckets: &[Bucket], prefix: &Prefix, min_len: usize) -> Li
     }
     let (var, rho) = if m >= 48 {
         let phi = phi_from_ratio(d2 / d1, lag as i32);
-        let sigma2 = d1 / (6.0 - 8.0 * phi + 2.0 * phi * phi);
+        let phi_s = if cap_variance { phi.min(0.8) } else { phi };
+        let sigma2 = d1 / (6.0 - 8.0 * phi_s + 2.0 * phi_s * phi_s);
         // The inflation is capped at φ = 0.8 (×9): beyond it the ratio estimate is too noisy to
-        // trust, and a trend many σ tall must still be found in strongly correlated noise.
+        // trust, and a trend many σ tall must still be found in strongly correlated noise (the
+        // variance above too with `cap_variance`).
         let capped = phi.min(0.8);
         (sigma2 * (1.0 + capped) / (1.0 - capped), phi)
     } else {

@@ -30,7 +30,7 @@ use crate::report::{
     ChangeKind, Changepoint, Exhaustion, Growth, Onset, Report, Segment, SeriesReport, Source, Verdict, REPORT_VERSION,
 };
 use crate::series::Series;
-use changepoint::{buckets_by_x, classify_boundary, robust_scale, segment_linear, Bucket, Line, Prefix};
+use changepoint::{buckets_by_x, classify_boundary, robust_scale, segment_linear_with, Bucket, Line, Prefix};
 use trend::{fit_bend_within, trend_test, MannKendall, Slope};
 
 /// What the user tells the analysis.
@@ -527,7 +527,7 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize) -> LifeResult {
         bk.end += a;
     }
     let prefix = Prefix::new(&buckets);
-    let seg = segment_linear(&buckets, &prefix, 2);
+    let seg = segment_linear_with(&buckets, &prefix, 2, true);
     let mut starts = vec![0];
     starts.extend_from_slice(&seg.boundaries);
     starts.push(buckets.len());
