@@ -28,29 +28,33 @@ fn suite_meets_the_targets() {
     let (m, summary) = suite_metrics();
     assert!(m.recall() >= 0.97, "{summary}");
     assert!(m.false_alarm_rate() <= 0.03, "{summary}");
-    // Regression floor for the onset: measured 0.940 on this draw; the 0.95 target is asserted
-    // by `onset_accuracy_target`, which does not pass yet (see that test).
-    assert!(m.onset_accuracy() >= 0.935, "{summary}");
+    // Regression floor for the onset: measured 0.945 on this draw (recall 0.983, false alarms
+    // 0.008); the 0.95 target is asserted by `onset_accuracy_target`, which does not pass yet
+    // (see that test).
+    assert!(m.onset_accuracy() >= 0.94, "{summary}");
 }
 
 /// A draw the engine was not tuned on. Regression floors at the measured figures less a
-/// scenario or two (recall 0.975, false alarms 0.000, onset 0.932 on seeds from 1000); on other
-/// fresh draws (77777, 424242, 9999999, 31337) recall is 0.94–0.95 and onset 0.91–0.92, below target.
+/// scenario or two (recall 0.996, false alarms 0.000, onset 0.925 on seeds from 1000). On other
+/// fresh draws (77777, 424242, 2026, 123456, 5000000, 9999999, 31337) recall is 0.958–0.975,
+/// false alarms 0.008–0.017 and onset 0.891–0.948: recall and onset still below target on some.
 #[test]
 fn held_out_draw_does_not_regress() {
     let (m, summary) = metrics_from(1000);
-    assert!(m.recall() >= 0.96, "{summary}");
+    assert!(m.recall() >= 0.985, "{summary}");
     assert!(m.false_alarm_rate() <= 0.03, "{summary}");
     assert!(m.onset_accuracy() >= 0.92, "{summary}");
 }
 
 /// The onset target (≥ 0.95 of detected leaks within 5 % of the window). Not met yet
-/// (0.940 on this draw, 0.91–0.93 on fresh ones): the misses are accelerating leaks whose
-/// segmentation does not separate the gentle first stage at all, saw-tooth floors with few
-/// teeth, first lifetimes of recurring leaks, and leaks of 3–8 σ in strongly correlated noise
-/// (φ ≥ 0.9). Run with `cargo test -- --ignored` to see the current figure and the misses.
+/// (0.945 on this draw, 0.89–0.95 on fresh ones): the misses are accelerating leaks whose gentle
+/// first stage drowns in strongly correlated noise (φ ≥ 0.85; the knot's interval then spans
+/// much of the window), saw-tooth floors of few teeth (the floor is known once per tooth, so the
+/// onset only to about a tooth), first lifetimes of recurring leaks of 3–5 σ, and steady or
+/// stopped leaks of 3–8 σ in φ ≥ 0.9 noise. Run with `cargo test -- --ignored` to see the
+/// current figure and the misses.
 #[test]
-#[ignore = "onset target 0.95 not met yet (0.940 measured); see the doc comment"]
+#[ignore = "onset target 0.95 not met yet (0.945 measured); see the doc comment"]
 fn onset_accuracy_target() {
     let (m, summary) = suite_metrics();
     assert!(m.onset_accuracy() >= 0.95, "{summary}");

@@ -32,7 +32,7 @@ use crate::report::{
     ChangeKind, Changepoint, Exhaustion, Growth, Onset, Report, Segment, SeriesReport, Source, Verdict, REPORT_VERSION,
 };
 use crate::series::Series;
-use changepoint::{buckets_by_x, classify_boundary, robust_scale, segment_linear, Bucket, Line, Prefix};
+use changepoint::{buckets_by_x, classify_boundary, robust_scale, segment_linear_with, Bucket, Line, Prefix};
 use trend::{fit_bend_within, trend_test, MannKendall, Slope};
 
 /// What the user tells the analysis.
@@ -137,6 +137,11 @@ pub const SEARCH_BUCKETS: usize = 128;
 
 /// The fewest samples for any verdict.
 pub const MIN_POINTS: usize = 8;
+
+/// The fewest saw-tooth floor points (whole teeth) for a verdict on the floor: each is the
+/// post-GC level of a tooth many samples long, so fewer are needed than raw samples; six is the
+/// fewest for which a Mann–Kendall test can reach p < 0.01 at all.
+pub const MIN_FLOOR_POINTS: usize = 6;
 
 /// One fitted piece of a lifetime.
 #[derive(Debug, Clone, Copy)]
@@ -367,10 +372,11 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     report.judged_on_floor = prepared.on_floor;
     let px = &prepared.x;
     let py = &prepared.y;
-    if px.len() < MIN_POINTS {
+    let min_points = if prepared.on_floor { MIN_FLOOR_POINTS } else { MIN_POINTS };
+    if px.len() < min_points {
         return inconclusive(
             report,
-            format!("only {} saw-tooth floor points; at least {MIN_POINTS} are needed", px.len()),
+            format!("only {} saw-tooth floor points; at least {min_points} are needed", px.len()),
         );
     }
     report.restarts_ms = prepared.restarts.iter().filter_map(|&i| px.get(i)).map(|&h| to_ms(h)).collect();
@@ -381,7 +387,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         .windows(2)
         .map(|w| {
             let (a, b) = (w[0], w[1]);
-            let life = if b - a >= MIN_POINTS { Some(analyze_lifetime(px, py, a, b)) } else { None };
+            let life = if b - a >= min_points { Some(analyze_lifetime(px, py, a, b)) } else { None };
             (a, b, life)
         })
         .collect();
@@ -618,7 +624,7 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize) -> LifeResult {
         bk.end += a;
     }
     let prefix = Prefix::new(&buckets);
-    let seg = segment_linear(&buckets, &prefix, 2);
+    let seg = segment_linear_with(&buckets, &prefix, 2, true);
     let mut starts = vec![0];
     starts.extend_from_slice(&seg.boundaries);
     starts.push(buckets.len());
@@ -683,8 +689,8 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize) -> LifeResult {
     result
 }
 
-/// How a piece moves, judged against the noise.
-fn movement(p: &Piece, noise: &Noise) -> (i8, f64) {
+/// How a piece moves, judged against the noise; `at_end` for the lifetime's last piece.
+fn movement(p: &Piece, noise: &Noise, at_end: bool) -> (i8, f64) {
     let m = (p.end - p.first) as f64;
     let se_rise = (noise.long_run_var * 12.0 / m.max(1.0)).sqrt();
     let rise = p.rise();
@@ -695,7 +701,12 @@ fn movement(p: &Piece, noise: &Noise) -> (i8, f64) {
     } else {
         0.0
     };
-    let big = rise.abs() > 2.0 * noise.sigma && z.abs() > 3.0 && p.test.p < 0.01 && p.buckets >= 2;
+    // The rank test cannot reach p < 0.01 at all on five values or fewer. The newest stretch
+    // of a series is often that short (the last few teeth of a saw-tooth floor, one point per
+    // tooth), and it alone says whether growth goes on: there a rise far beyond the noise
+    // (z > 5) in the direction of Kendall's S stands in for the test.
+    let ranked = p.test.p < 0.01 || (at_end && p.buckets < 6 && z.abs() > 5.0 && p.test.s * rise > 0.0);
+    let big = rise.abs() > 2.0 * noise.sigma && z.abs() > 3.0 && ranked && p.buckets >= 2;
     let dir = if !big {
         0
     } else if rise > 0.0 && p.test.s > 0.0 {
@@ -731,7 +742,7 @@ fn classify(
     };
     let pieces = &result.pieces;
     let Some(last_index) = pieces.len().checked_sub(1) else { return result };
-    let moves: Vec<(i8, f64)> = pieces.iter().map(|p| movement(p, noise)).collect();
+    let moves: Vec<(i8, f64)> = pieces.iter().enumerate().map(|(k, p)| movement(p, noise, k == last_index)).collect();
     let jump_size = |k: usize| -> f64 {
         if k == 0 || !pieces[k].jump_before {
             return 0.0;
@@ -741,12 +752,24 @@ fn classify(
     };
     let significant_jump = |k: usize| jump_size(k).abs() > 3.0 * noise.sigma;
     // The rising run ending at piece `k`: consecutive rising pieces joined by bends.
+    // An upward jump inside a climb does not end it (growth went on); a downward one does (a
+    // restart, judged below). A piece too short for its rank test (under 6 buckets) whose slope
+    // is surely positive bridges two rising pieces (the ramp where growth steepens).
+    let drop_before = |k: usize| jump_size(k) < -3.0 * noise.sigma;
     let run_start = |k: usize| {
         let mut s = k;
-        while s > 0 && moves[s - 1].0 == 1 && !significant_jump(s) {
-            s -= 1;
+        loop {
+            if s > 0 && moves[s - 1].0 == 1 && !drop_before(s) {
+                s -= 1;
+                continue;
+            }
+            let bridge = |b: usize| pieces[b].buckets < 6 && pieces[b].slope.low > 0.0 && moves[b].0 == 0;
+            if s > 1 && bridge(s - 1) && moves[s - 2].0 == 1 && !drop_before(s) && !drop_before(s - 1) {
+                s -= 2;
+                continue;
+            }
+            return s;
         }
-        s
     };
     let min_leak_duration = (0.05 * span).max(2.0 * bucket_width);
     let (last_dir, last_z) = moves[last_index];
@@ -764,6 +787,30 @@ fn classify(
             };
             let h = trend::fit_hinge(hx, hy);
             let i = p.first + h.index;
+            // When the climb goes on through a bend into the next piece, that piece's line pins
+            // down the growth, and the first piece alone may hold too little of it to place the
+            // knot: a continuous "flat, then a first slope, then the next piece's slope" fit
+            // over both, the second knot at the search's bend.
+            if let Some(next) = pieces.get(1).filter(|n| moves[1].0 == 1 && !n.jump_before) {
+                let tolerance = 3.84 * noise.search_var;
+                if let Some(t) = trend::fit_two_stage(x, y, (p.first, next.first, next.end), i, tolerance) {
+                    // Kept when it beats the first piece's own hinge carried over both pieces by
+                    // more than chance (the MBIC-style penalty of the two-stage onset below).
+                    let used = next.end - p.first;
+                    let n = if used > trend::BEND_DIRECT { trend::BEND_DIRECT / 2 } else { used } as f64;
+                    let penalty = 2.0 * libm::log(n) * t.long_run_var;
+                    if t.first_slope > 0.0 && t.sse + penalty < t.hinge_sse {
+                        return (t.index, t.low_index, t.high_index.max(t.index));
+                    }
+                }
+            }
+            // A single piece may hide growth that began gently and steepened later (too little
+            // evidence to split it): both knots free, kept when the second pays for itself.
+            if pieces.len() == 1 {
+                if let Some(t) = trend::fit_two_knots(x, y, p.first, end).filter(|t| t.better_than_hinge) {
+                    return (t.index, t.low_index, t.high_index.max(t.index));
+                }
+            }
             return (i, i.saturating_sub(h.index_spread).max(p.first), (i + h.index_spread).min(end - 1));
         }
         let prev = &pieces[s - 1];
@@ -871,7 +918,7 @@ fn classify(
         result.restarts.reverse();
         result.onset = Some(onset_of(first_run));
         result.growth_piece = Some(last_index);
-        result.evidence = pieces[s..].iter().map(|p| movement(p, noise).1).fold(0.0, f64::max);
+        result.evidence = pieces[s..].iter().map(|p| movement(p, noise, false).1).fold(0.0, f64::max);
         return result;
     }
     // The series ends flat or falling: find the last rise.
@@ -905,7 +952,7 @@ fn classify(
         let duration: f64 = pieces[s..=k].iter().map(Piece::duration).sum();
         let fall = falls_after(k);
         let long = duration >= (0.08 * span).max(4.0 * bucket_width);
-        let evidence = pieces[s..=k].iter().map(|p| movement(p, noise).1).fold(0.0, f64::max);
+        let evidence = pieces[s..=k].iter().map(|p| movement(p, noise, false).1).fold(0.0, f64::max);
         if fall >= 0.4 * rise {
             if long {
                 result.shape = Shape::Stopped;
@@ -922,6 +969,31 @@ fn classify(
                 result.shape = Shape::Spike;
             }
         } else {
+            // The stretch after the climb did not rise significantly on its own; when it is too
+            // short to have shown growth (fewer than 8 buckets, as in the last few teeth of a
+            // saw-tooth floor), the climb is ongoing unless the tail is clearly a plateau (the top
+            // of its slope's 95 % interval under half the climb's slope).
+            // Growth that already slowed within the climb (its last rising piece under 0.35 of
+            // its steepest, as for the concave test above) is a warm-up levelling off.
+            let climb = pieces[s..=k].iter().map(|p| p.slope.slope).fold(0.0, f64::max);
+            let concave = pieces[k].slope.slope < 0.35 * climb;
+            let (tail_first, tail_end) = (pieces[(k + 1).min(last_index)].first, pieces[last_index].end);
+            let tail_buckets: usize = pieces[k + 1..].iter().map(|p| p.buckets).sum();
+            let flattened = concave || tail_end < tail_first + 2 || {
+                let (slope, _) = trend_test(&x[tail_first..tail_end], &y[tail_first..tail_end]);
+                // A tail long enough for a test of its own is a plateau when its interval
+                // excludes the climb's slope. A tail falling as fast as the climb rose is a drop
+                // (a drain or restart beginning), not a plateau.
+                let bound = if tail_buckets >= 8 { 1.0 } else { 0.5 };
+                slope.high < bound * climb && slope.slope > -climb
+            };
+            if long && !flattened {
+                result.shape = Shape::Leak;
+                result.onset = Some(onset_of(s));
+                result.growth_piece = Some(k);
+                result.evidence = evidence;
+                return result;
+            }
             result.shape = if long { Shape::WarmUp } else { Shape::Step };
             result.evidence = 0.0;
         }

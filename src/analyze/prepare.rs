@@ -92,46 +92,19 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     prepared
 }
 
-/// The lower envelope: when teeth are few, a centred rolling minimum over one typical tooth
-/// (every sample kept, so short windows still have data); otherwise one floor point per tooth.
+/// The lower envelope: one floor point per whole tooth (the post-GC minimum at its own time).
+/// Teeth are many samples long, so even a few of them carry the floor's trend; a rolling
+/// minimum over every sample would instead make a noiseless staircase that no noise estimate
+/// can read.
 fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
-    if drops.len() < 16 {
-        let mut gaps: Vec<f64> = drops.windows(2).map(|w| (w[1].after - w[0].after) as f64).collect();
-        let width = (median_in_place(&mut gaps).round() as usize).max(2);
-        return Prepared { x: x.to_vec(), y: rolling_min(y, width), on_floor: true, ..Prepared::default() };
-    }
     floor_per_tooth(x, y, drops)
-}
-
-/// Centred rolling minimum over `width` samples (monotonic deque, O(n)).
-fn rolling_min(y: &[f64], width: usize) -> Vec<f64> {
-    let n = y.len();
-    let half = width / 2;
-    let mut out = Vec::with_capacity(n);
-    let mut deque: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
-    let mut next = 0;
-    for i in 0..n {
-        let hi = (i + half + 1).min(n);
-        while next < hi {
-            while deque.back().is_some_and(|&b| y[b] >= y[next]) {
-                deque.pop_back();
-            }
-            deque.push_back(next);
-            next += 1;
-        }
-        let lo = i.saturating_sub(half);
-        while deque.front().is_some_and(|&f| f < lo) {
-            deque.pop_front();
-        }
-        out.push(deque.front().map_or(y[i], |&f| y[f]));
-    }
-    out
 }
 
 /// One floor point per tooth: the minimum between consecutive drops, at its own time.
 fn floor_per_tooth(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
-    let mut cuts: Vec<usize> = vec![0];
-    cuts.extend(drops.iter().map(|d| d.after));
+    // The window usually opens part-way up a tooth: the minimum before the first drop is a
+    // point on a ramp, not a post-GC level, so the floor starts with the first whole tooth.
+    let mut cuts: Vec<usize> = drops.iter().map(|d| d.after).collect();
     cuts.push(x.len());
     let mut fx = Vec::with_capacity(cuts.len());
     let mut fy = Vec::with_capacity(cuts.len());

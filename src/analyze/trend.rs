@@ -282,6 +282,117 @@ fn fit_two_stage_direct(
     })
 }
 
+/// A continuous "flat, then a first slope, then a steeper second slope" fit with both knots
+/// free, against the best flat-then-linear hinge on the same data (see [`fit_two_knots`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TwoKnots {
+    /// Index (into the full slices) of the first knot: where growth began.
+    pub index: usize,
+    /// Earliest first knot (raw index) whose best fit is within the penalty of the best.
+    pub low_index: usize,
+    /// Latest such first knot.
+    pub high_index: usize,
+    /// Whether the second knot pays for itself: the two-knot SSE plus an MBIC-style penalty
+    /// (2 ln m times the long-run variance of its residuals, m the number of block means) is
+    /// under the best hinge's SSE.
+    pub better_than_hinge: bool,
+}
+
+/// At most this many block means enter [`fit_two_knots`]'s search over both knots (O(m²)).
+pub const TWO_KNOT_BLOCKS: usize = 96;
+
+/// Least-squares fit of `y = a + b₁·max(0, x − x_j) + b₂·max(0, x − x_k)`, `j < k`, `b₁ > 0`,
+/// `b₂ > 0` (growth that begins gently and steepens later), both knots searched over at most
+/// [`TWO_KNOT_BLOCKS`] block means of `lo..hi` (a continuous piecewise-linear fit with two
+/// knots, CPOP-style, Fearnhead, Maidstone & Letchford 2019), compared with the best single
+/// flat-then-linear knot on the same block means. `None` with too few samples.
+pub fn fit_two_knots(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<TwoKnots> {
+    let hi = hi.min(x.len()).min(y.len());
+    if hi < lo + 16 {
+        return None;
+    }
+    let size = (hi - lo).div_ceil(TWO_KNOT_BLOCKS).max(1);
+    let (bx, by) = block_means(&x[lo..hi], &y[lo..hi], (hi - lo).div_ceil(size));
+    let m = bx.len();
+    if m < 12 {
+        return None;
+    }
+    let to_raw = |k: usize| (lo + k * size + size / 2).min(hi - 1);
+    let x0 = bx[0];
+    let xsc = (bx[m - 1] - x0).abs();
+    if !(xsc > 0.0 && xsc.is_finite()) {
+        return None;
+    }
+    let y0 = by.iter().sum::<f64>() / m as f64;
+    let ysc = by.iter().map(|v| (v - y0).abs()).fold(0.0, f64::max);
+    let ysc = if ysc > 0.0 && ysc.is_finite() { ysc } else { 1.0 };
+    let u: Vec<f64> = bx.iter().map(|v| (v - x0) / xsc).collect();
+    let v: Vec<f64> = by.iter().map(|w| (w - y0) / ysc).collect();
+    let SuffixSums { r1, ru, ruu, rv, ruv } = SuffixSums::new(&u, &v);
+    let nf = m as f64;
+    let (sv, svv) = (rv[0], v.iter().map(|w| w * w).sum::<f64>());
+    let h = |k: usize| {
+        let uk = u[k];
+        (ru[k] - r1[k] * uk, ruu[k] - 2.0 * uk * ru[k] + r1[k] * uk * uk, ruv[k] - uk * rv[k])
+    };
+    let margin = (m / 25).max(2);
+    // The best single hinge (flat, then linear) on the same block means.
+    let mut hinge_sse = f64::INFINITY;
+    for k in margin..m - margin {
+        let (sh, shh, shv) = h(k);
+        let det = nf * shh - sh * sh;
+        if det > 1e-12 {
+            let b = (nf * shv - sh * sv) / det;
+            let a = (sv - b * sh) / nf;
+            hinge_sse = hinge_sse.min((svv - a * sv - b * shv).max(0.0));
+        }
+    }
+    // Both knots: the best SSE for every first knot over all later second knots.
+    let mut best_by_first = vec![f64::INFINITY; m];
+    let mut best = (f64::INFINITY, 0usize, 0usize);
+    for j in margin..m.saturating_sub(2 * margin) {
+        let (s1, s11, s1v) = h(j);
+        for k in j + margin..m - margin {
+            let (s2, s22, s2v) = h(k);
+            let s12 = ruu[k] - (u[j] + u[k]) * ru[k] + u[j] * u[k] * r1[k];
+            let rhs = [sv, s1v, s2v];
+            if let Some(t) = solve3(&[[nf, s1, s2], [s1, s11, s12], [s2, s12, s22]], &rhs) {
+                if t[1] > 0.0 && t[2] > 0.0 {
+                    let sse = (svv - (t[0] * rhs[0] + t[1] * rhs[1] + t[2] * rhs[2])).max(0.0);
+                    best_by_first[j] = best_by_first[j].min(sse);
+                    if sse < best.0 {
+                        best = (sse, j, k);
+                    }
+                }
+            }
+        }
+    }
+    let (sse, j, k) = best;
+    if !sse.is_finite() {
+        return None;
+    }
+    // Long-run variance of the best fit's residuals (AR(1) at lag one, φ clamped to [0, 0.95]).
+    let (s1, s11, s1v) = h(j);
+    let (s2, s22, s2v) = h(k);
+    let s12 = ruu[k] - (u[j] + u[k]) * ru[k] + u[j] * u[k] * r1[k];
+    let t = solve3(&[[nf, s1, s2], [s1, s11, s12], [s2, s12, s22]], &[sv, s1v, s2v])?;
+    let resid: Vec<f64> =
+        (0..m).map(|i| v[i] - t[0] - t[1] * (u[i] - u[j]).max(0.0) - t[2] * (u[i] - u[k]).max(0.0)).collect();
+    let lag0: f64 = resid.iter().map(|r| r * r).sum();
+    let lag1: f64 = resid.windows(2).map(|w| w[0] * w[1]).sum();
+    let phi = if lag0 > 0.0 { (lag1 / lag0).clamp(0.0, 0.95) } else { 0.0 };
+    let long_run_var = sse / (nf - 5.0).max(1.0) * (1.0 + phi) / (1.0 - phi);
+    let limit = sse + 2.0 * libm::log(nf) * long_run_var;
+    let low = (0..=j).rev().take_while(|&i| best_by_first[i] <= limit).last().unwrap_or(j);
+    let high = (j..m).take_while(|&i| best_by_first[i] <= limit).last().unwrap_or(j);
+    Some(TwoKnots {
+        index: to_raw(j),
+        low_index: to_raw(low),
+        high_index: to_raw(high),
+        better_than_hinge: limit < hinge_sse,
+    })
+}
+
 /// The residual sum of squares of the flat-then-linear hinge with its knot at `knot`, over
 /// `lo..hi` (for comparing against richer fits).
 pub fn hinge_sse_at(x: &[f64], y: &[f64], lo: usize, knot: usize, hi: usize) -> f64 {
@@ -473,8 +584,19 @@ pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
     let c = 1.96 * var_s.sqrt();
     let lo = (((m - c) / 2.0).floor().max(0.0) as usize).min(last);
     let hi = (((m + c) / 2.0).ceil().max(0.0) as usize).min(last);
-    let low = *slopes.select_nth_unstable_by(lo, f64::total_cmp).1;
-    let high = *slopes.select_nth_unstable_by(hi, f64::total_cmp).1;
+    // The median's selection left every smaller slope before it and every larger one after it,
+    // so each bound is selected within its own side only (the same order statistic, half the work).
+    let pivot = if slopes.len() % 2 == 1 { last / 2 } else { slopes.len() / 2 };
+    let low = if lo < pivot {
+        *slopes[..pivot].select_nth_unstable_by(lo, f64::total_cmp).1
+    } else {
+        *slopes.select_nth_unstable_by(lo, f64::total_cmp).1
+    };
+    let high = if hi > pivot {
+        *slopes[pivot + 1..].select_nth_unstable_by(hi - pivot - 1, f64::total_cmp).1
+    } else {
+        *slopes.select_nth_unstable_by(hi, f64::total_cmp).1
+    };
     (Slope { slope: median, low, high }, mk)
 }
 

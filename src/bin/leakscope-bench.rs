@@ -164,4 +164,18 @@ pub fn show(pattern: &str, seed: u64) {
     println!("{}", serde_json::to_string(&r2).unwrap_or_default());
     let csv: String = sc.series.times_ms.iter().zip(&sc.series.values).map(|(t, v)| format!("{t},{v}\n")).collect();
     let _ = std::fs::write("/tmp/leakscope-show.csv", csv);
+    // What the analysis looked at (floor, deseasonalised values), in hours since the start.
+    let prepared = leakscope::analyze::prepare::prepare(&x, &sc.series.values, true);
+    let csv: String = prepared.x.iter().zip(&prepared.y).map(|(h, v)| format!("{h},{v}\n")).collect();
+    let _ = std::fs::write("/tmp/leakscope-show-prepared.csv", csv);
+    let hours = |ms: i64| (ms - sc.series.times_ms[0]) as f64 / 3.6e6;
+    println!(
+        "prepared: {} points, floor {}, seasonal {}, restarts at {:?} h; truth onset {:?} h, reported {:?} h",
+        prepared.x.len(),
+        prepared.on_floor,
+        prepared.seasonal,
+        prepared.restarts.iter().filter_map(|&i| prepared.x.get(i)).collect::<Vec<_>>(),
+        sc.onset_ms.map(hours),
+        r.onset.map(|o| hours(o.ms)),
+    );
 }
