@@ -521,8 +521,8 @@ fn least_squares_sse(rows: impl Iterator<Item = (f64, [f64; 3], f64)> + Clone) -
     }
 }
 
-/// [`solve`] for a fixed size, without allocating: the same elimination step for step, so the
-/// same result to the last bit.
+/// Solves `a · x = b` (N × N) by Gaussian elimination with partial pivoting, without allocating;
+/// `None` when singular.
 fn solve_fixed<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> Option<[f64; N]> {
     let scale = a.iter().flat_map(|r| r.iter()).fold(0.0f64, |m, v| m.max(v.abs()));
     if scale <= 0.0 || !scale.is_finite() {
@@ -548,43 +548,6 @@ fn solve_fixed<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> Option<
     for row in (0..N).rev() {
         let mut s = b[row];
         for k in row + 1..N {
-            s -= a[row][k] * x[k];
-        }
-        x[row] = s / a[row][row];
-    }
-    x.iter().all(|v| v.is_finite()).then_some(x)
-}
-
-/// Solves `a · x = b` by Gaussian elimination with partial pivoting; `None` when singular.
-pub fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
-    let n = b.len();
-    if a.len() != n || a.iter().any(|r| r.len() != n) {
-        return None;
-    }
-    let scale = a.iter().flat_map(|r| r.iter()).fold(0.0f64, |m, v| m.max(v.abs()));
-    if scale <= 0.0 || !scale.is_finite() {
-        return None;
-    }
-    for col in 0..n {
-        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        if a[pivot][col].abs() <= 1e-12 * scale {
-            return None;
-        }
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        for row in col + 1..n {
-            let f = a[row][col] / a[col][col];
-            let pivot_row = a[col].clone();
-            for (target, source) in a[row].iter_mut().zip(&pivot_row).skip(col) {
-                *target -= f * source;
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = vec![0.0; n];
-    for row in (0..n).rev() {
-        let mut s = b[row];
-        for k in row + 1..n {
             s -= a[row][k] * x[k];
         }
         x[row] = s / a[row][row];
