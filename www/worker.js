@@ -108,6 +108,15 @@ onmessage = async (event) => {
     }
     reply(msg.id, msg.name, analysis, timings);
   } catch (error) {
-    postMessage({ type: "error", id: msg.id, message: String(error?.message ?? error) });
+    postMessage({ type: "error", id: msg.id, message: describe(msg.name, error) });
   }
 };
+
+// A trap in wasm (not a parse error, which arrives worded) means memory ran out: the page ends
+// this worker and the next file gets a fresh one.
+function describe(name, error) {
+  if (error instanceof WebAssembly.RuntimeError) {
+    return `${name}: the page ran out of memory analyzing this file (${error.message}); export fewer series or a shorter time range, or use the leakscope CLI`;
+  }
+  return String(error?.message ?? error);
+}
