@@ -273,25 +273,31 @@ impl Samples {
     fn of(series: &Series) -> Option<Samples> {
         let finite = || series.times_ms.iter().copied().zip(series.values.iter().copied()).filter(|p| p.1.is_finite());
         let mut count = 0;
-        let mut last = i64::MIN;
+        let mut span: Option<(i64, i64)> = None;
         let mut ordered = true;
         for (t, _) in finite() {
-            ordered &= count == 0 || t > last;
-            last = t;
+            ordered &= span.is_none_or(|(_, last)| t > last);
+            span = Some((span.map_or(t, |(first, _)| first), t));
             count += 1;
         }
         if ordered {
-            return Samples::from_ordered(count, finite);
+            return Samples::from_ordered(count, span, finite);
         }
         // Out of order or duplicate times (ingest sorts; be defensive anyway): sort a copy.
         let mut pairs: Vec<(i64, f64)> = finite().collect();
         pairs.sort_by_key(|p| p.0);
         pairs.dedup_by_key(|p| p.0);
-        Samples::from_ordered(pairs.len(), || pairs.iter().copied())
+        let span = pairs.first().zip(pairs.last()).map(|(a, b)| (a.0, b.0));
+        Samples::from_ordered(pairs.len(), span, || pairs.iter().copied())
     }
 
-    fn from_ordered<I: Iterator<Item = (i64, f64)>>(count: usize, samples: impl Fn() -> I) -> Option<Samples> {
-        let (Some((start_ms, _)), Some((end_ms, _))) = (samples().next(), samples().last()) else {
+    /// `span`: the first and last sample times, `None` without samples.
+    fn from_ordered<I: Iterator<Item = (i64, f64)>>(
+        count: usize,
+        span: Option<(i64, i64)>,
+        samples: impl Fn() -> I,
+    ) -> Option<Samples> {
+        let Some((start_ms, end_ms)) = span else {
             return Some(Samples {
                 count,
                 start_ms: 0,
