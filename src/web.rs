@@ -160,18 +160,8 @@ impl Analysis {
         self.series.len()
     }
 
-    /// Sample times (epoch ms) of series `index`.
-    pub fn times(&self, index: usize) -> Vec<f64> {
-        self.series.get(index).map_or_else(Vec::new, |s| s.times_ms.iter().map(|&t| t as f64).collect())
-    }
-
-    /// Sample values of series `index`.
-    pub fn values(&self, index: usize) -> Vec<f64> {
-        self.series.get(index).map_or_else(Vec::new, |s| s.values.clone())
-    }
-
     /// Moves the sample times (epoch ms) of series `index` out (converted in place: no copy is
-    /// left in wasm memory); [`Analysis::times`] returns empty for it afterwards.
+    /// left in wasm memory); a second call returns empty.
     pub fn take_times(&mut self, index: usize) -> Vec<f64> {
         self.series
             .get_mut(index)
@@ -513,11 +503,11 @@ mod tests {
         "title": "demo <b>", "annotations": [{"ms": 1723716300000, "label": "alert"}], "footer": null}"#;
 
     fn demo_viewer() -> Viewer {
-        let analysis = analyze(crate::demo::DEMO_NAME, crate::demo::demo_csv().as_bytes(), "").ok().unwrap();
+        let mut analysis = analyze(crate::demo::DEMO_NAME, crate::demo::demo_csv().as_bytes(), "").ok().unwrap();
         let mut viewer = Viewer::new();
         viewer.set_report(&analysis.report_json()).ok().unwrap();
         for i in 0..analysis.series_count() {
-            viewer.add_series(analysis.times(i), analysis.values(i), analysis.limit(i));
+            viewer.add_series(analysis.take_times(i), analysis.take_values(i), analysis.limit(i));
         }
         viewer
     }

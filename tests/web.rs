@@ -17,15 +17,15 @@ fn error_text(e: wasm_bindgen::JsError) -> String {
 #[wasm_bindgen_test]
 fn demo_is_analyzed_as_a_leak_with_an_onset() {
     let csv = web::demo_csv();
-    let analysis = web::analyze(&web::demo_name(), csv.as_bytes(), "{}").map_err(error_text).unwrap();
+    let mut analysis = web::analyze(&web::demo_name(), csv.as_bytes(), "{}").map_err(error_text).unwrap();
     let report: serde_json::Value = serde_json::from_str(&analysis.report_json()).unwrap();
     assert_eq!(report["version"], 1);
     assert_eq!(report["source"]["format"], "generic-csv");
     assert_eq!(report["series"][0]["verdict"], "leak");
     assert!(report["series"][0]["onset"]["ms"].is_i64());
     assert_eq!(analysis.series_count(), 1);
-    assert_eq!(analysis.times(0).len(), 841);
-    assert_eq!(analysis.values(0).len(), 841);
+    assert_eq!(analysis.take_times(0).len(), 841);
+    assert_eq!(analysis.take_values(0).len(), 841);
     assert_eq!(analysis.limit(0), Some(4096.0 * 1024.0 * 1024.0));
 }
 
@@ -56,10 +56,11 @@ fn viewer_draws_on_a_canvas() {
     canvas.set_width(800);
     canvas.set_height(400);
     let csv = web::demo_csv();
-    let analysis = web::analyze("demo.csv", csv.as_bytes(), "{}").map_err(error_text).unwrap();
+    let mut analysis = web::analyze("demo.csv", csv.as_bytes(), "{}").map_err(error_text).unwrap();
     let mut viewer = web::Viewer::new();
     viewer.set_report(&analysis.report_json()).map_err(error_text).unwrap();
-    viewer.add_series(analysis.times(0), analysis.values(0), analysis.limit(0));
+    let times = analysis.take_times(0);
+    viewer.add_series(times.clone(), analysis.take_values(0), analysis.limit(0));
     let layout = viewer.draw(canvas.clone(), "{}", vec![0], None).map_err(error_text).unwrap();
     let layout: serde_json::Value = serde_json::from_str(&layout).unwrap();
     assert!(layout["right"].as_i64().unwrap() > layout["left"].as_i64().unwrap());
@@ -68,8 +69,8 @@ fn viewer_draws_on_a_canvas() {
     let pixels = context.get_image_data(0.0, 0.0, 800.0, 400.0).unwrap().data();
     let first = [pixels[0], pixels[1], pixels[2]];
     assert!(pixels.chunks(4).any(|p| [p[0], p[1], p[2]] != first), "the canvas is blank");
-    let near = viewer.nearest(0, analysis.times(0)[10] + 1.0);
-    assert_eq!(near[0], analysis.times(0)[10]);
+    let near = viewer.nearest(0, times[10] + 1.0);
+    assert_eq!(near[0], times[10]);
 }
 
 #[wasm_bindgen_test]
@@ -84,11 +85,11 @@ fn an_upload_streamed_in_chunks_reads_like_the_whole_file() {
     // One byte more than announced is refused, not stored.
     assert!(upload.push(b"x").is_err());
     let mut streamed = web::analyze_upload("demo.csv", upload, "{}").map_err(error_text).unwrap();
-    let whole = web::analyze("demo.csv", bytes, "{}").map_err(error_text).unwrap();
+    let mut whole = web::analyze("demo.csv", bytes, "{}").map_err(error_text).unwrap();
     assert_eq!(streamed.report_json(), whole.report_json());
     // Samples move out once: the same values, then nothing left behind.
-    assert_eq!(streamed.take_times(0), whole.times(0));
-    assert_eq!(streamed.take_values(0), whole.values(0));
-    assert!(streamed.times(0).is_empty() && streamed.values(0).is_empty());
+    assert_eq!(streamed.take_times(0), whole.take_times(0));
+    assert_eq!(streamed.take_values(0), whole.take_values(0));
+    assert!(streamed.take_times(0).is_empty() && streamed.take_values(0).is_empty());
     assert!(streamed.take_times(5).is_empty());
 }
