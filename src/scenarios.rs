@@ -384,6 +384,10 @@ pub struct SuiteMetrics {
     pub onset_ok: usize,
     /// Onset errors of detected leaks, as fractions of the window.
     pub onset_errors: Vec<f64>,
+    /// Detected leaks whose onset window (`low_ms..=high_ms`) holds the true onset.
+    pub onset_covered: usize,
+    /// Widths of the onset windows of detected leaks, as fractions of the window.
+    pub onset_widths: Vec<f64>,
     /// Per pattern: (scenarios, correct verdicts, pattern name matches).
     pub per_pattern: Vec<(Pattern, usize, usize, usize)>,
     /// The failures, for reading: (pattern, seed, verdict, pattern reported, onset error).
@@ -408,6 +412,16 @@ impl SuiteMetrics {
         let mut e = self.onset_errors.clone();
         crate::analyze::changepoint::median_in_place(&mut e)
     }
+    /// Detected leaks whose onset window holds the true onset / detected leaks with an onset:
+    /// how often the window's promise holds.
+    pub fn onset_coverage(&self) -> f64 {
+        self.onset_covered as f64 / self.onset_widths.len().max(1) as f64
+    }
+    /// Median width of the onset window as a fraction of the window.
+    pub fn median_onset_width(&self) -> f64 {
+        let mut w = self.onset_widths.clone();
+        crate::analyze::changepoint::median_in_place(&mut w)
+    }
 }
 
 /// Analyzes every scenario and scores the verdicts against the truth.
@@ -429,6 +443,8 @@ pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
                 if let (Some(t), Some(o)) = (sc.onset_ms, r.onset) {
                     let e = (o.ms - t).abs() as f64 / sc.window_ms.max(1) as f64;
                     m.onset_errors.push(e);
+                    m.onset_covered += usize::from(o.low_ms <= t && t <= o.high_ms);
+                    m.onset_widths.push((o.high_ms - o.low_ms) as f64 / sc.window_ms.max(1) as f64);
                     onset_err = Some(e);
                     if e <= 0.05 {
                         m.onset_ok += 1;

@@ -59,6 +59,11 @@ fn run_suite(verbose: bool) {
     println!("  false alarms      {:.3} ({}/{})", m.false_alarm_rate(), m.false_alarms, m.look_alikes);
     println!("  onset accuracy    {:.3} (within 5 % of the window)", m.onset_accuracy());
     println!("  median onset err  {:.2} % of the window", m.median_onset_error() * 100.0);
+    println!(
+        "  onset window      holds the true onset for {:.3}; median width {:.2} % of the window",
+        m.onset_coverage(),
+        m.median_onset_width() * 100.0
+    );
     println!("  {:<18} {:>5} {:>9} {:>9}", "pattern", "n", "verdict", "pattern");
     for (p, n, ok, named) in &m.per_pattern {
         println!(
