@@ -760,8 +760,27 @@ fn classify(
     // The rising run ending at piece `k`: consecutive rising pieces joined by bends.
     // An upward jump inside a climb does not end it (growth went on); a downward one does (a
     // restart, judged below). A piece too short for its rank test (under 6 buckets) whose slope
-    // is surely positive bridges two rising pieces (the ramp where growth steepens).
+    // is surely positive, or whose rank test shows it rising though its rise is under 2 σ,
+    // bridges two rising pieces (the ramp where growth steepens).
     let drop_before = |k: usize| jump_size(k) < -3.0 * noise.sigma;
+    // A pause inside one climb: a piece that neither rose nor fell beyond the noise, shorter than
+    // the rising pieces on either side, whose slopes agree within a factor of 3 (a wander of
+    // strongly correlated noise across a steady leak). A plateau between a warm-up and a later
+    // leak is longer, or joins climbs of very different slopes, and still ends the run.
+    let pause = |b: usize| {
+        let (Some(before), Some(after)) = (b.checked_sub(1).and_then(|a| pieces.get(a)), pieces.get(b + 1)) else {
+            return false;
+        };
+        let p = &pieces[b];
+        let (s0, s1) = (before.slope.slope, after.slope.slope);
+        moves[b].0 == 0
+            && p.rise() > -2.0 * noise.sigma
+            && p.duration() < before.duration().min(after.duration())
+            && s0 > 0.0
+            && s1 > 0.0
+            && s0 < 3.0 * s1
+            && s1 < 3.0 * s0
+    };
     let run_start = |k: usize| {
         let mut s = k;
         loop {
@@ -769,8 +788,15 @@ fn classify(
                 s -= 1;
                 continue;
             }
-            let bridge = |b: usize| pieces[b].buckets < 6 && pieces[b].slope.low > 0.0 && moves[b].0 == 0;
+            let bridge = |b: usize| {
+                let p = &pieces[b];
+                (p.buckets < 6 || p.test.p < 0.01) && p.slope.low > 0.0 && moves[b].0 == 0
+            };
             if s > 1 && bridge(s - 1) && moves[s - 2].0 == 1 && !drop_before(s) && !drop_before(s - 1) {
+                s -= 2;
+                continue;
+            }
+            if s > 1 && pause(s - 1) && moves[s - 2].0 == 1 && !drop_before(s) && !drop_before(s - 1) {
                 s -= 2;
                 continue;
             }
