@@ -167,45 +167,55 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
             }
         }
     };
-    // The head: up to 51 records, enough to tell a header and the columns' roles.
-    let mut head: Vec<(usize, csv::ByteRecord)> = Vec::new();
-    while head.len() < 51 {
-        match read(&mut reader, &mut record)? {
-            Some(line) => head.push((line, record.clone())),
-            None => break,
-        }
-    }
-    let Some((first_line, first)) = head.first() else {
+    // The head: up to 51 records, enough to tell a header and the columns' roles. Its rows are
+    // not kept: each column's evidence is gathered as they pass (a wide table's rows are a
+    // megabyte each), and they are read again below.
+    let Some(first_line) = read(&mut reader, &mut record)? else {
         return Err(Error::file(input.name, "no rows: expected a header and data rows"));
     };
-    let first_line = *first_line;
-    let first: Vec<&str> = (0..first.len()).map(|c| cell(first, c)).collect();
     // A header row is one whose cells are not all timestamps or numbers.
-    let has_header =
-        first.iter().any(|c| !is_missing(c) && parse_quantity(c, true).is_none() && parse_timestamp(c).is_none());
-    let width = head.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
-    let headers: Vec<String> = if has_header {
-        (0..width).map(|c| first.get(c).map_or(String::new(), |h| h.to_string())).collect()
-    } else {
-        (0..width).map(|i| if i == 0 { "time".to_string() } else { format!("value{i}") }).collect()
+    let has_header = (0..record.len())
+        .map(|c| cell(&record, c))
+        .any(|c| !is_missing(c) && parse_quantity(c, true).is_none() && parse_timestamp(c).is_none());
+    let mut headers: Vec<String> =
+        if has_header { (0..record.len()).map(|c| cell(&record, c).to_string()).collect() } else { Vec::new() };
+    // Without a header the columns are named `time`, `value1`, ...: the first holds the time.
+    let named_time_col = if has_header { headers.iter().position(|h| is_time_name(h)) } else { Some(0) };
+    let mut gather = HeadEvidence {
+        columns: Vec::new(),
+        find_time: named_time_col.is_none(),
+        decimal_comma_possible: dialect.delimiter != b',',
+        keep_texts: has_header,
     };
+    let mut head_len = 1;
+    let mut head_bytes = record.as_slice().len() + record.len();
+    let mut width = record.len();
+    if !has_header {
+        gather.add_row(&record);
+    }
+    while head_len < 51 {
+        if read(&mut reader, &mut record)?.is_none() {
+            break;
+        }
+        head_len += 1;
+        head_bytes += record.as_slice().len() + record.len();
+        width = width.max(record.len());
+        gather.add_row(&record);
+    }
+    if has_header {
+        headers.resize(width, String::new());
+    } else {
+        headers = (0..width).map(|i| if i == 0 { "time".to_string() } else { format!("value{i}") }).collect();
+    }
     let data_start = usize::from(has_header);
-    if head.len() <= data_start {
+    if head_len <= data_start {
         return Err(Error::line(input.name, first_line, "a header but no data rows"));
     }
-    let sample: Vec<&csv::ByteRecord> = head[data_start..].iter().map(|(_, r)| r).collect();
-    let cells_of = |c: usize| -> Vec<&str> {
-        sample.iter().map(|r| cell(*r, c)).filter(|v| !is_missing(v)).collect::<Vec<&str>>()
-    };
-    let time_col = headers
-        .iter()
-        .position(|h| is_time_name(h))
-        .or_else(|| {
-            (0..width).find(|&c| {
-                let cells = cells_of(c);
-                !cells.is_empty() && cells.iter().all(|v| looks_like_time(v))
-            })
-        })
+    let evidence = gather.columns;
+    let no_evidence = ColumnEvidence::default();
+    let evidence_of = |c: usize| evidence.get(c).unwrap_or(&no_evidence);
+    let time_col = named_time_col
+        .or_else(|| (0..width).find(|&c| evidence_of(c).present > 0 && !evidence_of(c).not_time))
         .ok_or_else(|| {
             Error::line(
                 input.name,
@@ -214,8 +224,8 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
                  YYYY-MM-DD HH:MM:SS or epoch timestamps",
             )
         })?;
-    let decimal_comma = dialect.delimiter != b','
-        && sample.iter().any(|r| (0..r.len()).any(|c| c != time_col && is_decimal_comma(cell(*r, c))));
+    let decimal_comma =
+        dialect.delimiter != b',' && evidence.iter().enumerate().any(|(c, e)| c != time_col && e.decimal_comma);
     let limit_col = headers.iter().position(|h| is_limit_name(h)).filter(|&c| c != time_col);
     let roles: Vec<Role> = (0..width)
         .map(|c| {
@@ -225,21 +235,22 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
             if Some(c) == limit_col {
                 return Role::Limit;
             }
-            let cells = cells_of(c);
-            let numeric = cells.iter().filter(|v| parse_quantity(v, decimal_comma).is_some()).count();
-            if numeric > 0 && numeric * 2 >= cells.len() {
+            let e = evidence_of(c);
+            let numeric = if decimal_comma { e.numbers_comma } else { e.numbers };
+            if numeric > 0 && numeric * 2 >= e.present {
                 // A pandas index: an unnamed first column counting rows.
                 if c == 0 && headers[c].is_empty() && has_header {
                     return Role::Ignored;
                 }
                 Role::Value
-            } else if numeric == 0 && !cells.is_empty() && has_header && is_label_column(&headers[c], &cells) {
+            } else if numeric == 0 && e.present > 0 && has_header && is_label_column(&headers[c], &e.texts) {
                 Role::Label
             } else {
                 Role::Ignored
             }
         })
         .collect();
+    drop(evidence);
     let value_cols: Vec<usize> = (0..width).filter(|&c| roles[c] == Role::Value).collect();
     let label_cols: Vec<usize> = (0..width).filter(|&c| roles[c] == Role::Label).collect();
     if value_cols.is_empty() {
@@ -256,14 +267,10 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
         value_cols.iter().map(|&c| headers.get(c).and_then(|h| unit_in_name(h))).collect();
     let limit_factor = limit_col.and_then(|c| headers.get(c)).and_then(|h| unit_in_name(h)).map_or(1.0, |u| u.0);
     // Rows expected from the head's average row length, so each series grows once.
-    let head_bytes: usize = head.iter().map(|(_, r)| r.as_slice().len() + r.len()).sum();
-    let expected_rows = (body.len() / (head_bytes / head.len()).max(1))
+    let expected_rows = (body.len() / (head_bytes / head_len).max(1))
         // At most twice the input's size reserved in all, whatever the head suggested.
         .min(2 * body.len() / (16 * width.max(1)));
-    // The head is only for deciding; it is dropped and its rows read again, so that a wide table
-    // (100,000 columns: a megabyte a row) never holds 51 copied rows beside its series.
-    let head_len = head.len();
-    drop(head);
+    // The head's rows are read again, now into series.
     let mut reader = new_reader();
     for _ in 0..data_start {
         read(&mut reader, &mut record)?;
@@ -308,6 +315,69 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
     }
     super::name_by_differences(&mut series);
     Ok(series)
+}
+
+/// What the head's sample rows show about one column, gathered row by row.
+#[derive(Default)]
+struct ColumnEvidence {
+    /// Cells not missing.
+    present: usize,
+    /// Cells that read as a number (with a unit or not) with a decimal point.
+    numbers: usize,
+    /// Cells that read as a number with a decimal comma.
+    numbers_comma: usize,
+    /// Some present cell does not look like a timestamp (only checked while looking for the
+    /// time column by content).
+    not_time: bool,
+    /// Some cell is a number with a decimal comma (`1,5`).
+    decimal_comma: bool,
+    /// The present cells, kept only while they may yet decide a label column (no number seen
+    /// under one of the two decimal separators).
+    texts: Vec<String>,
+}
+
+/// The evidence of every column of the head, and what is worth gathering.
+struct HeadEvidence {
+    columns: Vec<ColumnEvidence>,
+    /// No header names the time column: check which cells look like timestamps.
+    find_time: bool,
+    /// The delimiter is not a comma, so numbers may have a decimal comma.
+    decimal_comma_possible: bool,
+    /// The table has a header, so a text column may name series.
+    keep_texts: bool,
+}
+
+impl HeadEvidence {
+    fn add_row<R: Fields + ?Sized>(&mut self, row: &R) {
+        let mut c = 0;
+        while let Some(bytes) = row.field(c) {
+            if self.columns.len() <= c {
+                self.columns.push(ColumnEvidence::default());
+            }
+            let Some(e) = self.columns.get_mut(c) else { break };
+            c += 1;
+            let text = std::str::from_utf8(bytes).unwrap_or("").trim();
+            if self.decimal_comma_possible && is_decimal_comma(text) {
+                e.decimal_comma = true;
+            }
+            if is_missing(text) {
+                continue;
+            }
+            e.present += 1;
+            if self.find_time && !e.not_time && !looks_like_time(text) {
+                e.not_time = true;
+            }
+            let number = parse_quantity(text, false).is_some();
+            let number_comma = if self.decimal_comma_possible { parse_quantity(text, true).is_some() } else { number };
+            e.numbers += usize::from(number);
+            e.numbers_comma += usize::from(number_comma);
+            if e.numbers > 0 && e.numbers_comma > 0 {
+                e.texts = Vec::new();
+            } else if self.keep_texts {
+                e.texts.push(text.to_string());
+            }
+        }
+    }
 }
 
 /// A row's fields, from the `csv` reader or from the quote-free fast path.
@@ -375,7 +445,7 @@ fn cell<R: Fields + ?Sized>(record: &R, c: usize) -> &str {
 }
 
 /// A text column names series when its header says so or it repeats a few distinct values.
-fn is_label_column(header: &str, cells: &[&str]) -> bool {
+fn is_label_column(header: &str, cells: &[String]) -> bool {
     let h = header.trim().to_ascii_lowercase();
     if matches!(
         h.as_str(),
@@ -383,7 +453,7 @@ fn is_label_column(header: &str, cells: &[&str]) -> bool {
     ) {
         return true;
     }
-    let mut distinct: Vec<&str> = cells.to_vec();
+    let mut distinct: Vec<&str> = cells.iter().map(String::as_str).collect();
     distinct.sort_unstable();
     distinct.dedup();
     distinct.len() < cells.len()
