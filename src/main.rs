@@ -12,7 +12,6 @@ use leakscope::analyze::AnalyzeOptions;
 use leakscope::chart::{render_svg, ChartView};
 use leakscope::ingest::{self, IngestOptions};
 use leakscope::report::Report;
-use leakscope::series::Series;
 use leakscope::share::{self, LinkFit, SelectedSeries};
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -182,6 +181,13 @@ fn read_and_parse(file: &str, options: &IngestOptions) -> Result<ingest::Parsed,
     ingest::parse(file, &bytes, options).map_err(|e| e.to_string())
 }
 
+/// Reads and parses one input into batches of [`BATCH_SERIES`] series; its bytes are freed on
+/// return, before any analysis.
+fn read_in_batches(file: &str, options: &IngestOptions) -> Result<ingest::Batches, String> {
+    let bytes = read_input(file, ingest::MAX_INPUT_BYTES)?;
+    ingest::parse_in_batches(file, &bytes, options, BATCH_SERIES).map_err(|e| e.to_string())
+}
+
 /// A size for people: `1.1 GiB`, `12.5 MiB`, `2.0 KiB` or `512 bytes`.
 fn size_text(bytes: u64) -> String {
     const KIB: f64 = 1024.0;
@@ -213,13 +219,19 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
     let keep_samples = args.svg.is_some() || args.md.is_some() || args.html.is_some() || args.link;
     let mut reports: Vec<(Report, ingest::Parsed)> = Vec::new();
     for file in &args.files {
-        let mut parsed = read_and_parse(file, &ingest_options)?;
-        let report = if keep_samples {
-            leakscope::analyze::analyze(file, &parsed, &analyze_options)
+        if keep_samples {
+            let parsed = read_and_parse(file, &ingest_options)?;
+            reports.push((leakscope::analyze::analyze(file, &parsed, &analyze_options), parsed));
         } else {
-            analyze_in_batches(file, &mut parsed, &analyze_options)
-        };
-        reports.push((report, parsed));
+            let batches = read_in_batches(file, &ingest_options)?;
+            let parsed = ingest::Parsed {
+                format: batches.format,
+                format_label: batches.format_label,
+                series: Vec::new(),
+                warnings: Vec::new(),
+            };
+            reports.push((analyze_in_batches(file, batches, &analyze_options), parsed));
+        }
     }
     write_artifacts(&args, &reports)?;
     if args.link {
@@ -262,42 +274,30 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
 /// Series analyzed at a time by [`analyze_in_batches`].
 const BATCH_SERIES: usize = 4096;
 
-/// The report [`leakscope::analyze::analyze`] gives for `parsed`, computed [`BATCH_SERIES`] series
-/// at a time, each batch's samples freed once its reports exist: the samples of 100,000 series
-/// and their 100,000 reports are never all held at once. `parsed` is left without series.
+/// The report [`leakscope::analyze::analyze`] gives for the input's series, computed a batch at a
+/// time, each batch's samples freed once its reports exist: the samples of 100,000 series and
+/// their 100,000 reports are never all held at once (nor, from a wide CSV, 100,000 series).
 ///
 /// The same bytes as one call: each series is analyzed on its own, and ranking is a stable sort
 /// on a total order, so ranking the batches' ranked reports together (their ties still in input
-/// order) gives the order ranking all of them at once gives.
-fn analyze_in_batches(file: &str, parsed: &mut ingest::Parsed, options: &AnalyzeOptions) -> Report {
-    let total = parsed.series.len();
-    if total <= BATCH_SERIES {
-        let report = leakscope::analyze::analyze(file, parsed, options);
-        parsed.series = Vec::new();
-        return report;
-    }
-    // Split once, so that each batch's list is freed with its samples, not at the end.
-    let mut pending = std::mem::take(&mut parsed.series).into_iter();
-    let batches: Vec<Vec<Series>> =
-        std::iter::from_fn(|| Some(pending.by_ref().take(BATCH_SERIES).collect::<Vec<_>>()))
-            .take_while(|batch| !batch.is_empty())
-            .collect();
-    drop(pending);
+/// order) gives the order ranking all of them at once gives; the batches' warnings, in order,
+/// are the input's.
+fn analyze_in_batches(file: &str, batches: ingest::Batches, options: &AnalyzeOptions) -> Report {
+    let total = batches.series_left();
+    let empty = ingest::Parsed {
+        format: batches.format,
+        format_label: batches.format_label,
+        series: Vec::new(),
+        warnings: Vec::new(),
+    };
     let mut report: Option<Report> = None;
-    for series in batches {
-        let batch = ingest::Parsed {
-            format: parsed.format,
-            format_label: parsed.format_label,
-            series,
-            // The input's warnings once, with the first batch, where `analyze` puts them.
-            warnings: if report.is_none() { parsed.warnings.clone() } else { Vec::new() },
-        };
+    for batch in batches {
         let part = leakscope::analyze::analyze(file, &batch, options);
         drop(batch);
         match report.as_mut() {
             None => {
                 let mut first = part;
-                first.series.reserve_exact(total - first.series.len());
+                first.series.reserve_exact(total.saturating_sub(first.series.len()));
                 report = Some(first);
             }
             Some(whole) => {
@@ -307,7 +307,7 @@ fn analyze_in_batches(file: &str, parsed: &mut ingest::Parsed, options: &Analyze
             }
         }
     }
-    let mut report = report.unwrap_or_else(|| leakscope::analyze::analyze(file, parsed, options));
+    let mut report = report.unwrap_or_else(|| leakscope::analyze::analyze(file, &empty, options));
     leakscope::analyze::rank(&mut report.series);
     report
 }

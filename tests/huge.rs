@@ -88,6 +88,46 @@ fn cli_json_for_more_series_than_a_batch_is_the_report_contract() {
 }
 
 #[test]
+fn cli_json_for_a_table_wider_than_a_batch_is_the_report_contract() {
+    // 4,500 value columns: the CLI reads them into column blocks and builds 4,096 series at a
+    // time, named by the labels over all of them (`job` differs only in the last column); the
+    // library parses them whole. Same report, byte for byte, in every verdict and with ties.
+    let columns = 4_500;
+    let mut csv = String::from("timestamp");
+    for s in 0..columns {
+        let job = if s == columns - 1 { "y" } else { "x" };
+        let _ = write!(csv, r#","mem{{pod=""api-{s}"",job=""{job}""}}""#);
+    }
+    csv.push('\n');
+    for p in 0..12 {
+        let _ = write!(csv, "{}", 1_723_680_000 + p * 60);
+        for s in 0..columns {
+            let value = match s % 4 {
+                0 => 1_000_000 + p * 1_000 * (s % 7 + 1),
+                1 => 1_000_000,
+                2 if p == 5 => 0, // a gap: no value in this row
+                _ => 1_000_000 + (p % 3) * 10,
+            };
+            if value == 0 {
+                csv.push(',');
+            } else {
+                let _ = write!(csv, ",{value}");
+            }
+        }
+        csv.push('\n');
+    }
+    let path = temp_path("wide.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let name = path.to_string_lossy().into_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_leakscope")).args(["analyze", &name, "--json"]).output().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let report = leakscope::analyze_bytes(&name, csv.as_bytes(), &opts(), &Default::default()).unwrap();
+    assert_eq!(report.series.len(), columns);
+    assert!(report.series.iter().any(|s| s.name == r#"mem{job="y", pod="api-4499"}"#));
+    assert!(String::from_utf8_lossy(&out.stdout) == format!("{}\n", report.to_json()), "CLI and library differ");
+}
+
+#[test]
 fn a_2_mb_cell_on_one_line_reads_or_is_refused_by_line() {
     let mut csv = String::from("timestamp,value\n1723680000,1\n1723680060,2\n1723680120,");
     csv.push_str(&"9".repeat(2_000_000));

@@ -128,12 +128,52 @@ enum Role {
 
 /// Reads any delimited text this module understands into series: wide tables (one column per
 /// series), long tables (a text column naming the series: Grafana ≤6 "series as rows", pandas
-/// exports) or both. Streams the rows: only the first 50 are held to decide the columns' roles.
+/// exports) or both. Streams the rows: the first 50 decide the columns' roles.
 ///
 /// # Errors
 /// An error naming the line and the column when a row has an unreadable time or value, or when
 /// the table has no time column or no numeric column.
 pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
+    Ok(match read_delimited(input, BATCH_SERIES)? {
+        Delimited::Series(series) => series,
+        Delimited::Columns(columns) => columns.into_series(),
+    })
+}
+
+/// Series [`parse_delimited`] builds at a time from a wide table's [`Columns`].
+pub const BATCH_SERIES: usize = 4096;
+
+/// Cells in a block of a wide table's [`Columns`] (512 KiB): small beside a batch of series, so
+/// that the blocks a batch is built from are freed as it is built.
+const BLOCK_CELLS: usize = 1 << 16;
+
+/// Whether `format` reads its input with [`parse_delimited`], so that [`read_delimited`] reads it
+/// the same way.
+pub fn reads_delimited(format: &Format) -> bool {
+    [&GENERIC_CSV, &super::grafana::GRAFANA_CSV, &super::grafana::GRAFANA_LEGACY_CSV, &super::netdata::NETDATA_CSV]
+        .iter()
+        .any(|known| std::ptr::eq(*known, format))
+}
+
+/// A delimited text, read.
+pub enum Delimited {
+    /// A table with label columns (a long table): its series, named, not yet normalised.
+    Series(Vec<Series>),
+    /// A wide table (one series per value column) of more columns than a batch: its values,
+    /// made into series a batch at a time.
+    Columns(Columns),
+}
+
+/// Reads a delimited text as [`parse_delimited`] does, but leaves the series of a table of more
+/// than `batch_series` value columns and no label column unbuilt: its values are held in blocks
+/// of adjacent columns (8 bytes a cell, where a series takes 16 and a 144-byte record), made
+/// into series `batch_series` at a time by [`Columns::next_batch`], each block freed as its
+/// series are built. A narrower table is read into series directly: its one batch would copy
+/// all of the values it holds.
+///
+/// # Errors
+/// As [`parse_delimited`].
+pub fn read_delimited(input: &Input, batch_series: usize) -> Result<Delimited> {
     let dialect = sniff_dialect(input.text)
         .ok_or_else(|| Error::line(input.name, 1, "expected delimited text (comma, semicolon or tab)"))?;
     let body = input.text.get(dialect.body_offset..).unwrap_or("");
@@ -167,45 +207,55 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
             }
         }
     };
-    // The head: up to 51 records, enough to tell a header and the columns' roles.
-    let mut head: Vec<(usize, csv::ByteRecord)> = Vec::new();
-    while head.len() < 51 {
-        match read(&mut reader, &mut record)? {
-            Some(line) => head.push((line, record.clone())),
-            None => break,
-        }
-    }
-    let Some((first_line, first)) = head.first() else {
+    // The head: up to 51 records, enough to tell a header and the columns' roles. Its rows are
+    // not kept: each column's evidence is gathered as they pass (a wide table's rows are a
+    // megabyte each), and they are read again below.
+    let Some(first_line) = read(&mut reader, &mut record)? else {
         return Err(Error::file(input.name, "no rows: expected a header and data rows"));
     };
-    let first_line = *first_line;
-    let first: Vec<&str> = (0..first.len()).map(|c| cell(first, c)).collect();
     // A header row is one whose cells are not all timestamps or numbers.
-    let has_header =
-        first.iter().any(|c| !is_missing(c) && parse_quantity(c, true).is_none() && parse_timestamp(c).is_none());
-    let width = head.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
-    let headers: Vec<String> = if has_header {
-        (0..width).map(|c| first.get(c).map_or(String::new(), |h| h.to_string())).collect()
-    } else {
-        (0..width).map(|i| if i == 0 { "time".to_string() } else { format!("value{i}") }).collect()
+    let has_header = (0..record.len())
+        .map(|c| cell(&record, c))
+        .any(|c| !is_missing(c) && parse_quantity(c, true).is_none() && parse_timestamp(c).is_none());
+    let mut headers: Vec<String> =
+        if has_header { (0..record.len()).map(|c| cell(&record, c).to_string()).collect() } else { Vec::new() };
+    // Without a header the columns are named `time`, `value1`, ...: the first holds the time.
+    let named_time_col = if has_header { headers.iter().position(|h| is_time_name(h)) } else { Some(0) };
+    let mut gather = HeadEvidence {
+        columns: Vec::new(),
+        find_time: named_time_col.is_none(),
+        decimal_comma_possible: dialect.delimiter != b',',
+        keep_texts: has_header,
     };
+    let mut head_len = 1;
+    let mut head_bytes = record.as_slice().len() + record.len();
+    let mut width = record.len();
+    if !has_header {
+        gather.add_row(&record);
+    }
+    while head_len < 51 {
+        if read(&mut reader, &mut record)?.is_none() {
+            break;
+        }
+        head_len += 1;
+        head_bytes += record.as_slice().len() + record.len();
+        width = width.max(record.len());
+        gather.add_row(&record);
+    }
+    if has_header {
+        headers.resize(width, String::new());
+    } else {
+        headers = (0..width).map(|i| if i == 0 { "time".to_string() } else { format!("value{i}") }).collect();
+    }
     let data_start = usize::from(has_header);
-    if head.len() <= data_start {
+    if head_len <= data_start {
         return Err(Error::line(input.name, first_line, "a header but no data rows"));
     }
-    let sample: Vec<&csv::ByteRecord> = head[data_start..].iter().map(|(_, r)| r).collect();
-    let cells_of = |c: usize| -> Vec<&str> {
-        sample.iter().map(|r| cell(*r, c)).filter(|v| !is_missing(v)).collect::<Vec<&str>>()
-    };
-    let time_col = headers
-        .iter()
-        .position(|h| is_time_name(h))
-        .or_else(|| {
-            (0..width).find(|&c| {
-                let cells = cells_of(c);
-                !cells.is_empty() && cells.iter().all(|v| looks_like_time(v))
-            })
-        })
+    let evidence = gather.columns;
+    let no_evidence = ColumnEvidence::default();
+    let evidence_of = |c: usize| evidence.get(c).unwrap_or(&no_evidence);
+    let time_col = named_time_col
+        .or_else(|| (0..width).find(|&c| evidence_of(c).present > 0 && !evidence_of(c).not_time))
         .ok_or_else(|| {
             Error::line(
                 input.name,
@@ -214,8 +264,8 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
                  YYYY-MM-DD HH:MM:SS or epoch timestamps",
             )
         })?;
-    let decimal_comma = dialect.delimiter != b','
-        && sample.iter().any(|r| (0..r.len()).any(|c| c != time_col && is_decimal_comma(cell(*r, c))));
+    let decimal_comma =
+        dialect.delimiter != b',' && evidence.iter().enumerate().any(|(c, e)| c != time_col && e.decimal_comma);
     let limit_col = headers.iter().position(|h| is_limit_name(h)).filter(|&c| c != time_col);
     let roles: Vec<Role> = (0..width)
         .map(|c| {
@@ -225,21 +275,22 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
             if Some(c) == limit_col {
                 return Role::Limit;
             }
-            let cells = cells_of(c);
-            let numeric = cells.iter().filter(|v| parse_quantity(v, decimal_comma).is_some()).count();
-            if numeric > 0 && numeric * 2 >= cells.len() {
+            let e = evidence_of(c);
+            let numeric = if decimal_comma { e.numbers_comma } else { e.numbers };
+            if numeric > 0 && numeric * 2 >= e.present {
                 // A pandas index: an unnamed first column counting rows.
                 if c == 0 && headers[c].is_empty() && has_header {
                     return Role::Ignored;
                 }
                 Role::Value
-            } else if numeric == 0 && !cells.is_empty() && has_header && is_label_column(&headers[c], &cells) {
+            } else if numeric == 0 && e.present > 0 && has_header && is_label_column(&headers[c], &e.texts) {
                 Role::Label
             } else {
                 Role::Ignored
             }
         })
         .collect();
+    drop(evidence);
     let value_cols: Vec<usize> = (0..width).filter(|&c| roles[c] == Role::Value).collect();
     let label_cols: Vec<usize> = (0..width).filter(|&c| roles[c] == Role::Label).collect();
     if value_cols.is_empty() {
@@ -256,18 +307,18 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
         value_cols.iter().map(|&c| headers.get(c).and_then(|h| unit_in_name(h))).collect();
     let limit_factor = limit_col.and_then(|c| headers.get(c)).and_then(|h| unit_in_name(h)).map_or(1.0, |u| u.0);
     // Rows expected from the head's average row length, so each series grows once.
-    let head_bytes: usize = head.iter().map(|(_, r)| r.as_slice().len() + r.len()).sum();
-    let expected_rows = (body.len() / (head_bytes / head.len()).max(1))
+    let expected_rows = (body.len() / (head_bytes / head_len).max(1))
         // At most twice the input's size reserved in all, whatever the head suggested.
         .min(2 * body.len() / (16 * width.max(1)));
-    // The head is only for deciding; it is dropped and its rows read again, so that a wide table
-    // (100,000 columns: a megabyte a row) never holds 51 copied rows beside its series.
-    let head_len = head.len();
-    drop(head);
+    // The head's rows are read again, now into series.
     let mut reader = new_reader();
     for _ in 0..data_start {
         read(&mut reader, &mut record)?;
     }
+    let wide = (label_cols.is_empty() && value_cols.len() > batch_series).then(|| {
+        let block_columns = (BLOCK_CELLS / expected_rows.max(1)).clamp(1, batch_series.max(1));
+        ColumnStore::new(value_cols.len(), block_columns, expected_rows)
+    });
     let mut table = Table {
         expected_rows,
         input,
@@ -281,7 +332,8 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
         decimal_comma,
         groups: std::collections::HashMap::new(),
         // A wide table's series are known from its header: one per value column, allocated once.
-        series: Vec::with_capacity(if label_cols.is_empty() { value_cols.len() } else { 0 }),
+        series: Vec::with_capacity(if label_cols.is_empty() && wide.is_none() { value_cols.len() } else { 0 }),
+        wide,
         limit: None,
     };
     for _ in data_start..head_len {
@@ -302,12 +354,268 @@ pub fn parse_delimited(input: &Input) -> Result<Vec<Series>> {
         }
     }
     let limit = table.limit;
+    if let Some(store) = table.wide {
+        return Ok(Delimited::Columns(store.into_columns(headers, &value_cols, limit)));
+    }
     let mut series = table.series;
     for s in &mut series {
         s.limit = limit;
     }
     super::name_by_differences(&mut series);
-    Ok(series)
+    Ok(Delimited::Series(series))
+}
+
+/// A wide table's values as they are read: row by row into blocks of adjacent value columns.
+struct ColumnStore {
+    times_ms: Vec<i64>,
+    /// Values row by row, `block_columns` columns a block (fewer in the last); NaN where a cell
+    /// was missing.
+    blocks: Vec<Vec<f64>>,
+    block_columns: usize,
+    /// Units written in cells (`1.5 GiB`) by value column: the last one read wins, as when a
+    /// series takes each cell's unit.
+    cell_units: std::collections::BTreeMap<usize, Unit>,
+}
+
+impl ColumnStore {
+    fn new(columns: usize, block_columns: usize, expected_rows: usize) -> Self {
+        let blocks = (0..columns)
+            .step_by(block_columns)
+            .map(|first| Vec::with_capacity(expected_rows * block_columns.min(columns - first)))
+            .collect();
+        ColumnStore {
+            times_ms: Vec::with_capacity(expected_rows),
+            blocks,
+            block_columns,
+            cell_units: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Adds value column `k`'s cell of the current row: a value with its unit, or `None` when
+    /// missing. Called for every value column of a row, in order.
+    fn push(&mut self, k: usize, cell: Option<(f64, Unit)>) {
+        let value = match cell {
+            None => f64::NAN,
+            Some((value, Unit::Unknown)) => value,
+            Some((value, unit)) => {
+                self.cell_units.insert(k, unit);
+                value
+            }
+        };
+        if let Some(block) = self.blocks.get_mut(k / self.block_columns) {
+            block.push(value);
+        }
+    }
+
+    /// The finished store, each block with its columns' indices and headers (taken from
+    /// `headers`, which is dropped).
+    fn into_columns(self, mut headers: Vec<String>, value_cols: &[usize], limit: Option<f64>) -> Columns {
+        let rows = self.times_ms.len();
+        // The series' labels, as parsed from the headers, tell which name them.
+        let differing = if rows == 0 {
+            Vec::new()
+        } else {
+            super::differing_labels(value_cols.iter().map(|&c| {
+                let header = headers.get(c).map_or("", String::as_str);
+                super::prometheus::parse_series_name(header).map(|(_, labels)| labels).unwrap_or_default()
+            }))
+        };
+        let blocks = self
+            .blocks
+            .into_iter()
+            .zip(value_cols.chunks(self.block_columns))
+            .map(|(mut values, cols)| {
+                values.shrink_to_fit();
+                let columns =
+                    cols.iter().map(|&c| (c, headers.get_mut(c).map(std::mem::take).unwrap_or_default())).collect();
+                Block { columns, values }
+            })
+            .collect();
+        Columns { times_ms: self.times_ms, blocks, cell_units: self.cell_units, next_column: 0, limit, differing }
+    }
+}
+
+/// A wide table read into blocks of adjacent value columns, which become series a batch at a
+/// time ([`Columns::next_batch`]) or all at once ([`Columns::into_series`]): the same series
+/// either way, named as [`parse_delimited`] names them, not yet normalised.
+pub struct Columns {
+    /// One time a row (rows without a time are left out).
+    times_ms: Vec<i64>,
+    /// The blocks not yet made into series.
+    blocks: std::collections::VecDeque<Block>,
+    /// Units written in cells, by value column (counted over all blocks).
+    cell_units: std::collections::BTreeMap<usize, Unit>,
+    /// The value column (counted over all blocks) the first block starts at.
+    next_column: usize,
+    /// The memory limit the table's limit column gives.
+    limit: Option<f64>,
+    /// The labels that tell the series apart (see [`super::differing_labels`]).
+    differing: Vec<String>,
+}
+
+/// Adjacent value columns of a wide table.
+struct Block {
+    /// Each column's index in the table and its header.
+    columns: Vec<(usize, String)>,
+    /// The values row by row: row `r` of column `j` at `r * columns.len() + j`; NaN where the
+    /// cell was missing.
+    values: Vec<f64>,
+}
+
+impl Columns {
+    /// True when some cell holds a finite value, so that some series will hold a sample.
+    pub fn has_samples(&self) -> bool {
+        self.blocks.iter().any(|b| b.values.iter().any(|v| v.is_finite()))
+    }
+
+    /// Series not yet made (one per value column; those left without a sample included).
+    pub fn series_left(&self) -> usize {
+        if self.times_ms.is_empty() {
+            return 0;
+        }
+        self.blocks.iter().map(|b| b.columns.len()).sum()
+    }
+
+    /// The next columns' series, at most `max_series` of them (at least one block's worth),
+    /// named as among all the table's series; their blocks are freed as they are built.
+    pub fn next_batch(&mut self, max_series: usize) -> Option<Vec<Series>> {
+        self.blocks.front()?;
+        let mut series = Vec::new();
+        while let Some(block) = self.blocks.pop_front() {
+            let first = self.next_column;
+            self.next_column += block.columns.len();
+            if !self.times_ms.is_empty() {
+                series.extend(self.block_series(first, block));
+            }
+            if self.blocks.front().is_none_or(|next| series.len() + next.columns.len() > max_series) {
+                break;
+            }
+        }
+        super::name_by_labels(&mut series, &self.differing);
+        Some(series)
+    }
+
+    /// Every series, named as [`parse_delimited`] names them.
+    pub fn into_series(mut self) -> Vec<Series> {
+        if self.times_ms.is_empty() {
+            return Vec::new();
+        }
+        let mut series = Vec::with_capacity(self.series_left());
+        while let Some(block) = self.blocks.pop_front() {
+            let first = self.next_column;
+            self.next_column += block.columns.len();
+            series.extend(self.block_series(first, block));
+        }
+        super::name_by_differences(&mut series);
+        series
+    }
+
+    /// A block's series, unnamed (metric name and all labels); `first` is its first value column.
+    fn block_series(&self, first: usize, block: Block) -> Vec<Series> {
+        let width = block.columns.len().max(1);
+        let values = block.values;
+        block
+            .columns
+            .into_iter()
+            .enumerate()
+            .map(|(j, (c, header))| {
+                let unit = unit_in_name(&header).map(|(_, unit)| unit);
+                let mut s = column_series(c, header);
+                if let Some(unit) = unit {
+                    s.unit = unit;
+                }
+                if let Some(unit) = self.cell_units.get(&(first + j)) {
+                    s.unit = unit.clone();
+                }
+                s.limit = self.limit;
+                let column = || values.iter().skip(j).step_by(width).zip(&self.times_ms).filter(|(v, _)| !v.is_nan());
+                let count = column().count();
+                s.times_ms.reserve_exact(count);
+                s.values.reserve_exact(count);
+                for (&value, &time_ms) in column() {
+                    s.push(time_ms, value);
+                }
+                s
+            })
+            .collect()
+    }
+}
+
+/// The series of value column `c` as its header names it: `metric{labels}` parsed, the header
+/// itself, or `column N` when it has none; no samples yet.
+fn column_series(c: usize, header: String) -> Series {
+    match super::prometheus::parse_series_name(&header) {
+        Some((metric, labels)) => {
+            let mut s = Series::new(metric, Unit::Unknown);
+            s.labels = labels;
+            s
+        }
+        None if header.is_empty() => Series::new(format!("column {}", c + 1), Unit::Unknown),
+        None => Series::new(header, Unit::Unknown),
+    }
+}
+
+/// What the head's sample rows show about one column, gathered row by row.
+#[derive(Default)]
+struct ColumnEvidence {
+    /// Cells not missing.
+    present: usize,
+    /// Cells that read as a number (with a unit or not) with a decimal point.
+    numbers: usize,
+    /// Cells that read as a number with a decimal comma.
+    numbers_comma: usize,
+    /// Some present cell does not look like a timestamp (only checked while looking for the
+    /// time column by content).
+    not_time: bool,
+    /// Some cell is a number with a decimal comma (`1,5`).
+    decimal_comma: bool,
+    /// The present cells, kept only while they may yet decide a label column (no number seen
+    /// under one of the two decimal separators).
+    texts: Vec<String>,
+}
+
+/// The evidence of every column of the head, and what is worth gathering.
+struct HeadEvidence {
+    columns: Vec<ColumnEvidence>,
+    /// No header names the time column: check which cells look like timestamps.
+    find_time: bool,
+    /// The delimiter is not a comma, so numbers may have a decimal comma.
+    decimal_comma_possible: bool,
+    /// The table has a header, so a text column may name series.
+    keep_texts: bool,
+}
+
+impl HeadEvidence {
+    fn add_row<R: Fields + ?Sized>(&mut self, row: &R) {
+        let mut c = 0;
+        while let Some(bytes) = row.field(c) {
+            if self.columns.len() <= c {
+                self.columns.push(ColumnEvidence::default());
+            }
+            let Some(e) = self.columns.get_mut(c) else { break };
+            c += 1;
+            let text = std::str::from_utf8(bytes).unwrap_or("").trim();
+            if self.decimal_comma_possible && is_decimal_comma(text) {
+                e.decimal_comma = true;
+            }
+            if is_missing(text) {
+                continue;
+            }
+            e.present += 1;
+            if self.find_time && !e.not_time && !looks_like_time(text) {
+                e.not_time = true;
+            }
+            let number = parse_quantity(text, false).is_some();
+            let number_comma = if self.decimal_comma_possible { parse_quantity(text, true).is_some() } else { number };
+            e.numbers += usize::from(number);
+            e.numbers_comma += usize::from(number_comma);
+            if e.numbers > 0 && e.numbers_comma > 0 {
+                e.texts = Vec::new();
+            } else if self.keep_texts {
+                e.texts.push(text.to_string());
+            }
+        }
+    }
 }
 
 /// A row's fields, from the `csv` reader or from the quote-free fast path.
@@ -375,7 +683,7 @@ fn cell<R: Fields + ?Sized>(record: &R, c: usize) -> &str {
 }
 
 /// A text column names series when its header says so or it repeats a few distinct values.
-fn is_label_column(header: &str, cells: &[&str]) -> bool {
+fn is_label_column(header: &str, cells: &[String]) -> bool {
     let h = header.trim().to_ascii_lowercase();
     if matches!(
         h.as_str(),
@@ -383,7 +691,7 @@ fn is_label_column(header: &str, cells: &[&str]) -> bool {
     ) {
         return true;
     }
-    let mut distinct: Vec<&str> = cells.to_vec();
+    let mut distinct: Vec<&str> = cells.iter().map(String::as_str).collect();
     distinct.sort_unstable();
     distinct.dedup();
     distinct.len() < cells.len()
@@ -402,7 +710,11 @@ struct Table<'a> {
     decimal_comma: bool,
     /// Label values of a long table's group → index of its first series.
     groups: std::collections::HashMap<Vec<String>, usize>,
+    /// The series, made as their groups appear (all at once without label columns).
     series: Vec<Series>,
+    /// Instead of series, the values of a table of more value columns than a batch and no label
+    /// column.
+    wide: Option<ColumnStore>,
     limit: Option<f64>,
     /// How many rows the table probably has, to size each series once.
     expected_rows: usize,
@@ -424,16 +736,7 @@ impl Table<'_> {
         }
         let g = self.series.len();
         for (k, &c) in self.value_cols.iter().enumerate() {
-            let header = self.header(c);
-            let mut s = match super::prometheus::parse_series_name(header) {
-                Some((metric, labels)) => {
-                    let mut s = Series::new(metric, Unit::Unknown);
-                    s.labels = labels;
-                    s
-                }
-                None if header.is_empty() => Series::new(format!("column {}", c + 1), Unit::Unknown),
-                None => Series::new(header, Unit::Unknown),
-            };
+            let mut s = column_series(c, self.header(c).to_string());
             let capacity = if self.label_cols.is_empty() { self.expected_rows } else { 0 };
             s.times_ms.reserve(capacity);
             s.values.reserve(capacity);
@@ -494,26 +797,39 @@ impl Table<'_> {
                 ),
             )
         })?;
-        let g = self.group(row);
+        let g = match self.wide.as_mut() {
+            Some(wide) => {
+                wide.times_ms.push(time_ms);
+                0
+            }
+            None => self.group(row),
+        };
         for (k, &c) in self.value_cols.iter().enumerate() {
             let fast = row.field(c).and_then(parse_plain_decimal);
             let text = if fast.is_some() { "" } else { cell(row, c) };
-            let (mut value, unit) = match fast.map_or_else(|| text.parse::<f64>(), Ok) {
-                Ok(v) => (v, Unit::Unknown),
-                Err(_) if is_missing(text) => continue,
-                Err(_) => parse_quantity(text, self.decimal_comma).ok_or_else(|| {
+            let parsed = match fast.map_or_else(|| text.parse::<f64>(), Ok) {
+                Ok(v) => Some((v, Unit::Unknown)),
+                Err(_) if is_missing(text) => None,
+                Err(_) => Some(parse_quantity(text, self.decimal_comma).ok_or_else(|| {
                     Error::line(
                         name,
                         line,
                         format!("expected a number in column \"{}\", found \"{}\"", self.header(c), clip(text)),
                     )
-                })?,
+                })?),
             };
-            let Some(s) = self.series.get_mut(g + k) else { continue };
-            match (&unit, &self.header_factor[k]) {
-                (Unit::Unknown, Some((factor, _))) => value *= factor,
-                (Unit::Unknown, None) => {}
-                (u, _) => s.unit = u.clone(),
+            // A unit in the cell overrides the header's, whose factor applies only to plain numbers.
+            let parsed = parsed.map(|(value, unit)| match (&unit, &self.header_factor[k]) {
+                (Unit::Unknown, Some((factor, _))) => (value * factor, unit),
+                _ => (value, unit),
+            });
+            if let Some(wide) = self.wide.as_mut() {
+                wide.push(k, parsed);
+                continue;
+            }
+            let (Some((value, unit)), Some(s)) = (parsed, self.series.get_mut(g + k)) else { continue };
+            if unit != Unit::Unknown {
+                s.unit = unit;
             }
             s.push(time_ms, value);
         }
@@ -639,6 +955,110 @@ mod tests {
         let parsed = p("time,mem\n1723705200,1 GiB\n1723705260,1.5 GiB\n").unwrap();
         assert_eq!(parsed.series[0].unit, Unit::Bytes);
         assert_eq!(parsed.series[0].values[1], 1.5 * 1024f64.powi(3));
+    }
+
+    /// A wide table with what naming, units, limits, gaps and duplicates can make of it: a
+    /// label (`job`) that only the last column's value tells apart, an unnamed column, a header
+    /// unit, units in cells, a column with no finite value, a limit, a repeated and a missing time.
+    fn tricky_wide_csv() -> String {
+        let headers = [
+            "time",
+            r#"mem{pod="a",job="x"}"#,
+            r#"mem{pod="b",job="x"}"#,
+            "",
+            "rss (MiB)",
+            "heap",
+            "limit",
+            "gone",
+            r#"mem{pod="c",job="x"}"#,
+            "cache",
+            "v10",
+            r#"mem{pod="d",job="y"}"#,
+        ];
+        let quoted: Vec<String> = headers
+            .iter()
+            .map(|h| if h.contains(',') { format!("\"{}\"", h.replace('"', "\"\"")) } else { h.to_string() })
+            .collect();
+        let mut csv = quoted.join(",") + "\n";
+        for r in 0..60i64 {
+            let time = match r {
+                7 => String::new(),
+                9 => (1_723_705_200 + 8 * 60).to_string(),
+                12 => (1_723_705_200 + 30 * 60).to_string(),
+                _ => (1_723_705_200 + r * 60).to_string(),
+            };
+            let heap = if r % 5 == 0 { format!("{} MiB", 500 + r) } else { format!("{}.5", 1000 + r) };
+            let b = match r % 7 {
+                0 => String::new(),
+                3 => "NaN".to_string(),
+                _ => (2000 + r).to_string(),
+            };
+            let cells = [
+                time,
+                (1000 + 3 * r).to_string(),
+                b,
+                format!("{}", 7 * r),
+                format!("{}.25", r),
+                heap,
+                if r == 40 { "4096".to_string() } else { String::new() },
+                "inf".to_string(),
+                (5000 - r).to_string(),
+                if r % 2 == 0 { "null".to_string() } else { (r * r).to_string() },
+                "1".to_string(),
+                (9000 + r).to_string(),
+            ];
+            csv += &(cells.join(",") + "\n");
+        }
+        csv
+    }
+
+    #[test]
+    fn a_wide_table_in_batches_holds_the_series_of_a_whole_parse() {
+        use crate::ingest::parse_in_batches;
+        let csv = tricky_wide_csv();
+        let whole = p(&csv).unwrap();
+        assert_eq!(whole.series.len(), 9, "{:?}", whole.series.iter().map(|s| &s.name).collect::<Vec<_>>());
+        assert!(whole.series.iter().any(|s| s.name == r#"mem{job="y", pod="d"}"#));
+        assert!(!whole.warnings.is_empty());
+        // 10 value columns: wider than a batch of 3, so read into column blocks, built 3 at a time
+        // and named by labels over all 10 (`job` differs only in the last batch).
+        for batch_series in [1, 2, 3, 4, 9] {
+            let batches = parse_in_batches("t.csv", csv.as_bytes(), &IngestOptions::default(), batch_series).unwrap();
+            assert_eq!((batches.format, batches.format_label), (whole.format, whole.format_label));
+            assert_eq!(batches.series_left(), 10);
+            let mut series = Vec::new();
+            let mut warnings = Vec::new();
+            for batch in batches {
+                assert!(!batch.series.is_empty() && batch.series.len() <= batch_series, "{batch_series}");
+                series.extend(batch.series);
+                warnings.extend(batch.warnings);
+            }
+            assert_eq!(series, whole.series, "{batch_series}");
+            assert_eq!(warnings, whole.warnings, "{batch_series}");
+        }
+    }
+
+    #[test]
+    fn a_wide_table_in_batches_fails_as_a_whole_parse_does() {
+        use crate::ingest::parse_in_batches;
+        let csv = tricky_wide_csv();
+        // The first bad cell in reading order is reported, whichever batch its column is in.
+        let bad = csv.replacen("9005", "oops", 1).replacen("1006,", "n/a2,", 1);
+        let whole = p(&bad).unwrap_err().to_string();
+        assert_eq!(whole, "t.csv:4: expected a number in column \"mem{pod=\"a\",job=\"x\"}\", found \"n/a2\"");
+        let batched = parse_in_batches("t.csv", bad.as_bytes(), &IngestOptions::default(), 2).err().unwrap();
+        assert_eq!(batched.to_string(), whole);
+        // Numbers, but none finite: no series is left.
+        let mut infinite = csv.lines().next().unwrap_or("").to_string() + "\n";
+        for line in csv.lines().skip(1) {
+            let cells: Vec<&str> = line.split(',').collect();
+            let row: Vec<&str> = cells.iter().enumerate().map(|(c, &v)| if c == 0 { v } else { "inf" }).collect();
+            infinite += &(row.join(",") + "\n");
+        }
+        let whole = p(&infinite).unwrap_err().to_string();
+        assert_eq!(whole, "t.csv: no data points: the file looks like CSV but holds no sample");
+        let batched = parse_in_batches("t.csv", infinite.as_bytes(), &IngestOptions::default(), 2).err().unwrap();
+        assert_eq!(batched.to_string(), whole);
     }
 
     #[test]

@@ -41,7 +41,7 @@ use crate::error::{Error, Result};
 use crate::series::{display_name, Labels, Series, Unit};
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 /// The largest input accepted after decompression, in bytes. Larger inputs stop early with an
 /// error naming this limit rather than exhausting memory.
@@ -193,19 +193,41 @@ pub static FORMATS: &[&Format] = &[
 /// label all share, like `job="x"`, is dropped), and `name` is `metric{differing labels}`; a
 /// series left with no name is named by all its labels.
 pub fn name_by_differences(series: &mut [Series]) {
-    let mut keys: BTreeMap<String, ()> = BTreeMap::new();
-    for s in series.iter() {
-        for k in s.labels.keys() {
-            keys.insert(k.clone(), ());
+    let differing = differing_labels(series.iter().map(|s| &s.labels));
+    name_by_labels(series, &differing);
+}
+
+/// The label names [`name_by_differences`] keeps: those whose value differs between the siblings
+/// (a label some lack counts as differing), sorted. Takes the siblings' labels one at a time, so
+/// that series not built yet (the columns of a wide table) can be named a batch at a time.
+pub fn differing_labels<L: std::borrow::Borrow<Labels>>(siblings: impl IntoIterator<Item = L>) -> Vec<String> {
+    let mut keys: BTreeSet<String> = BTreeSet::new();
+    // The first sibling's labels that every sibling so far shares, value and all.
+    let mut shared: Option<Labels> = None;
+    for labels in siblings {
+        let labels = labels.borrow();
+        for k in labels.keys() {
+            if !keys.contains(k) {
+                keys.insert(k.clone());
+            }
+        }
+        match shared.as_mut() {
+            None => shared = Some(labels.clone()),
+            Some(shared) => {
+                let gone: Vec<String> =
+                    shared.iter().filter(|(k, v)| labels.get(k.as_str()) != Some(v)).map(|(k, _)| k.clone()).collect();
+                for k in gone {
+                    shared.remove(k.as_str());
+                }
+            }
         }
     }
-    let differing: Vec<String> = keys
-        .into_keys()
-        .filter(|k| {
-            let first = series.first().and_then(|s| s.labels.get(k));
-            series.iter().any(|s| s.labels.get(k) != first)
-        })
-        .collect();
+    keys.into_iter().filter(|k| !shared.as_ref().is_some_and(|s| s.contains_key(k.as_str()))).collect()
+}
+
+/// Names series as [`name_by_differences`] does, keeping the labels named in `differing` (from
+/// [`differing_labels`] over all the siblings, which may be more than `series`).
+pub fn name_by_labels(series: &mut [Series], differing: &[String]) {
     for s in series.iter_mut() {
         let all = std::mem::take(&mut s.labels);
         let kept: Labels =
@@ -267,26 +289,159 @@ pub fn parse(name: &str, bytes: &[u8], options: &IngestOptions) -> Result<Parsed
     let bytes = decompress(name, bytes)?;
     let text = decode_text(name, &bytes)?;
     let input = Input::new(name, &text, options);
-    if input.first_char().is_none() {
-        return Err(Error::file(name, "the file is empty: expected a metrics export (CSV, JSON or a log)"));
+    let format = sniff(&input)?;
+    let series = (format.parse)(&input)?;
+    finish(name, format, series)
+}
+
+/// Reads an input of any known format like [`parse`], for a caller that takes its series
+/// `batch_series` at a time (the CLI analyzes each batch and frees it before the next). A wide
+/// table's series are built only as their batch is taken: the table is held as its values
+/// (8 bytes a cell) rather than as series, and none of it refers to `bytes`, which the caller
+/// can free at once. The batches together hold exactly the series, in the order, with the
+/// warnings, that [`parse`] gives.
+///
+/// # Errors
+/// As [`parse`], all before the first batch.
+///
+/// ```
+/// use leakscope::ingest::{parse, parse_in_batches, IngestOptions};
+/// let csv = b"time,a,b,c\n1723700000,1,2,3\n1723700060,4,5,6\n";
+/// let batches = parse_in_batches("m.csv", csv, &IngestOptions::default(), 2).unwrap();
+/// assert_eq!(batches.series_left(), 3);
+/// let sizes: Vec<usize> = batches.map(|batch| batch.series.len()).collect();
+/// assert_eq!(sizes, [2, 1]);
+/// ```
+pub fn parse_in_batches(name: &str, bytes: &[u8], options: &IngestOptions, batch_series: usize) -> Result<Batches> {
+    let batch_series = batch_series.max(1);
+    let bytes = decompress(name, bytes)?;
+    let text = decode_text(name, &bytes)?;
+    let input = Input::new(name, &text, options);
+    let format = sniff(&input)?;
+    let series = if csv::reads_delimited(format) {
+        match csv::read_delimited(&input, batch_series)? {
+            csv::Delimited::Series(series) => series,
+            csv::Delimited::Columns(columns) => {
+                if !columns.has_samples() {
+                    return Err(no_samples(name, format));
+                }
+                return Ok(Batches {
+                    format: format.id,
+                    format_label: format.label,
+                    pending: Pending::Columns { columns, batch_series },
+                });
+            }
+        }
+    } else {
+        (format.parse)(&input)?
+    };
+    let parsed = finish(name, format, series)?;
+    Ok(Batches {
+        format: parsed.format,
+        format_label: parsed.format_label,
+        pending: Pending::Built { series: parsed.series, batch_series, batches: None, warnings: parsed.warnings },
+    })
+}
+
+/// The series of an input, a batch at a time: each batch a [`Parsed`] holding some of the series,
+/// in order, and their warnings. Made by [`parse_in_batches`].
+pub struct Batches {
+    /// The detected format's identifier, as in [`Parsed::format`].
+    pub format: &'static str,
+    /// The detected format's name for people, as in [`Parsed::format_label`].
+    pub format_label: &'static str,
+    pending: Pending,
+}
+
+enum Pending {
+    /// Series already built; the input's warnings go with the first batch.
+    Built {
+        series: Vec<Series>,
+        batch_series: usize,
+        /// The series cut into batches, once: at the first batch taken, so that the cut's lists
+        /// are made after the caller has freed the input, and each is freed with its batch.
+        batches: Option<std::vec::IntoIter<Vec<Series>>>,
+        warnings: Vec<String>,
+    },
+    /// A wide table, built into series a batch of columns at a time.
+    Columns { columns: csv::Columns, batch_series: usize },
+}
+
+impl Batches {
+    /// At most how many series the batches not yet taken hold (a wide table's columns with no
+    /// sample are left out only as their batch is built).
+    pub fn series_left(&self) -> usize {
+        match &self.pending {
+            Pending::Built { series, batches, .. } => {
+                series.len() + batches.as_ref().map_or(0, |b| b.as_slice().iter().map(Vec::len).sum())
+            }
+            Pending::Columns { columns, .. } => columns.series_left(),
+        }
     }
-    let format = FORMATS.iter().find(|f| (f.sniff)(&input)).ok_or_else(|| unknown_format(&input))?;
-    let mut series = (format.parse)(&input)?;
+}
+
+impl Iterator for Batches {
+    type Item = Parsed;
+
+    fn next(&mut self) -> Option<Parsed> {
+        let (series, warnings) = match &mut self.pending {
+            Pending::Built { series, batch_series, batches, warnings } => {
+                let batches = batches.get_or_insert_with(|| {
+                    let mut all = std::mem::take(series).into_iter();
+                    let cut: Vec<Vec<Series>> =
+                        std::iter::from_fn(|| Some(all.by_ref().take(*batch_series).collect::<Vec<_>>()))
+                            .take_while(|batch| !batch.is_empty())
+                            .collect();
+                    cut.into_iter()
+                });
+                (batches.next()?, std::mem::take(warnings))
+            }
+            Pending::Columns { columns, batch_series } => loop {
+                let mut series = columns.next_batch(*batch_series)?;
+                let warnings = normalize_all(&mut series);
+                // A batch of columns that held no sample has no warning either: skip it.
+                if !series.is_empty() {
+                    break (series, warnings);
+                }
+            },
+        };
+        Some(Parsed { format: self.format, format_label: self.format_label, series, warnings })
+    }
+}
+
+/// The first format that recognises the input.
+fn sniff(input: &Input) -> Result<&'static Format> {
+    if input.first_char().is_none() {
+        return Err(Error::file(input.name, "the file is empty: expected a metrics export (CSV, JSON or a log)"));
+    }
+    FORMATS.iter().copied().find(|f| (f.sniff)(input)).ok_or_else(|| unknown_format(input))
+}
+
+/// The last step of every parse: each series normalised, those left without a sample dropped.
+fn finish(name: &str, format: &Format, mut series: Vec<Series>) -> Result<Parsed> {
+    let warnings = normalize_all(&mut series);
+    if series.is_empty() {
+        return Err(no_samples(name, format));
+    }
+    Ok(Parsed { format: format.id, format_label: format.label, series, warnings })
+}
+
+/// Normalises every series (see [`Series::normalize`]) and drops those left without a sample;
+/// returns a warning for each series whose duplicate timestamps were merged.
+fn normalize_all(series: &mut Vec<Series>) -> Vec<String> {
     let mut warnings = Vec::new();
-    for s in &mut series {
+    for s in series.iter_mut() {
         let merged = s.normalize();
         if merged > 0 {
             warnings.push(format!("{}: merged {merged} duplicate timestamps (kept the last value)", s.name));
         }
     }
     series.retain(|s| !s.is_empty());
-    if series.is_empty() {
-        return Err(Error::file(
-            name,
-            format!("no data points: the file looks like {} but holds no sample", format.label),
-        ));
-    }
-    Ok(Parsed { format: format.id, format_label: format.label, series, warnings })
+    warnings
+}
+
+fn no_samples(name: &str, format: &Format) -> Error {
+    Error::file(name, format!("no data points: the file looks like {} but holds no sample", format.label))
 }
 
 fn unknown_format(input: &Input) -> Error {
