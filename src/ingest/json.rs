@@ -68,19 +68,28 @@ impl Tree {
     /// beyond 128 levels; [`TOO_MANY_NODES`] past [`MAX_JSON_NODES`].
     pub fn parse(text: &str) -> Result<Tree, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let mut builder = Builder { nodes: Vec::new(), text: String::new(), pending: Vec::new() };
-        Build(&mut builder).deserialize(&mut de)?;
+        let tree = serde::Deserialize::deserialize(&mut de)?;
         de.end()?;
-        let root = builder.pending.pop().unwrap_or(Slot::Null);
-        let index = builder.place(root).map_err(de::Error::custom)?;
-        builder.nodes.shrink_to_fit();
-        builder.text.shrink_to_fit();
-        Ok(Tree { nodes: builder.nodes, text: builder.text, root: index })
+        Ok(tree)
     }
 
     /// The document's top value.
     pub fn root(&self) -> Node<'_> {
         Node { tree: self, index: self.root }
+    }
+}
+
+/// Reads one value from any deserializer, e.g. each document of a
+/// `serde_json::Deserializer::into_iter::<Tree>()` stream.
+impl<'de> serde::Deserialize<'de> for Tree {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Tree, D::Error> {
+        let mut builder = Builder { nodes: Vec::new(), text: String::new(), pending: Vec::new() };
+        Build(&mut builder).deserialize(deserializer)?;
+        let root = builder.pending.pop().unwrap_or(Slot::Null);
+        let index = builder.place(root).map_err(de::Error::custom)?;
+        builder.nodes.shrink_to_fit();
+        builder.text.shrink_to_fit();
+        Ok(Tree { nodes: builder.nodes, text: builder.text, root: index })
     }
 }
 
