@@ -44,6 +44,7 @@ const CASES: &[Case] = &[
     Case { name: "line-50mb-cell", extension: "csv", write: |w| csv_with_cell(w, 50_000_000) },
     Case { name: "line-50mb-json", extension: "json", write: |w| prometheus_matrix(w, 1, 2_000_000, true) },
     Case { name: "json-deep-100k", extension: "json", write: |w| nested_json(w, 100_000) },
+    Case { name: "json-datadog-300mb", extension: "json", write: |w| datadog_query(w, 200, 50_000) },
 ];
 
 fn main() {
@@ -325,6 +326,28 @@ fn csv_with_cell(w: &mut dyn Write, cell_bytes: u64) -> std::io::Result<()> {
         left -= n as u64;
     }
     writeln!(w)
+}
+
+/// A Datadog `/api/v1/query` answer: `series` each with a `pointlist` of `[ms, value]` pairs
+/// written as floats, as Datadog does (200 × 50,000 points is about 300 MB). Read through the
+/// JSON tree, not a streaming parser.
+fn datadog_query(w: &mut dyn Write, series: u64, points: u64) -> std::io::Result<()> {
+    write!(w, r#"{{"status":"ok","res_type":"time_series","series":["#)?;
+    for s in 0..series {
+        let sep = if s > 0 { "," } else { "" };
+        write!(
+            w,
+            r#"{sep}{{"metric":"container.memory.usage","scope":"pod_name:web-{s}","display_name":"container.memory.usage","unit":[{{"name":"byte"}}],"pointlist":["#
+        )?;
+        for p in 0..points {
+            let sep = if p > 0 { "," } else { "" };
+            let ms = (START_S + p * 60) * 1000;
+            let rss = rss_at(p + s * points);
+            write!(w, "{sep}[{ms}.0,{}.{}]", rss / 10, rss % 10)?;
+        }
+        write!(w, "]}}")?;
+    }
+    write!(w, "]}}")
 }
 
 /// `[[[...]]]` nested `depth` deep.

@@ -5,10 +5,10 @@
 //! Depends on the JSON accessor and the series model only.
 
 use super::json::J;
+use super::json::{Node, Tree};
 use super::{name_by_differences, scale, unit_from_name, Format, Input};
 use crate::error::{Error, Result};
 use crate::series::{Labels, Series, Unit};
-use serde_json::Value;
 use std::collections::HashMap;
 
 /// Azure Monitor metrics JSON.
@@ -21,7 +21,7 @@ pub static AZURE_MONITOR: Format = Format {
             && input
                 .json()
                 .and_then(|v| v.get("value"))
-                .and_then(Value::as_array)
+                .and_then(Node::as_array)
                 .is_some_and(|m| m.iter().any(|x| x.get("timeseries").is_some()))
     },
     parse: parse_azure,
@@ -34,7 +34,7 @@ pub static GCP_MONITORING: Format = Format {
     sniff: |input| {
         input.first_char() == Some('{')
             && input.head().contains("\"timeSeries\"")
-            && input.json().and_then(|v| v.get("timeSeries")).is_some_and(Value::is_array)
+            && input.json().and_then(|v| v.get("timeSeries")).is_some_and(Node::is_array)
     },
     parse: parse_gcp,
 };
@@ -48,7 +48,7 @@ pub static OTLP_JSON: Format = Format {
             let first = input.text.trim_start().lines().next().unwrap_or("");
             let doc = input.json().or(None);
             doc.map_or_else(
-                || serde_json::from_str::<Value>(first).ok().is_some_and(|v| v.get("resourceMetrics").is_some()),
+                || Tree::parse(first).ok().is_some_and(|v| v.root().get("resourceMetrics").is_some()),
                 |v| v.get("resourceMetrics").is_some(),
             )
         }
@@ -96,16 +96,16 @@ fn parse_azure(input: &Input) -> Result<Vec<Series>> {
         let timeseries = metric.get("timeseries")?;
         // The aggregation the export holds: the first one with a value anywhere.
         let has = |agg: &str| {
-            timeseries.v.as_array().is_some_and(|ts| {
+            timeseries.node().as_array().is_some_and(|ts| {
                 ts.iter().any(|t| {
                     t.get("data")
-                        .and_then(Value::as_array)
+                        .and_then(Node::as_array)
                         .is_some_and(|d| d.iter().any(|p| p.get(agg).is_some_and(|v| !v.is_null())))
                 })
             })
         };
         let Some(aggregation) = AZURE_AGGREGATIONS.into_iter().find(|a| has(a)) else { continue };
-        let (factor, unit) = match metric.opt("unit").and_then(|u| u.v.as_str()) {
+        let (factor, unit) = match metric.opt("unit").and_then(|u| u.as_str()) {
             Some("Bytes") => (1.0, Unit::Bytes),
             Some("Percent") => (1.0, Unit::Percent),
             Some(other) => unit_or_name((1.0, Unit::Other(other.to_string())), &name),
@@ -146,11 +146,11 @@ fn add_labels(s: &mut Series, labels: Option<J>) -> Result<()> {
 
 fn parse_gcp(input: &Input) -> Result<Vec<Series>> {
     let root = input.json_root()?;
-    let top_unit = root.opt("unit").and_then(|u| u.v.as_str()).unwrap_or("");
+    let top_unit = root.opt("unit").and_then(|u| u.as_str()).unwrap_or("");
     let mut series = Vec::new();
     for ts in root.get("timeSeries")?.items()? {
         let metric = ts.get("metric")?;
-        let name = metric.opt("type").and_then(|t| t.v.as_str()).unwrap_or("").to_string();
+        let name = metric.opt("type").and_then(|t| t.as_str()).unwrap_or("").to_string();
         let mut s = Series::new(name.clone(), Unit::Unknown);
         add_labels(&mut s, metric.opt("labels"))?;
         if let Some(resource) = ts.opt("resource") {
@@ -163,7 +163,7 @@ fn parse_gcp(input: &Input) -> Result<Vec<Series>> {
             let v = if let Some(v) = value.opt("doubleValue").or_else(|| value.opt("int64Value")) {
                 v.number()?
             } else if let Some(b) = value.opt("boolValue") {
-                if b.v.as_bool() == Some(true) {
+                if b.as_bool() == Some(true) {
                     1.0
                 } else {
                     0.0
@@ -177,7 +177,7 @@ fn parse_gcp(input: &Input) -> Result<Vec<Series>> {
             };
             s.push(t, v);
         }
-        let unit = ts.opt("unit").and_then(|u| u.v.as_str()).unwrap_or(top_unit);
+        let unit = ts.opt("unit").and_then(|u| u.as_str()).unwrap_or(top_unit);
         let (factor, unit) = unit_or_name(ucum_unit(unit), &name);
         scale(&mut s, factor);
         s.unit = unit;
@@ -213,7 +213,7 @@ fn parse_otlp(input: &Input) -> Result<Vec<Series>> {
             if line.trim().is_empty() {
                 continue;
             }
-            let v: Value = serde_json::from_str(line).map_err(|e| {
+            let v = Tree::parse(line).map_err(|e| {
                 Error::line(input.name, i + 1, format!("expected one OTLP JSON document per line: {e}"))
             })?;
             let root = J::root(input.name, &v);
@@ -237,7 +237,7 @@ fn otlp_document(root: &J, otlp: &mut Otlp) -> Result<()> {
             for metric in metrics.items()? {
                 let name = metric.get("name")?.str()?.to_string();
                 let (factor, unit) =
-                    unit_or_name(ucum_unit(metric.opt("unit").and_then(|u| u.v.as_str()).unwrap_or("")), &name);
+                    unit_or_name(ucum_unit(metric.opt("unit").and_then(|u| u.as_str()).unwrap_or("")), &name);
                 let Some(body) = metric.opt("gauge").or_else(|| metric.opt("sum")) else { continue };
                 let Some(points) = body.opt("dataPoints") else { continue };
                 for p in points.items()? {

@@ -87,7 +87,7 @@ const STATISTICS: [&str; 5] = ["Average", "Maximum", "Minimum", "Sum", "SampleCo
 
 fn parse_statistics(input: &Input) -> Result<Vec<Series>> {
     let root = input.json_root()?;
-    let label = root.opt("Label").and_then(|l| l.v.as_str()).unwrap_or("").to_string();
+    let label = root.opt("Label").and_then(|l| l.as_str()).unwrap_or("").to_string();
     let mut series: Vec<Series> = Vec::new();
     let find = |series: &mut Vec<Series>, statistic: &str| -> usize {
         match series.iter().position(|s| s.labels.get("statistic").map(String::as_str) == Some(statistic)) {
@@ -103,7 +103,7 @@ fn parse_statistics(input: &Input) -> Result<Vec<Series>> {
     let mut unit_name = String::new();
     for point in root.get("Datapoints")?.items()? {
         let t = point.get("Timestamp")?.time_ms()?;
-        if let Some(u) = point.opt("Unit").and_then(|u| u.v.as_str()) {
+        if let Some(u) = point.opt("Unit").and_then(|u| u.as_str()) {
             unit_name = u.to_string();
         }
         for statistic in STATISTICS {

@@ -36,10 +36,10 @@ pub static DATADOG_V2: Format = Format {
 /// names, with the factor to bytes or percent.
 fn datadog_unit(unit: Option<J>) -> Option<(f64, Unit)> {
     let unit = unit?;
-    let first = if unit.v.is_array() { unit.items().ok()?.next()? } else { unit };
-    let family = first.opt("family").and_then(|f| f.v.as_str()).unwrap_or("");
-    let name = first.opt("name").and_then(|f| f.v.as_str()).unwrap_or("");
-    let factor = first.opt("scale_factor").and_then(|f| f.v.as_f64()).filter(|f| *f > 0.0).unwrap_or(1.0);
+    let first = if unit.is_array() { unit.items().ok()?.next()? } else { unit };
+    let family = first.opt("family").and_then(|f| f.as_str()).unwrap_or("");
+    let name = first.opt("name").and_then(|f| f.as_str()).unwrap_or("");
+    let factor = first.opt("scale_factor").and_then(|f| f.as_f64()).filter(|f| *f > 0.0).unwrap_or(1.0);
     match (family, name) {
         ("bytes", _) => Some((factor, Unit::Bytes)),
         ("percentage", "percent") => Some((1.0, Unit::Percent)),
@@ -62,7 +62,7 @@ fn add_tags(s: &mut Series, tags: &J) -> Result<()> {
 fn parse_v1(input: &Input) -> Result<Vec<Series>> {
     let root = input.json_root()?;
     if let Some(error) = root.opt("error").or_else(|| root.opt("errors")) {
-        return Err(error.error(format!("Datadog answered with an error, not data: {}", error.v)));
+        return Err(error.error(format!("Datadog answered with an error, not data: {}", error.node())));
     }
     let mut series = Vec::new();
     for item in root.get("series")?.items()? {
@@ -74,10 +74,10 @@ fn parse_v1(input: &Input) -> Result<Vec<Series>> {
         if let Some(tags) = item.opt("tag_set") {
             add_tags(&mut s, &tags)?;
         }
-        if let Some(aggr) = item.opt("aggr").and_then(|a| a.v.as_str().map(str::to_string)) {
+        if let Some(aggr) = item.opt("aggr").and_then(|a| a.as_str().map(str::to_string)) {
             s.labels.insert("aggr".into(), aggr);
         }
-        if let Some(expr) = item.opt("expression").and_then(|a| a.v.as_str().map(str::to_string)) {
+        if let Some(expr) = item.opt("expression").and_then(|a| a.as_str().map(str::to_string)) {
             s.labels.insert("query".into(), expr);
         }
         for point in item.get("pointlist")?.items()? {
@@ -99,7 +99,7 @@ fn parse_v1(input: &Input) -> Result<Vec<Series>> {
 fn parse_v2(input: &Input) -> Result<Vec<Series>> {
     let root = input.json_root()?;
     if let Some(errors) = root.opt("errors") {
-        return Err(errors.error(format!("Datadog answered with an error, not data: {}", errors.v)));
+        return Err(errors.error(format!("Datadog answered with an error, not data: {}", errors.node())));
     }
     let data = root.get("data")?;
     let attributes = data.get("attributes")?;
@@ -114,7 +114,7 @@ fn parse_v2(input: &Input) -> Result<Vec<Series>> {
     for (i, column) in values.items()?.enumerate() {
         let mut s = Series::default();
         let info = meta.get(i);
-        let query = info.and_then(|m| m.opt("query_index")).and_then(|q| q.v.as_u64()).unwrap_or(i as u64);
+        let query = info.and_then(|m| m.opt("query_index")).and_then(|q| q.as_u64()).unwrap_or(i as u64);
         s.name = format!("query{query}");
         if let Some(tags) = info.and_then(|m| m.opt("group_tags")) {
             add_tags(&mut s, &tags)?;

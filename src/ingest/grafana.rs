@@ -7,11 +7,11 @@
 //! Depends on the generic CSV reader, the JSON accessor and the series model only.
 
 use super::csv::{parse_delimited, sniff_dialect};
+use super::json::Node;
 use super::json::J;
 use super::{name_by_differences, scale, unit_from_name, Format, Input};
 use crate::error::Result;
 use crate::series::{Series, Unit};
-use serde_json::Value;
 
 /// Inspect → Data → Download CSV.
 pub static GRAFANA_CSV: Format =
@@ -78,13 +78,13 @@ fn sniff_legacy(input: &Input) -> bool {
 }
 
 /// The frames of a DataFrame JSON document, with their paths resolvable through the root.
-fn frames_of<'v>(input: &'v Input) -> Option<&'v Value> {
+fn frames_of<'v>(input: &'v Input) -> Option<Node<'v>> {
     if !matches!(input.first_char(), Some('{') | Some('[')) {
         return None;
     }
     let v = input.json()?;
-    let is_frame = |f: &Value| f.get("schema").is_some_and(|s| s.get("fields").is_some()) || is_raw_frame(f);
-    let list_of_frames = |l: &Value| l.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(is_frame));
+    let is_frame = |f: Node| f.get("schema").is_some_and(|s| s.get("fields").is_some()) || is_raw_frame(f);
+    let list_of_frames = |l: Node| l.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(is_frame));
     if list_of_frames(v) || (v.is_object() && is_frame(v)) {
         return Some(v);
     }
@@ -96,8 +96,8 @@ fn frames_of<'v>(input: &'v Input) -> Option<&'v Value> {
 }
 
 /// A frame as the browser holds it: `fields[]` each with its own `values`.
-fn is_raw_frame(f: &Value) -> bool {
-    f.get("fields").and_then(Value::as_array).is_some_and(|fs| fs.iter().all(|x| x.get("values").is_some()))
+fn is_raw_frame(f: Node) -> bool {
+    f.get("fields").and_then(Node::as_array).is_some_and(|fs| fs.iter().all(|x| x.get("values").is_some()))
 }
 
 fn sniff_panel(input: &Input) -> bool {
@@ -112,7 +112,7 @@ fn sniff_panel(input: &Input) -> bool {
 fn parse_frames(input: &Input) -> Result<Vec<Series>> {
     let root = input.json_root()?;
     let mut series = Vec::new();
-    if root.v.is_array() {
+    if root.is_array() {
         for frame in root.items()? {
             parse_frame(&frame, &mut series)?;
         }
@@ -122,7 +122,7 @@ fn parse_frames(input: &Input) -> Result<Vec<Series>> {
         }
     } else if let Some(results) = root.opt("results") {
         for (_, result) in results.entries()? {
-            if let Some(error) = result.opt("error").and_then(|e| e.v.as_str().map(str::to_string)) {
+            if let Some(error) = result.opt("error").and_then(|e| e.as_str().map(str::to_string)) {
                 if result.opt("frames").is_none() {
                     return Err(result.error(format!("the query failed in Grafana: {error}")));
                 }
@@ -166,16 +166,16 @@ fn parse_frame(frame: &J, out: &mut Vec<Series>) -> Result<()> {
             None => fields.get(i).ok_or_else(|| fields_j.error("missing field"))?.get("values"),
         }
     };
-    let kind_of = |f: &J| -> String { f.v.get("type").and_then(Value::as_str).unwrap_or("").to_string() };
+    let kind_of = |f: &J| -> String { f.node().get("type").and_then(Node::as_str).unwrap_or("").to_string() };
     let time_index = fields
         .iter()
         .position(|f| kind_of(f) == "time")
-        .or_else(|| fields.iter().position(|f| f.opt("name").and_then(|n| n.v.as_str()) == Some("Time")))
+        .or_else(|| fields.iter().position(|f| f.opt("name").and_then(|n| n.as_str()) == Some("Time")))
         .ok_or_else(|| fields_j.error("expected a field of type \"time\" in this frame"))?;
     let time_column = column(time_index)?;
     let times: Vec<i64> = time_column
         .items()?
-        .map(|t| if t.v.is_number() { t.time_scaled(1.0) } else { t.time_ms() })
+        .map(|t| if t.is_number() { t.time_scaled(1.0) } else { t.time_ms() })
         .collect::<Result<_>>()?;
     for (i, field) in fields.iter().enumerate() {
         if i == time_index || !matches!(kind_of(field).as_str(), "number" | "") {
@@ -184,8 +184,8 @@ fn parse_frame(frame: &J, out: &mut Vec<Series>) -> Result<()> {
         let values_j = column(i)?;
         let mut s = Series::default();
         let config = field.opt("config");
-        let explicit = config.and_then(|c| c.v.get("displayName")).and_then(Value::as_str).map(str::to_string);
-        let field_name = field.opt("name").and_then(|n| n.v.as_str()).unwrap_or("");
+        let explicit = config.and_then(|c| c.node().get("displayName")).and_then(Node::as_str).map(str::to_string);
+        let field_name = field.opt("name").and_then(|n| n.as_str()).unwrap_or("");
         if let Some(labels) = field.opt("labels") {
             for (k, v) in labels.entries()? {
                 if let Some(text) = v.label_text() {
@@ -203,7 +203,7 @@ fn parse_frame(frame: &J, out: &mut Vec<Series>) -> Result<()> {
             (None, None) if field_name == "Value" && !s.labels.is_empty() => String::new(),
             (None, None) => field_name.to_string(),
         };
-        let grafana_unit = config.and_then(|c| c.v.get("unit")).and_then(Value::as_str).and_then(grafana_unit);
+        let grafana_unit = config.and_then(|c| c.node().get("unit")).and_then(Node::as_str).and_then(grafana_unit);
         let (factor, unit) = grafana_unit.unwrap_or_else(|| unit_from_name(&s.name, Unit::Unknown));
         s.unit = unit;
         let mut n = 0;
@@ -215,7 +215,7 @@ fn parse_frame(frame: &J, out: &mut Vec<Series>) -> Result<()> {
             s.push(t, value);
             n += 1;
         }
-        if n == 0 && !times.is_empty() && values_j.v.as_array().is_none() {
+        if n == 0 && !times.is_empty() && values_j.node().as_array().is_none() {
             return Err(values_j.expected("an array of values"));
         }
         scale(&mut s, factor);

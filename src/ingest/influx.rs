@@ -198,7 +198,7 @@ fn parse_influxql(input: &Input) -> Result<Vec<Series>> {
 }
 
 fn parse_influxql_series(item: &J, out: &mut Vec<Series>) -> Result<()> {
-    let measurement = item.opt("name").and_then(|n| n.v.as_str()).unwrap_or("").to_string();
+    let measurement = item.opt("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
     let columns: Vec<String> =
         item.get("columns")?.items()?.map(|c| c.str().map(str::to_string)).collect::<Result<_>>()?;
     let time_col = columns
@@ -237,7 +237,7 @@ fn parse_influxql_series(item: &J, out: &mut Vec<Series>) -> Result<()> {
             if c == time_col {
                 continue;
             }
-            if !cell.v.is_string() || cell.v.as_str().is_some_and(|s| s.parse::<f64>().is_ok()) {
+            if !cell.is_string() || cell.as_str().is_some_and(|s| s.parse::<f64>().is_ok()) {
                 if let Some(s) = out.get_mut(k) {
                     s.push(t, cell.number()?);
                 }

@@ -81,7 +81,7 @@ pub struct Input<'a> {
     pub text: &'a str,
     /// The user's options.
     pub options: &'a IngestOptions,
-    json: OnceCell<Option<serde_json::Value>>,
+    json: OnceCell<Option<json::Tree>>,
 }
 
 impl<'a> Input<'a> {
@@ -109,10 +109,14 @@ impl<'a> Input<'a> {
     /// # Errors
     /// The JSON syntax error with its line when the text is not one JSON document.
     pub fn json_root(&self) -> Result<json::J<'_, '_>> {
-        match self.json() {
-            Some(v) => Ok(json::J::root(self.name, v)),
+        match self.json_tree() {
+            Some(tree) => Ok(json::J::root(self.name, tree)),
             None => Err(match serde_json::from_str::<serde::de::IgnoredAny>(self.text) {
                 Err(e) => json_syntax_error(self.name, &e),
+                // Valid JSON that did not load: an object or array past the node limit.
+                Ok(_) if matches!(self.first_char(), Some('{') | Some('[')) => {
+                    Error::file(self.name, json::TOO_MANY_NODES)
+                }
                 Ok(_) => Error::line(self.name, 1, "expected a JSON object or array"),
             }),
         }
@@ -120,13 +124,17 @@ impl<'a> Input<'a> {
 
     /// The text parsed as one JSON document, once, shared by every JSON sniffer; `None` when
     /// the text is not a single JSON value.
-    pub fn json(&self) -> Option<&serde_json::Value> {
+    pub fn json(&self) -> Option<json::Node<'_>> {
+        self.json_tree().map(json::Tree::root)
+    }
+
+    fn json_tree(&self) -> Option<&json::Tree> {
         self.json
             .get_or_init(|| {
                 if !matches!(self.first_char(), Some('{') | Some('[')) {
                     return None;
                 }
-                serde_json::from_str(self.text).ok()
+                json::Tree::parse(self.text).ok()
             })
             .as_ref()
     }
@@ -449,7 +457,7 @@ fn unknown_format(input: &Input) -> Error {
     if input.json().is_some() {
         Error::json(input.name, "$", format!("a JSON document of an unknown shape; known shapes: {}", known.join(", ")))
     } else if matches!(input.first_char(), Some('{') | Some('[')) {
-        match serde_json::from_str::<serde_json::Value>(input.text) {
+        match json::Tree::parse(input.text) {
             Err(e) => json_syntax_error(input.name, &e),
             Ok(_) => Error::file(input.name, "unknown JSON shape"),
         }
@@ -462,7 +470,9 @@ fn unknown_format(input: &Input) -> Error {
 /// rather than serde_json's "recursion limit exceeded".
 fn json_syntax_error(name: &str, e: &serde_json::Error) -> Error {
     let message = e.to_string();
-    if message.starts_with("recursion limit exceeded") {
+    if message.starts_with(json::TOO_MANY_NODES) {
+        Error::file(name, json::TOO_MANY_NODES)
+    } else if message.starts_with("recursion limit exceeded") {
         let column = e.column();
         Error::line(
             name,

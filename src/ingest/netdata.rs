@@ -4,12 +4,12 @@
 //! Depends on the generic CSV reader, the JSON accessor and the series model only.
 
 use super::csv::{parse_delimited, sniff_dialect};
+use super::json::Node;
 use super::json::J;
 use super::time::parse_timestamp;
 use super::{name_by_differences, Format, Input};
 use crate::error::Result;
 use crate::series::{Series, Unit};
-use serde_json::Value;
 
 /// Netdata CSV/TSV: a `time` column, newest row first.
 pub static NETDATA_CSV: Format =
@@ -32,7 +32,7 @@ fn sniff_csv(input: &Input) -> bool {
 }
 
 /// The `labels` and `data` of a Netdata JSON answer.
-fn table(v: &Value) -> Option<(&Value, &Value)> {
+fn table(v: Node) -> Option<(Node, Node)> {
     if let Some(rows) = v.as_array() {
         let labels = rows.first()?;
         return labels.as_array()?.first()?.as_str().is_some_and(|t| t == "time").then_some((labels, v));
@@ -50,11 +50,11 @@ fn parse_json(input: &Input) -> Result<Vec<Series>> {
     let root = input.json_root()?;
     let (rows_j, labels_j);
     let body;
-    if root.v.is_array() {
+    if root.is_array() {
         rows_j = root;
         labels_j = None;
     } else {
-        body = root.opt("result").filter(|r| r.v.is_object()).unwrap_or(root);
+        body = root.opt("result").filter(|r| r.is_object()).unwrap_or(root);
         labels_j = Some(body.get("labels")?);
         rows_j = body.get("data")?;
     }

@@ -105,8 +105,8 @@ fn parse_api(input: &Input) -> Result<Vec<Series>> {
 /// The slow, precise path: walks the JSON tree and names the path of the first problem.
 fn parse_api_tree(input: &Input) -> Result<Vec<Series>> {
     let root = input.json_root()?;
-    if root.opt("status").and_then(|s| s.v.as_str()) == Some("error") {
-        let what = root.opt("error").and_then(|e| e.v.as_str()).unwrap_or("no reason given");
+    if root.opt("status").and_then(|s| s.as_str()) == Some("error") {
+        let what = root.opt("error").and_then(|e| e.as_str()).unwrap_or("no reason given");
         return Err(root.error(format!("the Prometheus API answered with an error, not data: {what}")));
     }
     let data = root.get("data")?;

@@ -3,10 +3,10 @@
 //! Depends on the JSON accessor and the series model only.
 
 use super::json::J;
+use super::json::{Node, Tree};
 use super::{name_by_differences, unit_from_name, Format, Input};
 use crate::error::{Error, Result};
 use crate::series::{Series, Unit};
-use serde_json::Value;
 use std::collections::HashMap;
 
 /// `history.get` / `trend.get` answers.
@@ -30,8 +30,10 @@ pub static ZABBIX_NDJSON: Format = Format {
     sniff: |input| {
         input.first_char() == Some('{') && {
             let first = input.text.trim_start().lines().next().unwrap_or("");
-            serde_json::from_str::<Value>(first)
-                .is_ok_and(|v| v.get("itemid").is_some() && v.get("clock").is_some() && v.get("value").is_some())
+            Tree::parse(first).is_ok_and(|v| {
+                let v = v.root();
+                v.get("itemid").is_some() && v.get("clock").is_some() && v.get("value").is_some()
+            })
         }
     },
     parse: parse_ndjson,
@@ -76,7 +78,7 @@ fn parse_history(input: &Input) -> Result<Vec<Series>> {
             Some(v) => v,
             None => return Err(point.error("expected a field \"value\" (history.get) or \"value_avg\" (trend.get)")),
         };
-        if value.v.as_str().is_some_and(|s| s.trim().parse::<f64>().is_err()) {
+        if value.as_str().is_some_and(|s| s.trim().parse::<f64>().is_err()) {
             continue; // A text item: nothing to chart.
         }
         let t = clock_ms(&point)?;
@@ -94,24 +96,24 @@ fn parse_ndjson(input: &Input) -> Result<Vec<Series>> {
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value = serde_json::from_str(line).map_err(|e| {
+        let v = Tree::parse(line).map_err(|e| {
             Error::line(input.name, i + 1, format!("expected one JSON object per line (Zabbix real-time export): {e}"))
         })?;
         let root = J::root(input.name, &v);
         let at_line = |e: Error| Error::line(input.name, i + 1, format!("at {}: {}", json_path(&e), e.message));
         let itemid = root.get("itemid").map_err(at_line)?.label_text().unwrap_or_default();
         // Value types 0 (float) and 3 (unsigned) are numbers; the rest are text, logs or binary.
-        if root.opt("type").and_then(|t| t.v.as_u64()).is_some_and(|t| t != 0 && t != 3) {
+        if root.opt("type").and_then(|t| t.as_u64()).is_some_and(|t| t != 0 && t != 3) {
             continue;
         }
         let t = clock_ms(&root).map_err(at_line)?;
         let value = root.get("value").map_err(at_line)?.number().map_err(at_line)?;
-        let name = root.opt("name").and_then(|n| n.v.as_str()).unwrap_or("").to_string();
+        let name = root.opt("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
         let host = root
-            .v
+            .node()
             .get("host")
             .and_then(|h| h.get("host").or_else(|| h.get("name")))
-            .and_then(Value::as_str)
+            .and_then(Node::as_str)
             .map(str::to_string);
         items
             .get(itemid.clone(), || {

@@ -5,15 +5,16 @@
 //! Memory is a Kubernetes quantity (`22244Ki`, `1.5Gi`, `100M`, plain bytes). One series per
 //! pod container (`namespace`, `pod`, `container`) or per node, timed by each item's `timestamp`.
 //! metrics-server states no limit. `kubectl top` tables logged in a loop are read here too
-//! ([`KUBECTL_TOP`]). Depends on the shared log helpers only; never on analysis or a web type.
+//! ([`KUBECTL_TOP`]). Depends on the shared log helpers and the JSON tree only; never on analysis
+//! or a web type.
 
 use super::{line_of_offset, SeriesSet};
 use crate::error::{Error, Result};
+use crate::ingest::json::{Node, Tree};
 use crate::ingest::time::parse_timestamp;
 use crate::ingest::units::parse_quantity;
 use crate::ingest::{Format, Input};
 use crate::series::{display_name, Labels, Series, Unit};
-use serde_json::Value;
 
 /// The metrics-server format.
 pub static K8S_METRICS: Format = Format { id: "k8s-metrics", label: "Kubernetes metrics-server", sniff, parse };
@@ -27,7 +28,7 @@ fn sniff(input: &Input) -> bool {
 
 fn parse(input: &Input) -> Result<Vec<Series>> {
     let mut set = SeriesSet::default();
-    let mut stream = serde_json::Deserializer::from_str(input.text).into_iter::<Value>();
+    let mut stream = serde_json::Deserializer::from_str(input.text).into_iter::<Tree>();
     // Lines are counted from where the previous document started, so the count stays linear.
     let (mut counted_to, mut line) = (0usize, 1usize);
     loop {
@@ -38,7 +39,7 @@ fn parse(input: &Input) -> Result<Vec<Series>> {
         line +=
             line_of_offset(input.text.get(counted_to..).unwrap_or(""), document_start.saturating_sub(counted_to)) - 1;
         counted_to = document_start.max(counted_to);
-        document(input.name, line, &value, "$", &mut set)?;
+        document(input.name, line, value.root(), "$", &mut set)?;
     }
     Ok(set.into_vec())
 }
@@ -47,7 +48,7 @@ fn leading_blank(text: &str) -> usize {
     text.len() - text.trim_start().len()
 }
 
-fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut SeriesSet) -> Result<()> {
+fn document(name: &str, line: usize, value: Node, path: &str, set: &mut SeriesSet) -> Result<()> {
     if let Some(items) = value.as_array() {
         for (i, item) in items.iter().enumerate() {
             document(name, line, item, &format!("{path}[{i}]"), set)?;
@@ -55,13 +56,13 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
         return Ok(());
     }
     // Items of a list carry no kind of their own: tell them by their shape.
-    let kind = match value.get("kind").and_then(Value::as_str) {
+    let kind = match value.get("kind").and_then(Node::as_str) {
         Some(kind) => kind,
         None if value.get("containers").is_some() => "PodMetrics",
         None if value.get("usage").is_some() => "NodeMetrics",
         None => "",
     };
-    if let Some(items) = value.get("items").and_then(Value::as_array) {
+    if let Some(items) = value.get("items").and_then(Node::as_array) {
         for (i, item) in items.iter().enumerate() {
             document(name, line, item, &format!("{path}.items[{i}]"), set)?;
         }
@@ -71,13 +72,13 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
     if kind != "PodMetrics" && kind != "NodeMetrics" {
         return Err(at(&format!("expected kind PodMetrics, NodeMetrics or a list of them, found \"{kind}\"")));
     }
-    let stamp = value.get("timestamp").and_then(Value::as_str).unwrap_or("");
+    let stamp = value.get("timestamp").and_then(Node::as_str).unwrap_or("");
     let time_ms =
         parse_timestamp(stamp).ok_or_else(|| at(&format!("expected an RFC 3339 timestamp, found \"{stamp}\"")))?;
     let metadata = value.get("metadata");
-    let meta = |key: &str| metadata.and_then(|m| m.get(key)).and_then(Value::as_str).unwrap_or("").to_string();
-    let memory = |usage: Option<&Value>, where_: &str| -> Result<f64> {
-        let text = usage.and_then(|u| u.get("memory")).and_then(Value::as_str).unwrap_or("");
+    let meta = |key: &str| metadata.and_then(|m| m.get(key)).and_then(Node::as_str).unwrap_or("").to_string();
+    let memory = |usage: Option<Node>, where_: &str| -> Result<f64> {
+        let text = usage.and_then(|u| u.get("memory")).and_then(Node::as_str).unwrap_or("");
         parse_quantity(text, false)
             .filter(|q| q.1 != Unit::Percent && q.0.is_finite() && q.0 >= 0.0)
             .map(|q| q.0)
@@ -100,10 +101,10 @@ fn document(name: &str, line: usize, value: &Value, path: &str, set: &mut Series
         return Ok(());
     }
     let containers =
-        value.get("containers").and_then(Value::as_array).ok_or_else(|| at("expected a containers array"))?;
+        value.get("containers").and_then(Node::as_array).ok_or_else(|| at("expected a containers array"))?;
     for (i, container) in containers.iter().enumerate() {
         let bytes = memory(container.get("usage"), &format!("containers[{i}]."))?;
-        let container_name = container.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+        let container_name = container.get("name").and_then(Node::as_str).unwrap_or("").to_string();
         let labels = Labels::from([
             ("namespace".to_string(), meta("namespace")),
             ("pod".to_string(), meta("name")),
