@@ -264,6 +264,126 @@ pub fn pelt(m: usize, min_len: usize, penalty: f64, cost: impl Fn(usize, usize) 
     cps
 }
 
+/// [`pelt`] with the cost [`Prefix::linear_sse`], the same result to the last bit (the same
+/// floating-point operations on the same values, the same candidates kept). The candidates'
+/// sums are kept side by side, one array per sum, so the costs of every candidate at one end
+/// are computed in a single pass the compiler vectorises (two at a time with SSE2 or wasm
+/// SIMD), then scanned for the minimum and pruned as in [`pelt`].
+fn pelt_linear(m: usize, min_len: usize, penalty: f64, prefix: &Prefix) -> Vec<usize> {
+    let min_len = min_len.max(1);
+    if m < 2 * min_len || !penalty.is_finite() {
+        return Vec::new();
+    }
+    let mut best = vec![f64::INFINITY; m + 1];
+    let mut last = vec![0usize; m + 1];
+    best[0] = -penalty;
+    let mut candidates = LinearCandidates::default();
+    for t in min_len..=m {
+        let newest = t - min_len;
+        if newest == 0 || (newest >= min_len && best[newest].is_finite()) {
+            candidates.push(newest, best[newest], &prefix.sums[newest]);
+        }
+        candidates.compute_costs(&prefix.sums[t]);
+        let mut f = f64::INFINITY;
+        let mut arg = 0;
+        for (&c, &tau) in candidates.cost.iter().zip(&candidates.tau) {
+            if c + penalty < f {
+                f = c + penalty;
+                arg = tau;
+            }
+        }
+        best[t] = f;
+        last[t] = arg;
+        candidates.keep_within(f);
+    }
+    let mut cps = Vec::new();
+    let mut t = m;
+    while t > 0 {
+        let tau = last[t];
+        if tau > 0 {
+            cps.push(tau);
+        }
+        if tau >= t {
+            break;
+        }
+        t = tau;
+    }
+    cps.reverse();
+    cps
+}
+
+/// The live candidates of [`pelt_linear`]: for each, its start, the best total before it, and
+/// the prefix sums at it (one array per sum), plus the cost of its segment to the current end.
+#[derive(Default)]
+struct LinearCandidates {
+    tau: Vec<usize>,
+    base: Vec<f64>,
+    sums: [Vec<f64>; 6],
+    cost: Vec<f64>,
+}
+
+impl LinearCandidates {
+    fn push(&mut self, tau: usize, base: f64, sums: &[f64; 6]) {
+        self.tau.push(tau);
+        self.base.push(base);
+        for (column, &value) in self.sums.iter_mut().zip(sums) {
+            column.push(value);
+        }
+        self.cost.push(0.0);
+    }
+
+    /// `cost[i] = base[i] + linear_sse(tau[i], end)`.
+    fn compute_costs(&mut self, end: &[f64; 6]) {
+        let [w, x, xx, y, xy, yy] = &self.sums;
+        linear_costs(&mut self.cost, &self.base, [w, x, xx, y, xy, yy], end);
+    }
+
+    /// Drops every candidate whose cost exceeds `f` (PELT's pruning; NaN costs go too).
+    fn keep_within(&mut self, f: f64) {
+        if self.cost.iter().all(|&c| c <= f) {
+            return;
+        }
+        let mut kept = 0;
+        for i in 0..self.cost.len() {
+            if self.cost[i] <= f {
+                self.tau[kept] = self.tau[i];
+                self.base[kept] = self.base[i];
+                for column in &mut self.sums {
+                    column[kept] = column[i];
+                }
+                kept += 1;
+            }
+        }
+        self.tau.truncate(kept);
+        self.base.truncate(kept);
+        for column in &mut self.sums {
+            column.truncate(kept);
+        }
+        self.cost.truncate(kept);
+    }
+}
+
+/// `cost[i] = base[i] + ` the weighted squared error of the best line over the sums
+/// `end − start[·][i]`, with exactly the operations of [`Prefix::linear_sse`]. Every quotient is
+/// computed before one of the results is chosen, and the slices are distinct arguments, so the
+/// loop vectorises (a division only under a branch keeps it scalar).
+fn linear_costs(cost: &mut [f64], base: &[f64], start: [&[f64]; 6], end: &[f64; 6]) {
+    let n = cost.len();
+    let [w0, x0, xx0, y0, xy0, yy0] = start;
+    let (w0, x0, xx0, y0, xy0, yy0) = (&w0[..n], &x0[..n], &xx0[..n], &y0[..n], &xy0[..n], &yy0[..n]);
+    let base = &base[..n];
+    let [ew, ex, exx, ey, exy, eyy] = *end;
+    for i in 0..n {
+        let (w, x, xx, y, xy, yy) = (ew - w0[i], ex - x0[i], exx - xx0[i], ey - y0[i], exy - xy0[i], eyy - yy0[i]);
+        let syy = yy - y * y / w;
+        let sxx = xx - x * x / w;
+        let sxy = xy - x * y / w;
+        let fitted = syy - sxy * sxy / sxx;
+        let sse = if sxx > 1e-15 { fitted } else { syy };
+        cost[i] = base[i] + if w <= 0.0 { 0.0 } else { sse.max(0.0) };
+    }
+}
+
 /// The result of a piecewise-linear segmentation of buckets.
 #[derive(Debug, Clone)]
 pub struct LinearSegmentation {
@@ -332,7 +452,7 @@ pub fn segment_linear_with(
     let d2 = robust_scale(&second(lag)).powi(2);
     if d1 <= 0.0 {
         // Perfectly smooth pieces: any real change costs far more than nothing.
-        let b = pelt(m, min_len, 1e-12, |s, e| prefix.linear_sse(s, e));
+        let b = pelt_linear(m, min_len, 1e-12, prefix);
         return LinearSegmentation { boundaries: b, noise_var: 0.0, rho: 0.0, penalty: 0.0 };
     }
     let (var, rho) = if m >= 48 {
@@ -350,13 +470,13 @@ pub fn segment_linear_with(
         // and inflate the penalty ninefold). Instead: a first segmentation as if the noise were
         // white, then the lag-one autocorrelation and robust scale of its residuals.
         let white = d1 / 6.0;
-        let first = pelt(m, min_len, 3.0 * ln_m * white, |s, e| prefix.linear_sse(s, e));
+        let first = pelt_linear(m, min_len, 3.0 * ln_m * white, prefix);
         let resid = bucket_residuals(buckets, prefix, &first);
         let phi = lag_one(&resid).clamp(0.0, 0.8);
         let sigma2 = robust_scale(&resid).powi(2).max(white);
         (sigma2 * (1.0 + phi) / (1.0 - phi), phi)
     };
-    let boundaries = pelt(m, min_len, 3.0 * ln_m * var, |s, e| prefix.linear_sse(s, e));
+    let boundaries = pelt_linear(m, min_len, 3.0 * ln_m * var, prefix);
     LinearSegmentation { boundaries, noise_var: var * ys * ys, rho, penalty: 3.0 * ln_m * var * ys * ys }
 }
 
@@ -776,5 +896,26 @@ mod tests {
         let mut big: Vec<f64> = (0..10_000).map(|i| (i % 7) as f64).collect();
         big[5000] = 1e300;
         let _ = detect(&big);
+    }
+
+    #[test]
+    fn pelt_linear_is_pelt_with_the_linear_cost() {
+        let mut rng = Rng::new(4);
+        for case in 0..40 {
+            let m = 4 + case * 7;
+            let buckets: Vec<Bucket> = (0..m)
+                .map(|i| {
+                    let bend = if i > m / 2 { 0.3 * (i - m / 2) as f64 } else { 0.0 };
+                    let jump = if case % 3 == 0 && i > m / 3 { 4.0 } else { 0.0 };
+                    let w = if case % 2 == 0 { 1.0 } else { 1.0 + (i % 5) as f64 };
+                    Bucket { x: i as f64, y: bend + jump + rng.normal(), w, first: i, end: i + 1 }
+                })
+                .collect();
+            let prefix = Prefix::new(&buckets);
+            for (min_len, penalty) in [(2, 1e-12), (2, 0.01), (3, 0.1), (2, 1.0), (5, 0.05)] {
+                let generic = pelt(m, min_len, penalty, |s, e| prefix.linear_sse(s, e));
+                assert_eq!(pelt_linear(m, min_len, penalty, &prefix), generic, "m {m}, penalty {penalty}");
+            }
+        }
     }
 }
