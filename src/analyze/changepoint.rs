@@ -528,6 +528,33 @@ const ROBUST_SAMPLE: usize = 16_384;
 
 /// MAD-based standard deviation (0 for fewer than 2 values).
 pub fn robust_scale(values: &[f64]) -> f64 {
+    robust_centre_and_scale(values).1
+}
+
+/// The median of the subsample [`robust_scale`] reads (every value when there are at most
+/// [`ROBUST_SAMPLE`]), `None` unless that subsample is all finite and has 2 values or more, and
+/// [`robust_scale`] itself: one selection serves both.
+fn robust_centre_and_scale(values: &[f64]) -> (Option<f64>, f64) {
+    let stride = values.len().div_ceil(ROBUST_SAMPLE).max(1);
+    let sample = values.iter().step_by(stride);
+    let mut keys: Vec<i64> = sample.clone().copied().filter(|x| x.is_finite()).map(order_key).collect();
+    if keys.len() < 2 {
+        return (None, 0.0);
+    }
+    let all_finite = keys.len() == sample.len();
+    let med = median_of_keys(&mut keys);
+    for key in &mut keys {
+        *key = order_key((from_order_key(*key) - med).abs());
+    }
+    let mad = median_of_keys(&mut keys) / 0.6745;
+    let scale = if mad > 0.0 { mad } else { robust_scale_by_selection(values) };
+    (all_finite.then_some(med), scale)
+}
+
+/// [`robust_scale`] by selections on `f64::total_cmp`, the reference it must equal. It runs only
+/// when more than half the deviations are zero: the mean absolute deviation it then returns sums
+/// the deviations in the order these selections leave them, which decides the last bit.
+fn robust_scale_by_selection(values: &[f64]) -> f64 {
     let stride = values.len().div_ceil(ROBUST_SAMPLE).max(1);
     let mut v: Vec<f64> = values.iter().step_by(stride).copied().filter(|x| x.is_finite()).collect();
     if v.len() < 2 {
@@ -556,6 +583,37 @@ pub fn median_in_place(v: &mut [f64]) -> f64 {
         mid
     } else {
         let below = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (below + mid) / 2.0
+    }
+}
+
+/// `f64::total_cmp`'s order as a plain integer, by the same bit transformation std uses:
+/// `a.total_cmp(&b) == order_key(a).cmp(&order_key(b))`. Selecting on keys finds the same
+/// values as selecting with `total_cmp`, with cheaper comparisons.
+pub(crate) fn order_key(v: f64) -> i64 {
+    let bits = v.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// The value of an [`order_key`] (the transformation is its own inverse).
+pub(crate) fn from_order_key(key: i64) -> f64 {
+    f64::from_bits((key ^ ((((key >> 63) as u64) >> 1) as i64)) as u64)
+}
+
+/// [`median_in_place`] of the values whose [`order_key`]s are `keys`: the same value. Permutes
+/// `keys`; 0 for none.
+pub(crate) fn median_of_keys(keys: &mut [i64]) -> f64 {
+    let n = keys.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let (lower, &mut mid, _) = keys.select_nth_unstable(n / 2);
+    let mid = from_order_key(mid);
+    if n % 2 == 1 {
+        mid
+    } else {
+        // The same fold as `median_in_place` (its ±0 ties cannot change the sum below).
+        let below = lower.iter().map(|&k| from_order_key(k)).fold(f64::NEG_INFINITY, f64::max);
         (below + mid) / 2.0
     }
 }
@@ -808,10 +866,14 @@ pub fn variance_changes(y: &[f64], max_blocks: usize) -> Vec<usize> {
         return Vec::new();
     }
     // Robust centring: a slope or a level shift barely moves the median difference.
-    let stride = d.len().div_ceil(ROBUST_SAMPLE).max(1);
-    let med = median_in_place(&mut d.iter().step_by(stride).copied().collect::<Vec<f64>>());
+    // The scale's selection finds the same median unless the subsample holds a non-finite value.
+    let (finite_median, scale) = robust_centre_and_scale(&d);
+    let med = finite_median.unwrap_or_else(|| {
+        let stride = d.len().div_ceil(ROBUST_SAMPLE).max(1);
+        median_in_place(&mut d.iter().step_by(stride).copied().collect::<Vec<f64>>())
+    });
     let size = d.len().div_ceil(max_blocks.max(1)).max(1);
-    let scale = robust_scale(&d).max(f64::MIN_POSITIVE);
+    let scale = scale.max(f64::MIN_POSITIVE);
     let mut sq = vec![0.0];
     let mut cnt = vec![0.0];
     let mut starts = Vec::new();
@@ -916,6 +978,42 @@ mod tests {
                 let generic = pelt(m, min_len, penalty, |s, e| prefix.linear_sse(s, e));
                 assert_eq!(pelt_linear(m, min_len, penalty, &prefix), generic, "m {m}, penalty {penalty}");
             }
+        }
+    }
+
+    #[test]
+    fn order_keys_order_like_total_cmp() {
+        let special = [
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            f64::MAX,
+            f64::MIN,
+            1.0,
+            -1.0,
+            1.5,
+            -2.5,
+        ];
+        for a in special {
+            assert_eq!(from_order_key(order_key(a)).to_bits(), a.to_bits());
+            for b in special {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+        let mut rng = Rng::new(5);
+        for n in 1..80 {
+            // Rounded values: many ties, as in quantised metrics.
+            let v: Vec<f64> = (0..n).map(|_| (rng.normal() * 3.0).round() * 0.5).collect();
+            let mut keys: Vec<i64> = v.iter().map(|&x| order_key(x)).collect();
+            assert_eq!(median_of_keys(&mut keys).to_bits(), median_in_place(&mut v.clone()).to_bits());
+            assert_eq!(robust_scale(&v).to_bits(), robust_scale_by_selection(&v).to_bits());
         }
     }
 }
