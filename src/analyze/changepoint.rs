@@ -264,6 +264,126 @@ pub fn pelt(m: usize, min_len: usize, penalty: f64, cost: impl Fn(usize, usize) 
     cps
 }
 
+/// [`pelt`] with the cost [`Prefix::linear_sse`], the same result to the last bit (the same
+/// floating-point operations on the same values, the same candidates kept). The candidates'
+/// sums are kept side by side, one array per sum, so the costs of every candidate at one end
+/// are computed in a single pass the compiler vectorises (two at a time with SSE2 or wasm
+/// SIMD), then scanned for the minimum and pruned as in [`pelt`].
+fn pelt_linear(m: usize, min_len: usize, penalty: f64, prefix: &Prefix) -> Vec<usize> {
+    let min_len = min_len.max(1);
+    if m < 2 * min_len || !penalty.is_finite() {
+        return Vec::new();
+    }
+    let mut best = vec![f64::INFINITY; m + 1];
+    let mut last = vec![0usize; m + 1];
+    best[0] = -penalty;
+    let mut candidates = LinearCandidates::default();
+    for t in min_len..=m {
+        let newest = t - min_len;
+        if newest == 0 || (newest >= min_len && best[newest].is_finite()) {
+            candidates.push(newest, best[newest], &prefix.sums[newest]);
+        }
+        candidates.compute_costs(&prefix.sums[t]);
+        let mut f = f64::INFINITY;
+        let mut arg = 0;
+        for (&c, &tau) in candidates.cost.iter().zip(&candidates.tau) {
+            if c + penalty < f {
+                f = c + penalty;
+                arg = tau;
+            }
+        }
+        best[t] = f;
+        last[t] = arg;
+        candidates.keep_within(f);
+    }
+    let mut cps = Vec::new();
+    let mut t = m;
+    while t > 0 {
+        let tau = last[t];
+        if tau > 0 {
+            cps.push(tau);
+        }
+        if tau >= t {
+            break;
+        }
+        t = tau;
+    }
+    cps.reverse();
+    cps
+}
+
+/// The live candidates of [`pelt_linear`]: for each, its start, the best total before it, and
+/// the prefix sums at it (one array per sum), plus the cost of its segment to the current end.
+#[derive(Default)]
+struct LinearCandidates {
+    tau: Vec<usize>,
+    base: Vec<f64>,
+    sums: [Vec<f64>; 6],
+    cost: Vec<f64>,
+}
+
+impl LinearCandidates {
+    fn push(&mut self, tau: usize, base: f64, sums: &[f64; 6]) {
+        self.tau.push(tau);
+        self.base.push(base);
+        for (column, &value) in self.sums.iter_mut().zip(sums) {
+            column.push(value);
+        }
+        self.cost.push(0.0);
+    }
+
+    /// `cost[i] = base[i] + linear_sse(tau[i], end)`.
+    fn compute_costs(&mut self, end: &[f64; 6]) {
+        let [w, x, xx, y, xy, yy] = &self.sums;
+        linear_costs(&mut self.cost, &self.base, [w, x, xx, y, xy, yy], end);
+    }
+
+    /// Drops every candidate whose cost exceeds `f` (PELT's pruning; NaN costs go too).
+    fn keep_within(&mut self, f: f64) {
+        if self.cost.iter().all(|&c| c <= f) {
+            return;
+        }
+        let mut kept = 0;
+        for i in 0..self.cost.len() {
+            if self.cost[i] <= f {
+                self.tau[kept] = self.tau[i];
+                self.base[kept] = self.base[i];
+                for column in &mut self.sums {
+                    column[kept] = column[i];
+                }
+                kept += 1;
+            }
+        }
+        self.tau.truncate(kept);
+        self.base.truncate(kept);
+        for column in &mut self.sums {
+            column.truncate(kept);
+        }
+        self.cost.truncate(kept);
+    }
+}
+
+/// `cost[i] = base[i] + ` the weighted squared error of the best line over the sums
+/// `end − start[·][i]`, with exactly the operations of [`Prefix::linear_sse`]. Every quotient is
+/// computed before one of the results is chosen, and the slices are distinct arguments, so the
+/// loop vectorises (a division only under a branch keeps it scalar).
+fn linear_costs(cost: &mut [f64], base: &[f64], start: [&[f64]; 6], end: &[f64; 6]) {
+    let n = cost.len();
+    let [w0, x0, xx0, y0, xy0, yy0] = start;
+    let (w0, x0, xx0, y0, xy0, yy0) = (&w0[..n], &x0[..n], &xx0[..n], &y0[..n], &xy0[..n], &yy0[..n]);
+    let base = &base[..n];
+    let [ew, ex, exx, ey, exy, eyy] = *end;
+    for i in 0..n {
+        let (w, x, xx, y, xy, yy) = (ew - w0[i], ex - x0[i], exx - xx0[i], ey - y0[i], exy - xy0[i], eyy - yy0[i]);
+        let syy = yy - y * y / w;
+        let sxx = xx - x * x / w;
+        let sxy = xy - x * y / w;
+        let fitted = syy - sxy * sxy / sxx;
+        let sse = if sxx > 1e-15 { fitted } else { syy };
+        cost[i] = base[i] + if w <= 0.0 { 0.0 } else { sse.max(0.0) };
+    }
+}
+
 /// The result of a piecewise-linear segmentation of buckets.
 #[derive(Debug, Clone)]
 pub struct LinearSegmentation {
@@ -332,7 +452,7 @@ pub fn segment_linear_with(
     let d2 = robust_scale(&second(lag)).powi(2);
     if d1 <= 0.0 {
         // Perfectly smooth pieces: any real change costs far more than nothing.
-        let b = pelt(m, min_len, 1e-12, |s, e| prefix.linear_sse(s, e));
+        let b = pelt_linear(m, min_len, 1e-12, prefix);
         return LinearSegmentation { boundaries: b, noise_var: 0.0, rho: 0.0, penalty: 0.0 };
     }
     let (var, rho) = if m >= 48 {
@@ -350,13 +470,13 @@ pub fn segment_linear_with(
         // and inflate the penalty ninefold). Instead: a first segmentation as if the noise were
         // white, then the lag-one autocorrelation and robust scale of its residuals.
         let white = d1 / 6.0;
-        let first = pelt(m, min_len, 3.0 * ln_m * white, |s, e| prefix.linear_sse(s, e));
+        let first = pelt_linear(m, min_len, 3.0 * ln_m * white, prefix);
         let resid = bucket_residuals(buckets, prefix, &first);
         let phi = lag_one(&resid).clamp(0.0, 0.8);
         let sigma2 = robust_scale(&resid).powi(2).max(white);
         (sigma2 * (1.0 + phi) / (1.0 - phi), phi)
     };
-    let boundaries = pelt(m, min_len, 3.0 * ln_m * var, |s, e| prefix.linear_sse(s, e));
+    let boundaries = pelt_linear(m, min_len, 3.0 * ln_m * var, prefix);
     LinearSegmentation { boundaries, noise_var: var * ys * ys, rho, penalty: 3.0 * ln_m * var * ys * ys }
 }
 
@@ -408,6 +528,33 @@ const ROBUST_SAMPLE: usize = 16_384;
 
 /// MAD-based standard deviation (0 for fewer than 2 values).
 pub fn robust_scale(values: &[f64]) -> f64 {
+    robust_centre_and_scale(values).1
+}
+
+/// The median of the subsample [`robust_scale`] reads (every value when there are at most
+/// [`ROBUST_SAMPLE`]), `None` unless that subsample is all finite and has 2 values or more, and
+/// [`robust_scale`] itself: one selection serves both.
+fn robust_centre_and_scale(values: &[f64]) -> (Option<f64>, f64) {
+    let stride = values.len().div_ceil(ROBUST_SAMPLE).max(1);
+    let sample = values.iter().step_by(stride);
+    let mut keys: Vec<i64> = sample.clone().copied().filter(|x| x.is_finite()).map(order_key).collect();
+    if keys.len() < 2 {
+        return (None, 0.0);
+    }
+    let all_finite = keys.len() == sample.len();
+    let med = median_of_keys(&mut keys);
+    for key in &mut keys {
+        *key = order_key((from_order_key(*key) - med).abs());
+    }
+    let mad = median_of_keys(&mut keys) / 0.6745;
+    let scale = if mad > 0.0 { mad } else { robust_scale_by_selection(values) };
+    (all_finite.then_some(med), scale)
+}
+
+/// [`robust_scale`] by selections on `f64::total_cmp`, the reference it must equal. It runs only
+/// when more than half the deviations are zero: the mean absolute deviation it then returns sums
+/// the deviations in the order these selections leave them, which decides the last bit.
+fn robust_scale_by_selection(values: &[f64]) -> f64 {
     let stride = values.len().div_ceil(ROBUST_SAMPLE).max(1);
     let mut v: Vec<f64> = values.iter().step_by(stride).copied().filter(|x| x.is_finite()).collect();
     if v.len() < 2 {
@@ -436,6 +583,37 @@ pub fn median_in_place(v: &mut [f64]) -> f64 {
         mid
     } else {
         let below = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (below + mid) / 2.0
+    }
+}
+
+/// `f64::total_cmp`'s order as a plain integer, by the same bit transformation std uses:
+/// `a.total_cmp(&b) == order_key(a).cmp(&order_key(b))`. Selecting on keys finds the same
+/// values as selecting with `total_cmp`, with cheaper comparisons.
+pub(crate) fn order_key(v: f64) -> i64 {
+    let bits = v.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// The value of an [`order_key`] (the transformation is its own inverse).
+pub(crate) fn from_order_key(key: i64) -> f64 {
+    f64::from_bits((key ^ ((((key >> 63) as u64) >> 1) as i64)) as u64)
+}
+
+/// [`median_in_place`] of the values whose [`order_key`]s are `keys`: the same value. Permutes
+/// `keys`; 0 for none.
+pub(crate) fn median_of_keys(keys: &mut [i64]) -> f64 {
+    let n = keys.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let (lower, &mut mid, _) = keys.select_nth_unstable(n / 2);
+    let mid = from_order_key(mid);
+    if n % 2 == 1 {
+        mid
+    } else {
+        // The same fold as `median_in_place` (its ±0 ties cannot change the sum below).
+        let below = lower.iter().map(|&k| from_order_key(k)).fold(f64::NEG_INFINITY, f64::max);
         (below + mid) / 2.0
     }
 }
@@ -688,10 +866,14 @@ pub fn variance_changes(y: &[f64], max_blocks: usize) -> Vec<usize> {
         return Vec::new();
     }
     // Robust centring: a slope or a level shift barely moves the median difference.
-    let stride = d.len().div_ceil(ROBUST_SAMPLE).max(1);
-    let med = median_in_place(&mut d.iter().step_by(stride).copied().collect::<Vec<f64>>());
+    // The scale's selection finds the same median unless the subsample holds a non-finite value.
+    let (finite_median, scale) = robust_centre_and_scale(&d);
+    let med = finite_median.unwrap_or_else(|| {
+        let stride = d.len().div_ceil(ROBUST_SAMPLE).max(1);
+        median_in_place(&mut d.iter().step_by(stride).copied().collect::<Vec<f64>>())
+    });
     let size = d.len().div_ceil(max_blocks.max(1)).max(1);
-    let scale = robust_scale(&d).max(f64::MIN_POSITIVE);
+    let scale = scale.max(f64::MIN_POSITIVE);
     let mut sq = vec![0.0];
     let mut cnt = vec![0.0];
     let mut starts = Vec::new();
@@ -776,5 +958,62 @@ mod tests {
         let mut big: Vec<f64> = (0..10_000).map(|i| (i % 7) as f64).collect();
         big[5000] = 1e300;
         let _ = detect(&big);
+    }
+
+    #[test]
+    fn pelt_linear_is_pelt_with_the_linear_cost() {
+        let mut rng = Rng::new(4);
+        for case in 0..40 {
+            let m = 4 + case * 7;
+            let buckets: Vec<Bucket> = (0..m)
+                .map(|i| {
+                    let bend = if i > m / 2 { 0.3 * (i - m / 2) as f64 } else { 0.0 };
+                    let jump = if case % 3 == 0 && i > m / 3 { 4.0 } else { 0.0 };
+                    let w = if case % 2 == 0 { 1.0 } else { 1.0 + (i % 5) as f64 };
+                    Bucket { x: i as f64, y: bend + jump + rng.normal(), w, first: i, end: i + 1 }
+                })
+                .collect();
+            let prefix = Prefix::new(&buckets);
+            for (min_len, penalty) in [(2, 1e-12), (2, 0.01), (3, 0.1), (2, 1.0), (5, 0.05)] {
+                let generic = pelt(m, min_len, penalty, |s, e| prefix.linear_sse(s, e));
+                assert_eq!(pelt_linear(m, min_len, penalty, &prefix), generic, "m {m}, penalty {penalty}");
+            }
+        }
+    }
+
+    #[test]
+    fn order_keys_order_like_total_cmp() {
+        let special = [
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            f64::MAX,
+            f64::MIN,
+            1.0,
+            -1.0,
+            1.5,
+            -2.5,
+        ];
+        for a in special {
+            assert_eq!(from_order_key(order_key(a)).to_bits(), a.to_bits());
+            for b in special {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+        let mut rng = Rng::new(5);
+        for n in 1..80 {
+            // Rounded values: many ties, as in quantised metrics.
+            let v: Vec<f64> = (0..n).map(|_| (rng.normal() * 3.0).round() * 0.5).collect();
+            let mut keys: Vec<i64> = v.iter().map(|&x| order_key(x)).collect();
+            assert_eq!(median_of_keys(&mut keys).to_bits(), median_in_place(&mut v.clone()).to_bits());
+            assert_eq!(robust_scale(&v).to_bits(), robust_scale_by_selection(&v).to_bits());
+        }
     }
 }

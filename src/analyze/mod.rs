@@ -312,9 +312,9 @@ impl Samples {
             return None;
         }
         let stride = count.div_ceil(16_384).max(1);
-        let mut sorted: Vec<f64> = samples().step_by(stride).map(|p| p.1).collect();
-        let centre = changepoint::median_in_place(&mut sorted);
-        drop(sorted);
+        let mut keys: Vec<i64> = samples().step_by(stride).map(|p| changepoint::order_key(p.1)).collect();
+        let centre = changepoint::median_of_keys(&mut keys);
+        drop(keys);
         let scale = samples().map(|p| (p.1 - centre).abs()).fold(0.0, f64::max);
         let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
         let hours = |t: i64| (t - start_ms) as f64 / HOUR_MS;

@@ -3,6 +3,8 @@
 //! and continuous two-piece least-squares fits for a bend in the trend (O(n) via running sums).
 //! Pure numeric code over slices; no knowledge of series, units or the web.
 
+use super::changepoint::{from_order_key, median_of_keys, order_key};
+
 /// A slope with a 95 % confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Slope {
@@ -78,33 +80,33 @@ pub struct Hinge {
     pub index_spread: usize,
 }
 
-/// Least-squares hinge fit over every candidate bend in O(n) using suffix sums.
+/// Least-squares hinge fit over every candidate bend in O(n) using suffix sums (accumulated
+/// from the end as the candidates are visited, so no array of them is kept).
 pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
     let n = x.len().min(y.len());
     if n < 3 {
         return Hinge { index: 0, level: y.first().copied().unwrap_or(0.0), slope: 0.0, index_spread: 0 };
     }
-    // Suffix sums of x, x², xy, y and prefix of y.
-    let mut sx = vec![0.0; n + 1];
-    let mut sxx = vec![0.0; n + 1];
-    let mut sxy = vec![0.0; n + 1];
-    let mut sy = vec![0.0; n + 1];
-    for i in (0..n).rev() {
-        sx[i] = sx[i + 1] + x[i];
-        sxx[i] = sxx[i + 1] + x[i] * x[i];
-        sxy[i] = sxy[i + 1] + x[i] * y[i];
-        sy[i] = sy[i + 1] + y[i];
-    }
-    let total_y = sy[0];
+    // Suffix sums of x, x², xy and y from `k` to the end, added in the order from the end.
+    let suffix_from = |k: usize, mut sums: [f64; 4], to: usize| {
+        for i in (k..to).rev() {
+            sums = [sums[0] + x[i], sums[1] + x[i] * x[i], sums[2] + x[i] * y[i], sums[3] + y[i]];
+        }
+        sums
+    };
+    let total_y = y[..n].iter().rev().fold(0.0, |sum, v| sum + v);
     let total_yy: f64 = y[..n].iter().map(|v| v * v).sum();
     let nf = n as f64;
     let mut sse = vec![f64::INFINITY; n];
-    for k in 0..n - 2 {
+    let mut sums = suffix_from(n - 2, [0.0; 4], n);
+    for k in (0..n - 2).rev() {
+        sums = suffix_from(k, sums, k + 1);
+        let [sx, sxx, sxy, sy] = sums;
         let xk = x[k];
         let m = (n - k) as f64;
-        let su = sx[k] - xk * m;
-        let suu = sxx[k] - 2.0 * xk * sx[k] + xk * xk * m;
-        let suy = sxy[k] - xk * sy[k];
+        let su = sx - xk * m;
+        let suu = sxx - 2.0 * xk * sx + xk * xk * m;
+        let suy = sxy - xk * sy;
         let det = nf * suu - su * su;
         if det.abs() < 1e-12 {
             continue;
@@ -116,11 +118,12 @@ pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
     let (best, best_sse) =
         sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc });
     let k = best;
+    let [sx, sxx, sxy, sy] = suffix_from(k, [0.0; 4], n);
     let xk = x[k];
     let m = (n - k) as f64;
-    let su = sx[k] - xk * m;
-    let suu = sxx[k] - 2.0 * xk * sx[k] + xk * xk * m;
-    let suy = sxy[k] - xk * sy[k];
+    let su = sx - xk * m;
+    let suu = sxx - 2.0 * xk * sx + xk * xk * m;
+    let suy = sxy - xk * sy;
     let det = nf * suu - su * su;
     let (level, slope) = if det.abs() < 1e-12 {
         (total_y / nf, 0.0)
@@ -473,23 +476,27 @@ fn mann_kendall_detrended_by(x: &[f64], y: &[f64], slope: f64) -> MannKendall {
     if n < 4 {
         return none;
     }
-    let mut s = 0.0;
+    // Kendall's S counted in integers: a sum of ±1 is exact in f64 too, so the value is the same.
+    let mut s: i64 = 0;
     for i in 0..n {
-        for j in i + 1..n {
-            s += sign(y[j] - y[i]);
+        let yi = y[i];
+        for &yj in &y[i + 1..n] {
+            let d = yj - yi;
+            s += i64::from(d > 0.0) - i64::from(d < 0.0);
         }
     }
+    let s = s as f64;
     let nf = n as f64;
     let var0 = nf * (nf - 1.0) * (2.0 * nf + 5.0) / 18.0;
     let detrended: Vec<f64> = (0..n).map(|i| y[i] - slope * x[i]).collect();
-    let ranks = ranks(&detrended);
     let mean = (nf + 1.0) / 2.0;
-    let den: f64 = ranks.iter().map(|r| (r - mean) * (r - mean)).sum();
+    let centred: Vec<f64> = ranks(&detrended).iter().map(|r| r - mean).collect();
+    let den: f64 = centred.iter().map(|c| c * c).sum();
     let mut sum = 0.0;
     if den > 0.0 {
         let bound = 1.96 / nf.sqrt();
         for k in 1..n - 2 {
-            let num: f64 = (0..n - k).map(|i| (ranks[i] - mean) * (ranks[i + k] - mean)).sum();
+            let num: f64 = centred[..n - k].iter().zip(&centred[k..]).map(|(a, b)| a * b).sum();
             let rho = num / den;
             if rho.abs() > bound {
                 let m = (n - k) as f64;
@@ -508,16 +515,6 @@ fn mann_kendall_detrended_by(x: &[f64], y: &[f64], slope: f64) -> MannKendall {
     };
     let p = (2.0 * (1.0 - normal_cdf(z.abs()))).clamp(0.0, 1.0);
     MannKendall { s, var_s, factor, z, p }
-}
-
-fn sign(v: f64) -> f64 {
-    if v > 0.0 {
-        1.0
-    } else if v < 0.0 {
-        -1.0
-    } else {
-        0.0
-    }
 }
 
 /// Ranks 1..n (ties get their mean rank).
@@ -559,12 +556,13 @@ pub fn normal_cdf(z: f64) -> f64 {
 pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
     let (bx, by) = block_means(x, y, 40);
     let n = bx.len();
+    // The slopes as `total_cmp` order keys: selecting on them picks the same slopes, faster.
     let mut slopes = Vec::with_capacity(n * n / 2);
     for i in 0..n {
         for j in i + 1..n {
             let dx = bx[j] - bx[i];
             if dx > 0.0 {
-                slopes.push((by[j] - by[i]) / dx);
+                slopes.push(order_key((by[j] - by[i]) / dx));
             }
         }
     }
@@ -573,14 +571,7 @@ pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
     }
     // Order statistics by selection (O(n) each) rather than a full sort.
     let last = slopes.len() - 1;
-    let median = if slopes.len() % 2 == 1 {
-        *slopes.select_nth_unstable_by(last / 2, f64::total_cmp).1
-    } else {
-        let half = slopes.len() / 2;
-        let upper = *slopes.select_nth_unstable_by(half, f64::total_cmp).1;
-        let lower = slopes[..slopes.len() / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        (lower + upper) / 2.0
-    };
+    let median = median_of_keys(&mut slopes);
     let mk = mann_kendall_detrended_by(&bx, &by, median);
     let m = slopes.len() as f64;
     let nf = n as f64;
@@ -590,18 +581,14 @@ pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
     let hi = (((m + c) / 2.0).ceil().max(0.0) as usize).min(last);
     // The median's selection left every smaller slope before it and every larger one after it,
     // so each bound is selected within its own side only (the same order statistic, half the work).
-    let pivot = if slopes.len() % 2 == 1 { last / 2 } else { slopes.len() / 2 };
-    let low = if lo < pivot {
-        *slopes[..pivot].select_nth_unstable_by(lo, f64::total_cmp).1
-    } else {
-        *slopes.select_nth_unstable_by(lo, f64::total_cmp).1
-    };
+    let pivot = slopes.len() / 2;
+    let low = if lo < pivot { *slopes[..pivot].select_nth_unstable(lo).1 } else { *slopes.select_nth_unstable(lo).1 };
     let high = if hi > pivot {
-        *slopes[pivot + 1..].select_nth_unstable_by(hi - pivot - 1, f64::total_cmp).1
+        *slopes[pivot + 1..].select_nth_unstable(hi - pivot - 1).1
     } else {
-        *slopes.select_nth_unstable_by(hi, f64::total_cmp).1
+        *slopes.select_nth_unstable(hi).1
     };
-    (Slope { slope: median, low, high }, mk)
+    (Slope { slope: median, low: from_order_key(low), high: from_order_key(high) }, mk)
 }
 
 /// A continuous two-slope fit `y = a + b·(x − x_k) + c·max(0, x − x_k)` with the knot at a sample.
