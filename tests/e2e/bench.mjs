@@ -1,13 +1,16 @@
 // Page speed benchmark in headless Chromium (issue 6). Prints figures; asserts nothing.
 //   node tests/e2e/bench.mjs [POINTS]        (after scripts/dist.sh; default 1,000,000 points)
+//   node tests/e2e/bench.mjs FILE            (any export on disk instead of the generated CSV:
+//                                             a wide CSV, a Datadog JSON from the huge-input bin)
 // Measures: page load to interactive, drop → finished chart for a POINTS-point CSV, redraw on
 // zoom, and the renderer processes' peak memory (VmHWM, reset before the pick) against the file size.
-import { readFileSync, readdirSync, writeFileSync, unlinkSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer, launch, openPage } from "./harness.mjs";
 
-const points = Number(process.argv[2] ?? 1_000_000);
+const given = process.argv[2] && existsSync(process.argv[2]) ? process.argv[2] : null;
+const points = given ? 0 : Number(process.argv[2] ?? 1_000_000);
 
 // The renderer processes (the page's and its workers' memory lives in them).
 function renderers() {
@@ -73,12 +76,11 @@ const t = await openPage(browser, server);
 const loadMs = await t.page.evaluate(() => Number(document.body.dataset.readyAt));
 const paintMs = await t.page.evaluate(() => performance.getEntriesByType("navigation")[0]?.domInteractive ?? 0);
 
-const text = csv(points);
-const mib = text.length / 1048576;
 // The file is picked from disk (setInputFiles with a path), so it is backed by the browser's
 // blob storage as a user's file is, and the timing starts at the input's change event.
-const path = join(tmpdir(), `leakscope-bench-${points}.csv`);
-writeFileSync(path, text);
+const path = given ?? join(tmpdir(), `leakscope-bench-${points}.csv`);
+if (!given) writeFileSync(path, csv(points));
+const mib = statSync(path).size / 1048576;
 await t.page.evaluate(() => {
   window.__before = window.leakscope.report;
   document.querySelector("#file-input").addEventListener("change", () => (window.__t0 = performance.now()), { capture: true, once: true });
@@ -88,7 +90,7 @@ const baseline = [...marks.values()].reduce((a, b) => a + b, 0);
 await t.page.setInputFiles("#file-input", path);
 await t.page.waitForFunction(() => window.leakscope.report !== window.__before, null, { timeout: 120000, polling: 5 });
 const dropMs = await t.page.evaluate(() => Number(document.body.dataset.doneAt) - window.__t0);
-unlinkSync(path);
+if (!given) unlinkSync(path);
 const report = await t.page.evaluate(() => window.leakscope.report);
 const redraws = [];
 const { x0, x1 } = await t.page.evaluate(() => window.leakscope.view.layout);
@@ -101,7 +103,7 @@ for (let i = 0; i < 12; i++) {
 redraws.sort((a, b) => a - b);
 const peak = peakAboveKiB(marks);
 
-console.log(`points                 ${points.toLocaleString("en-US")} (${mib.toFixed(1)} MiB CSV)`);
+console.log(given ? `file                   ${given} (${mib.toFixed(1)} MiB, ${report.series.length.toLocaleString("en-US")} series)` : `points                 ${points.toLocaleString("en-US")} (${mib.toFixed(1)} MiB CSV)`);
 console.log(`page load → interactive ${loadMs.toFixed(0)} ms after navigation start (domInteractive ${paintMs.toFixed(0)} ms)`);
 console.log(`pick → finished chart  ${dropMs.toFixed(0)} ms (from the file input's change event to the report and chart)`);
 console.log(`analysis (worker)      ${report.series[0].verdict}, ${report.series[0].pattern}`);

@@ -49,3 +49,21 @@ test("a file over the page's limit stops early with a message naming the limit",
   t.checkClean();
   await t.context.close();
 });
+
+test("a file of more series than the page analyzes stops with a message naming the limit", async () => {
+  // 10,001 value columns × 3 rows: one series more than the page's 10,000.
+  const columns = Array.from({ length: 10001 }, (_, i) => `pod_${i}`);
+  const rows = [0, 1, 2].map((r) => `${1723680000 + r * 60},` + columns.map((_, i) => 1000 + i + r).join(","));
+  const t = await openPage(env.browser, env.server);
+  await dropFile(t.page, "pods.csv", ["time," + columns.join(","), ...rows].join("\n") + "\n");
+  await t.page.waitForSelector("#error:not([hidden])", { timeout: 60000 });
+  assert.match(
+    await t.page.textContent("#error"),
+    /^pods\.csv: 10,001 series; the page analyzes at most 10,000 from one file\. The leakscope CLI reads any number: leakscope analyze pods\.csv/,
+  );
+  // The page is still alive.
+  await t.page.click("#demo");
+  await waitForReport(t.page, "demo-incident-2024-08-15.csv");
+  t.checkClean();
+  await t.context.close();
+});
