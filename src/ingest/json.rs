@@ -68,7 +68,15 @@ impl Tree {
     /// beyond 128 levels; [`TOO_MANY_NODES`] past [`MAX_JSON_NODES`].
     pub fn parse(text: &str) -> Result<Tree, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let tree = serde::Deserialize::deserialize(&mut de)?;
+        // Both arenas sized once from a scan of the text: grown by doubling instead, they would
+        // end up to twice the document's need, and each growth copies (wasm has no `mremap`):
+        // an 86 MiB Datadog export took 601 MiB of wasm memory that way.
+        let (nodes, string_bytes) = arena_bounds(text.as_bytes());
+        let mut builder = Builder { nodes: Vec::new(), text: String::new(), pending: Vec::new() };
+        // A refused reservation only means growing as the values come.
+        let _ = builder.nodes.try_reserve_exact(nodes);
+        let _ = builder.text.try_reserve_exact(string_bytes);
+        let tree = builder.finish(&mut de)?;
         de.end()?;
         Ok(tree)
     }
@@ -83,14 +91,36 @@ impl Tree {
 /// `serde_json::Deserializer::into_iter::<Tree>()` stream.
 impl<'de> serde::Deserialize<'de> for Tree {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Tree, D::Error> {
-        let mut builder = Builder { nodes: Vec::new(), text: String::new(), pending: Vec::new() };
-        Build(&mut builder).deserialize(deserializer)?;
-        let root = builder.pending.pop().unwrap_or(Slot::Null);
-        let index = builder.place(root).map_err(de::Error::custom)?;
-        builder.nodes.shrink_to_fit();
-        builder.text.shrink_to_fit();
-        Ok(Tree { nodes: builder.nodes, text: builder.text, root: index })
+        Builder { nodes: Vec::new(), text: String::new(), pending: Vec::new() }.finish(deserializer)
     }
+}
+
+/// Upper bounds of a document's values and keys (the arena's nodes) and of its string bytes, from
+/// its bytes: outside strings, every value or key but the first follows a `,`, a `:` or an opening
+/// bracket; inside them, an escape never decodes to more bytes than it takes.
+fn arena_bounds(text: &[u8]) -> (usize, usize) {
+    let (mut nodes, mut string_bytes) = (1, 0);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in text {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+                continue;
+            }
+            string_bytes += 1;
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b',' | b':' | b'[' | b'{' => nodes += 1,
+                _ => {}
+            }
+        }
+    }
+    (nodes, string_bytes)
 }
 
 /// Collects a document: values of still-open containers wait in `pending` and move, contiguous,
@@ -107,6 +137,16 @@ fn index(n: usize) -> Result<u32, &'static str> {
 }
 
 impl Builder {
+    /// Reads one document into the arenas and closes them.
+    fn finish<'de, D: de::Deserializer<'de>>(mut self, deserializer: D) -> Result<Tree, D::Error> {
+        Build(&mut self).deserialize(deserializer)?;
+        let root = self.pending.pop().unwrap_or(Slot::Null);
+        let index = self.place(root).map_err(de::Error::custom)?;
+        self.nodes.shrink_to_fit();
+        self.text.shrink_to_fit();
+        Ok(Tree { nodes: self.nodes, text: self.text, root: index })
+    }
+
     fn place(&mut self, slot: Slot) -> Result<u32, &'static str> {
         let at = index(self.nodes.len())?;
         self.nodes.push(slot);
@@ -750,6 +790,25 @@ mod tests {
         );
         assert_eq!(data.get("a b").unwrap().path(), "$.data[\"a b\"]");
         assert!(root.get("nope").unwrap_err().to_string().contains("expected a field \"nope\""));
+    }
+
+    #[test]
+    fn arenas_are_sized_once_and_never_too_small() {
+        for text in [
+            r#"[[1700000000000.0,5.5],[1700000060000.0,6.5]]"#,
+            r#"{"a":{"b":[1,2,3],"c":"x,y:[{"},"d":[],"e":{}}"#,
+            r#"{"esc":"a\"b\\c\n\u00e9\ud83d\ude00","k\"ey":null}"#,
+            "7",
+            r#""text""#,
+        ] {
+            let (nodes, string_bytes) = arena_bounds(text.as_bytes());
+            let tree = Tree::parse(text).unwrap();
+            assert!(tree.nodes.len() <= nodes, "{text}: {} nodes, bound {nodes}", tree.nodes.len());
+            assert!(tree.text.len() <= string_bytes, "{text}: {} string bytes, bound {string_bytes}", tree.text.len());
+        }
+        // Numbers in pairs, the bulk of an export: the bound is exact.
+        let pairs = r#"[[1,2],[3,4],[5,6]]"#;
+        assert_eq!(arena_bounds(pairs.as_bytes()).0, Tree::parse(pairs).unwrap().nodes.len());
     }
 
     #[test]
