@@ -248,6 +248,12 @@ pub fn pelt(m: usize, min_len: usize, penalty: f64, cost: impl Fn(usize, usize) 
             keep
         });
     }
+    backtrack(&last, m)
+}
+
+/// The changepoints of an optimal partition of `0..m`, read back from `last[t]`: the start of
+/// the last segment of the best partition of `0..t`.
+fn backtrack(last: &[usize], m: usize) -> Vec<usize> {
     let mut cps = Vec::new();
     let mut t = m;
     while t > 0 {
@@ -296,20 +302,7 @@ fn pelt_linear(m: usize, min_len: usize, penalty: f64, prefix: &Prefix) -> Vec<u
         last[t] = arg;
         candidates.keep_within(f);
     }
-    let mut cps = Vec::new();
-    let mut t = m;
-    while t > 0 {
-        let tau = last[t];
-        if tau > 0 {
-            cps.push(tau);
-        }
-        if tau >= t {
-            break;
-        }
-        t = tau;
-    }
-    cps.reverse();
-    cps
+    backtrack(&last, m)
 }
 
 /// The live candidates of [`pelt_linear`]: for each, its start, the best total before it, and
