@@ -178,14 +178,14 @@ fn read_input(file: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
 /// Reads and parses one input; its bytes are freed on return, before any analysis.
 fn read_and_parse(file: &str, options: &IngestOptions) -> Result<ingest::Parsed, String> {
     let bytes = read_input(file, ingest::MAX_INPUT_BYTES)?;
-    ingest::parse(file, &bytes, options).map_err(|e| e.to_string())
+    ingest::parse_owned(file, bytes, options).map_err(|e| e.to_string())
 }
 
 /// Reads and parses one input into batches of [`BATCH_SERIES`] series; its bytes are freed on
 /// return, before any analysis.
 fn read_in_batches(file: &str, options: &IngestOptions) -> Result<ingest::Batches, String> {
     let bytes = read_input(file, ingest::MAX_INPUT_BYTES)?;
-    ingest::parse_in_batches(file, &bytes, options, BATCH_SERIES).map_err(|e| e.to_string())
+    ingest::parse_in_batches(file, bytes, options, BATCH_SERIES).map_err(|e| e.to_string())
 }
 
 /// A size for people: `1.1 GiB`, `12.5 MiB`, `2.0 KiB` or `512 bytes`.

@@ -119,16 +119,16 @@ impl Upload {
     }
 }
 
-/// Parses and analyzes an uploaded file, like [`analyze`]. The file's bytes are freed once parsed,
-/// so the analysis reuses their memory.
+/// Parses and analyzes an uploaded file, like [`analyze`]. The file's bytes are freed once parsed
+/// (a JSON export's once its tree is built), so the analysis reuses their memory.
 ///
 /// # Errors
 /// As [`analyze`].
 #[wasm_bindgen]
 pub fn analyze_upload(name: &str, upload: Upload, options_json: &str) -> Result<Analysis, JsError> {
     let (ingest_options, analyze_options) = options(options_json)?;
-    let parsed = ingest::parse(name, &upload.bytes, &ingest_options).map_err(|e| JsError::new(&e.to_string()))?;
-    drop(upload);
+    // The bytes are given up: a JSON export read from its tree frees them before its series exist.
+    let parsed = ingest::parse_owned(name, upload.bytes, &ingest_options).map_err(|e| JsError::new(&e.to_string()))?;
     analyze_parsed(name, parsed, &analyze_options)
 }
 

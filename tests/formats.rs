@@ -3,7 +3,7 @@
 //! precise error (file, line or JSON path, and what was expected).
 
 use leakscope::ingest::time::{format_datetime, format_rfc3339};
-use leakscope::ingest::{parse, IngestOptions, Parsed, FORMATS};
+use leakscope::ingest::{parse, parse_owned, IngestOptions, Parsed, FORMATS};
 use leakscope::synth::{ar1_noise, Rng};
 use leakscope::Unit;
 use serde_json::json;
@@ -545,6 +545,30 @@ fn bad_input_gets_one_precise_message() {
         let got = error(name, bytes);
         assert!(got.starts_with(want), "{name}:\n  got:  {got}\n  want: {want}…");
         assert!(!got.contains('\n'), "{name}: one line: {got}");
+        // The page and the CLI give the bytes up (`parse_owned`): the same message.
+        let owned = parse_owned(name, bytes.to_vec(), &IngestOptions::default()).err().map(|e| e.to_string());
+        assert_eq!(owned.as_deref(), Some(got.as_str()), "{name}");
+    }
+}
+
+/// `parse_owned`, which frees a JSON export's bytes once its tree is built and then reads the
+/// tree alone, gives what `parse` gives, for every fixture (the JSON ones go through the freeing
+/// path: a parser that still read the text, or a tree not handed over, would fail here).
+#[test]
+fn every_fixture_parses_the_same_from_owned_bytes() {
+    let mut files: Vec<_> = std::fs::read_dir(fixture_dir()).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        let options = IngestOptions::default();
+        match (parse(&name, &bytes, &options), parse_owned(&name, bytes, &options)) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!((a.format, &a.series, &a.warnings), (b.format, &b.series, &b.warnings), "{name}");
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+            (a, b) => panic!("{name}: parse {:?}, parse_owned {:?}", a.map(|p| p.format), b.map(|p| p.format)),
+        }
     }
 }
 

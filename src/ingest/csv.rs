@@ -1023,7 +1023,8 @@ mod tests {
         // 10 value columns: wider than a batch of 3, so read into column blocks, built 3 at a time
         // and named by labels over all 10 (`job` differs only in the last batch).
         for batch_series in [1, 2, 3, 4, 9] {
-            let batches = parse_in_batches("t.csv", csv.as_bytes(), &IngestOptions::default(), batch_series).unwrap();
+            let batches =
+                parse_in_batches("t.csv", csv.as_bytes().to_vec(), &IngestOptions::default(), batch_series).unwrap();
             assert_eq!((batches.format, batches.format_label), (whole.format, whole.format_label));
             assert_eq!(batches.series_left(), 10);
             let mut series = Vec::new();
@@ -1046,7 +1047,7 @@ mod tests {
         let bad = csv.replacen("9005", "oops", 1).replacen("1006,", "n/a2,", 1);
         let whole = p(&bad).unwrap_err().to_string();
         assert_eq!(whole, "t.csv:4: expected a number in column \"mem{pod=\"a\",job=\"x\"}\", found \"n/a2\"");
-        let batched = parse_in_batches("t.csv", bad.as_bytes(), &IngestOptions::default(), 2).err().unwrap();
+        let batched = parse_in_batches("t.csv", bad.as_bytes().to_vec(), &IngestOptions::default(), 2).err().unwrap();
         assert_eq!(batched.to_string(), whole);
         // Numbers, but none finite: no series is left.
         let mut infinite = csv.lines().next().unwrap_or("").to_string() + "\n";
@@ -1057,7 +1058,8 @@ mod tests {
         }
         let whole = p(&infinite).unwrap_err().to_string();
         assert_eq!(whole, "t.csv: no data points: the file looks like CSV but holds no sample");
-        let batched = parse_in_batches("t.csv", infinite.as_bytes(), &IngestOptions::default(), 2).err().unwrap();
+        let batched =
+            parse_in_batches("t.csv", infinite.as_bytes().to_vec(), &IngestOptions::default(), 2).err().unwrap();
         assert_eq!(batched.to_string(), whole);
     }
 

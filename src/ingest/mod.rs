@@ -302,12 +302,93 @@ pub fn parse(name: &str, bytes: &[u8], options: &IngestOptions) -> Result<Parsed
     finish(name, format, series)
 }
 
+/// [`parse`] of bytes the caller gives up: for a JSON format whose parser reads only the JSON
+/// tree, the bytes (and their decompressed, decoded copies) are freed once the tree is built, so
+/// the file, its tree and its series are never all held at once. The same result as [`parse`].
+///
+/// # Errors
+/// As [`parse`].
+///
+/// ```
+/// use leakscope::ingest::{parse, parse_owned, IngestOptions};
+/// let json = br#"{"series":[{"metric":"m","scope":"pod:a","pointlist":[[1723700000000,5],[1723700060000,6]]}]}"#;
+/// let owned = parse_owned("q.json", json.to_vec(), &IngestOptions::default()).unwrap();
+/// assert_eq!(owned.format, "datadog-v1");
+/// assert_eq!(owned.series, parse("q.json", json, &IngestOptions::default()).unwrap().series);
+/// ```
+pub fn parse_owned(name: &str, bytes: Vec<u8>, options: &IngestOptions) -> Result<Parsed> {
+    match read_owned(name, bytes, options, None)? {
+        Read::Series(format, series) => finish(name, format, series),
+        // Only asked for with a batch size.
+        Read::Columns(format, _) => Err(no_samples(name, format)),
+    }
+}
+
+/// What [`read_owned`] read: series, or a wide table's columns to be made into series in batches.
+enum Read {
+    Series(&'static Format, Vec<Series>),
+    Columns(&'static Format, csv::Columns),
+}
+
+/// Sniffs and reads `bytes`, freeing them before the series are made when the format reads only
+/// the JSON tree (see [`parse_owned`]). With `batch_series`, a delimited table wider than a batch
+/// comes back as its columns.
+fn read_owned(name: &str, bytes: Vec<u8>, options: &IngestOptions, batch_series: Option<usize>) -> Result<Read> {
+    let (format, tree) = {
+        let decompressed = decompress(name, &bytes)?;
+        let text = decode_text(name, &decompressed)?;
+        let mut input = Input::new(name, &text, options);
+        let format = sniff(&input)?;
+        if let (Some(batch_series), true) = (batch_series, csv::reads_delimited(format)) {
+            return Ok(match csv::read_delimited(&input, batch_series)? {
+                csv::Delimited::Series(series) => Read::Series(format, series),
+                csv::Delimited::Columns(columns) => Read::Columns(format, columns),
+            });
+        }
+        match input.json.take() {
+            Some(Some(tree)) if reads_only_the_tree(format) => (format, tree),
+            cached => {
+                // Not a tree-only format, or no tree (a syntax error the parser words with its
+                // line): parse from the text as `parse` does.
+                if let Some(cached) = cached {
+                    input.json = OnceCell::from(cached);
+                }
+                return Ok(Read::Series(format, (format.parse)(&input)?));
+            }
+        }
+    };
+    drop(bytes);
+    let input = Input { name, text: "", options, json: OnceCell::from(Some(tree)) };
+    Ok(Read::Series(format, (format.parse)(&input)?))
+}
+
+/// Formats whose parser reads only [`Input::json_root`], never [`Input::text`] (the line-per-record
+/// JSON formats, OTLP and Zabbix NDJSON, read their text; Prometheus' typed parser too).
+fn reads_only_the_tree(format: &Format) -> bool {
+    [
+        &grafana::GRAFANA_DATAFRAME_JSON,
+        &grafana::GRAFANA_PANEL_JSON,
+        &datadog::DATADOG_V1,
+        &datadog::DATADOG_V2,
+        &cloudwatch::CLOUDWATCH_METRIC_DATA,
+        &cloudwatch::CLOUDWATCH_METRIC_STATISTICS,
+        &influx::INFLUXQL_JSON,
+        &cloud::AZURE_MONITOR,
+        &cloud::GCP_MONITORING,
+        &netdata::NETDATA_JSON,
+        &zabbix::ZABBIX_HISTORY,
+    ]
+    .iter()
+    .any(|f| std::ptr::eq(*f, format))
+}
+
 /// Reads an input of any known format like [`parse`], for a caller that takes its series
 /// `batch_series` at a time (the CLI analyzes each batch and frees it before the next). A wide
 /// table's series are built only as their batch is taken: the table is held as its values
-/// (8 bytes a cell) rather than as series, and none of it refers to `bytes`, which the caller
-/// can free at once. The batches together hold exactly the series, in the order, with the
-/// warnings, that [`parse`] gives.
+/// (8 bytes a cell) rather than as series, and none of it refers to `bytes`, which are freed on
+/// return (a JSON format read from its tree alone frees them sooner, as [`parse_owned`] does).
+/// The batches together hold exactly the series, in the order, with the warnings, that [`parse`]
+/// gives.
 ///
 /// # Errors
 /// As [`parse`], all before the first batch.
@@ -315,35 +396,26 @@ pub fn parse(name: &str, bytes: &[u8], options: &IngestOptions) -> Result<Parsed
 /// ```
 /// use leakscope::ingest::{parse, parse_in_batches, IngestOptions};
 /// let csv = b"time,a,b,c\n1723700000,1,2,3\n1723700060,4,5,6\n";
-/// let batches = parse_in_batches("m.csv", csv, &IngestOptions::default(), 2).unwrap();
+/// let batches = parse_in_batches("m.csv", csv.to_vec(), &IngestOptions::default(), 2).unwrap();
 /// assert_eq!(batches.series_left(), 3);
 /// let sizes: Vec<usize> = batches.map(|batch| batch.series.len()).collect();
 /// assert_eq!(sizes, [2, 1]);
 /// ```
-pub fn parse_in_batches(name: &str, bytes: &[u8], options: &IngestOptions, batch_series: usize) -> Result<Batches> {
+pub fn parse_in_batches(name: &str, bytes: Vec<u8>, options: &IngestOptions, batch_series: usize) -> Result<Batches> {
     let batch_series = batch_series.max(1);
-    let bytes = decompress(name, bytes)?;
-    let text = decode_text(name, &bytes)?;
-    let input = Input::new(name, &text, options);
-    let format = sniff(&input)?;
-    let series = if csv::reads_delimited(format) {
-        match csv::read_delimited(&input, batch_series)? {
-            csv::Delimited::Series(series) => series,
-            csv::Delimited::Columns(columns) => {
-                if !columns.has_samples() {
-                    return Err(no_samples(name, format));
-                }
-                return Ok(Batches {
-                    format: format.id,
-                    format_label: format.label,
-                    pending: Pending::Columns { columns, batch_series },
-                });
+    let parsed = match read_owned(name, bytes, options, Some(batch_series))? {
+        Read::Series(format, series) => finish(name, format, series)?,
+        Read::Columns(format, columns) => {
+            if !columns.has_samples() {
+                return Err(no_samples(name, format));
             }
+            return Ok(Batches {
+                format: format.id,
+                format_label: format.label,
+                pending: Pending::Columns { columns, batch_series },
+            });
         }
-    } else {
-        (format.parse)(&input)?
     };
-    let parsed = finish(name, format, series)?;
     Ok(Batches {
         format: parsed.format,
         format_label: parsed.format_label,
