@@ -27,7 +27,8 @@ pub mod web;
 pub use error::{Error, Result};
 pub use series::{Series, Unit};
 
-/// Parses and analyzes one input in one call: what the CLI and the page both do.
+/// Parses and analyzes one input in one call, from borrowed bytes (the CLI and the page give theirs
+/// up to [`ingest::parse_owned`], which frees a JSON export's bytes sooner; the report is the same).
 ///
 /// # Errors
 /// The ingest error when the bytes cannot be read as a metrics export.
