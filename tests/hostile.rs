@@ -78,10 +78,13 @@ fn numeric_edge_cases_give_a_report_or_a_clear_error() {
 
 #[test]
 fn too_little_data_is_inconclusive_with_a_reason() {
-    for csv in [rows(&["1", "2"]), rows(&["1"])] {
+    for (csv, reason) in [
+        (rows(&["1", "2"]), "only 2 points; at least 8 are needed"),
+        (rows(&["1"]), "only 1 point; at least 8 are needed"),
+    ] {
         let report = analyze_csv("few.csv", &csv).unwrap();
         assert_eq!(report.series[0].verdict, Verdict::Inconclusive);
-        assert!(!report.series[0].reason.is_empty());
+        assert_eq!(report.series[0].reason, reason);
     }
 }
 

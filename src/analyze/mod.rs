@@ -358,7 +358,9 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         return inconclusive(report, "every sample has the same time".into());
     };
     if samples.count < MIN_POINTS {
-        return inconclusive(report, format!("only {} points; at least {MIN_POINTS} are needed", samples.count));
+        let count = samples.count;
+        let noun = if count == 1 { "point" } else { "points" };
+        return inconclusive(report, format!("only {count} {noun}; at least {MIN_POINTS} are needed"));
     }
     let Samples { start_ms, end_ms, centre, scale, x, v, .. } = samples;
     let to_value = |w: f64| centre + w * scale;
