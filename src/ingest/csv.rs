@@ -480,7 +480,7 @@ impl Columns {
     /// named as among all the table's series; their blocks are freed as they are built.
     pub fn next_batch(&mut self, max_series: usize) -> Option<Vec<Series>> {
         self.blocks.front()?;
-        let mut series = Vec::new();
+        let mut series = Vec::with_capacity(max_series.min(self.series_left()));
         while let Some(block) = self.blocks.pop_front() {
             let first = self.next_column;
             self.next_column += block.columns.len();
@@ -495,19 +495,9 @@ impl Columns {
         Some(series)
     }
 
-    /// Every series, named as [`parse_delimited`] names them.
+    /// Every series, named as [`parse_delimited`] names them: one batch of them all.
     pub fn into_series(mut self) -> Vec<Series> {
-        if self.times_ms.is_empty() {
-            return Vec::new();
-        }
-        let mut series = Vec::with_capacity(self.series_left());
-        while let Some(block) = self.blocks.pop_front() {
-            let first = self.next_column;
-            self.next_column += block.columns.len();
-            series.extend(self.block_series(first, block));
-        }
-        super::name_by_differences(&mut series);
-        series
+        self.next_batch(usize::MAX).unwrap_or_default()
     }
 
     /// A block's series, unnamed (metric name and all labels); `first` is its first value column.
