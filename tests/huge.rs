@@ -17,6 +17,18 @@ fn temp_path(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("leakscope-huge-{}-{name}", std::process::id()))
 }
 
+/// What `leakscope analyze FILE --json` prints for `csv` written to a temporary FILE, and the
+/// library's report on the same bytes under the same name.
+fn cli_and_library(file: &str, csv: &str) -> (String, leakscope::report::Report) {
+    let path = temp_path(file);
+    std::fs::write(&path, csv).unwrap();
+    let name = path.to_string_lossy().into_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_leakscope")).args(["analyze", &name, "--json"]).output().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let report = leakscope::analyze_bytes(&name, csv.as_bytes(), &opts(), &Default::default()).unwrap();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), report)
+}
+
 /// A Prometheus `query_range` matrix of `series` × `points`, on one line.
 fn prometheus_matrix(series: usize, points: usize) -> String {
     let mut out = String::from(r#"{"status":"success","data":{"resultType":"matrix","result":["#);
@@ -53,13 +65,8 @@ fn cli_refuses_a_file_over_the_limit_by_its_size_before_reading_it() {
 fn cli_json_output_is_the_report_contract() {
     // `--json` is streamed to stdout rather than built as a string: same bytes as `to_json`.
     let csv = leakscope::demo::demo_csv();
-    let path = temp_path("demo.csv");
-    std::fs::write(&path, &csv).unwrap();
-    let name = path.to_string_lossy().into_owned();
-    let out = Command::new(env!("CARGO_BIN_EXE_leakscope")).args(["analyze", &name, "--json"]).output().unwrap();
-    std::fs::remove_file(&path).unwrap();
-    let report = leakscope::analyze_bytes(&name, csv.as_bytes(), &opts(), &Default::default()).unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{}\n", report.to_json()));
+    let (stdout, report) = cli_and_library("demo.csv", &csv);
+    assert_eq!(stdout, format!("{}\n", report.to_json()));
 }
 
 #[test]
@@ -77,14 +84,9 @@ fn cli_json_for_more_series_than_a_batch_is_the_report_contract() {
             let _ = writeln!(csv, "{},api-{s},{value}", 1_723_680_000 + p * 60);
         }
     }
-    let path = temp_path("batches.csv");
-    std::fs::write(&path, &csv).unwrap();
-    let name = path.to_string_lossy().into_owned();
-    let out = Command::new(env!("CARGO_BIN_EXE_leakscope")).args(["analyze", &name, "--json"]).output().unwrap();
-    std::fs::remove_file(&path).unwrap();
-    let report = leakscope::analyze_bytes(&name, csv.as_bytes(), &opts(), &Default::default()).unwrap();
+    let (stdout, report) = cli_and_library("batches.csv", &csv);
     assert_eq!(report.series.len(), 4_200);
-    assert!(String::from_utf8_lossy(&out.stdout) == format!("{}\n", report.to_json()), "CLI and library differ");
+    assert!(stdout == format!("{}\n", report.to_json()), "CLI and library differ");
 }
 
 #[test]
@@ -116,15 +118,10 @@ fn cli_json_for_a_table_wider_than_a_batch_is_the_report_contract() {
         }
         csv.push('\n');
     }
-    let path = temp_path("wide.csv");
-    std::fs::write(&path, &csv).unwrap();
-    let name = path.to_string_lossy().into_owned();
-    let out = Command::new(env!("CARGO_BIN_EXE_leakscope")).args(["analyze", &name, "--json"]).output().unwrap();
-    std::fs::remove_file(&path).unwrap();
-    let report = leakscope::analyze_bytes(&name, csv.as_bytes(), &opts(), &Default::default()).unwrap();
+    let (stdout, report) = cli_and_library("wide.csv", &csv);
     assert_eq!(report.series.len(), columns);
     assert!(report.series.iter().any(|s| s.name == r#"mem{job="y", pod="api-4499"}"#));
-    assert!(String::from_utf8_lossy(&out.stdout) == format!("{}\n", report.to_json()), "CLI and library differ");
+    assert!(stdout == format!("{}\n", report.to_json()), "CLI and library differ");
 }
 
 #[test]
