@@ -9,12 +9,11 @@ use crate::analyze::AnalyzeOptions;
 use crate::chart::{self, ChartSeries, ChartView, Envelope};
 use crate::ingest::{self, IngestOptions};
 use crate::report::{Report, SeriesReport};
-use crate::series::{Labels, Series, Unit};
+use crate::series::{Series, Unit};
 use crate::share::{self, LinkFit, SelectedSeries};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 /// Options the page passes as JSON.
@@ -146,23 +145,10 @@ fn analyze_parsed(name: &str, parsed: ingest::Parsed, analyze_options: &AnalyzeO
             group_digits(MAX_PAGE_SERIES)
         )));
     }
-    let report = crate::analyze::analyze(name, &parsed, analyze_options);
-    // Ship series in the report's (ranked) order so index i of both agree: each report entry
-    // takes the first series of its name and labels not yet taken, found through a map (a scan
-    // per entry was quadratic: 100,000 series took 30 s).
-    let order: Vec<usize> = {
-        let mut by_key: HashMap<(&str, &Labels), Vec<usize>> = HashMap::new();
-        for (i, s) in parsed.series.iter().enumerate().rev() {
-            by_key.entry((s.name.as_str(), &s.labels)).or_default().push(i);
-        }
-        report
-            .series
-            .iter()
-            .filter_map(|entry| by_key.get_mut(&(entry.name.as_str(), &entry.labels)).and_then(Vec::pop))
-            .collect()
-    };
-    let mut pool: Vec<Option<Series>> = parsed.series.into_iter().map(Some).collect();
-    let series = order.into_iter().filter_map(|i| pool.get_mut(i).and_then(Option::take)).collect();
+    // Ship series in the report's (ranked) order so index i of both agree.
+    let (report, order) = crate::analyze::analyze_and_order(name, &parsed, analyze_options);
+    let mut series = parsed.series;
+    crate::analyze::permute(&mut series, order);
     Ok(Analysis { report, series })
 }
 

@@ -217,3 +217,34 @@ fn ranking_in_place_matches_a_stable_sort() {
         assert_eq!(positions(&ranked), positions(&expected), "n = {n}");
     }
 }
+
+/// The page ships each series' samples in its report's ranked order by the ranking's own
+/// permutation, not by matching names: two series of one name keep their own samples.
+#[test]
+fn samples_follow_their_reports_through_the_ranking() {
+    use leakscope::report::Verdict;
+    use leakscope::series::{Series, Unit};
+    let times: Vec<i64> = (0..600).map(|i| 1_723_680_000_000 + i * 60_000).collect();
+    let same_name = |values: Vec<f64>| {
+        let mut s = Series::new("mem", Unit::Bytes);
+        for (&t, v) in times.iter().zip(values) {
+            s.push(t, v);
+        }
+        s
+    };
+    let flat = same_name((0..600).map(|i| 1e9 + f64::from(i % 7) * 1e5).collect());
+    let leaking = same_name((0..600).map(|i| 1e9 + f64::from(i) * 1e6 + f64::from(i % 7) * 1e5).collect());
+    let parsed = leakscope::ingest::Parsed {
+        format: "generic-csv",
+        format_label: "CSV",
+        series: vec![flat.clone(), leaking.clone()],
+        warnings: Vec::new(),
+    };
+    let (report, order) = leakscope::analyze::analyze_and_order("m.csv", &parsed, &Default::default());
+    assert_eq!(report, leakscope::analyze::analyze("m.csv", &parsed, &Default::default()));
+    assert_eq!(order, [1, 0]);
+    assert_eq!(report.series[0].verdict, Verdict::Leak);
+    let mut series = parsed.series;
+    leakscope::analyze::permute(&mut series, order);
+    assert_eq!(series, [leaking, flat]);
+}

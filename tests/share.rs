@@ -13,13 +13,10 @@ use leakscope::synth::{ar1_noise, Rng};
 
 fn analyzed(name: &str, csv: &str) -> (Report, Vec<Series>) {
     let parsed = leakscope::ingest::parse(name, csv.as_bytes(), &Default::default()).unwrap();
-    let report = leakscope::analyze::analyze(name, &parsed, &Default::default());
-    // Samples in the report's ranked order.
-    let series = report
-        .series
-        .iter()
-        .map(|r| parsed.series.iter().find(|s| s.name == r.name && s.labels == r.labels).unwrap().clone())
-        .collect();
+    // Samples in the report's ranked order, as the page ships them.
+    let (report, order) = leakscope::analyze::analyze_and_order(name, &parsed, &Default::default());
+    let mut series = parsed.series;
+    leakscope::analyze::permute(&mut series, order);
     (report, series)
 }
 

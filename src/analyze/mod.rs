@@ -47,6 +47,20 @@ pub struct AnalyzeOptions {
 pub fn analyze(source_name: &str, parsed: &Parsed, options: &AnalyzeOptions) -> Report {
     let mut series = analyze_all(&parsed.series, options);
     rank(&mut series);
+    report_of(source_name, parsed, series)
+}
+
+/// [`analyze`], and where each ranked report's series stands in the input: report `k` describes
+/// `parsed.series[order[k]]`, so the samples can be put in the report's order with [`permute`].
+pub fn analyze_and_order(source_name: &str, parsed: &Parsed, options: &AnalyzeOptions) -> (Report, Vec<usize>) {
+    let mut series = analyze_all(&parsed.series, options);
+    let order = rank_order(&series);
+    permute(&mut series, order.clone());
+    (report_of(source_name, parsed, series), order)
+}
+
+/// The report of an input whose series' reports are `series`.
+fn report_of(source_name: &str, parsed: &Parsed, series: Vec<SeriesReport>) -> Report {
     Report {
         version: REPORT_VERSION,
         source: Source {
@@ -89,6 +103,12 @@ pub fn analyze_all(series: &[Series], options: &AnalyzeOptions) -> Vec<SeriesRep
 /// Orders series reports: leaks before inconclusive before no-leak; within leaks, higher
 /// confidence first, then faster growth relative to the series' level.
 pub fn rank(series: &mut [SeriesReport]) {
+    let order = rank_order(series);
+    permute(series, order);
+}
+
+/// The order [`rank`] puts `series` in: position `k` takes `series[order[k]]`.
+fn rank_order(series: &[SeriesReport]) -> Vec<usize> {
     let class = |s: &SeriesReport| match s.verdict {
         Verdict::Leak => 0,
         Verdict::Inconclusive => 1,
@@ -106,16 +126,21 @@ pub fn rank(series: &mut [SeriesReport]) {
         }
     };
     let certainty = |s: &SeriesReport| (s.confidence * 20.0).round() as i64;
-    // A stable sort of indices on precomputed keys, then the reports permuted in place: sorting
-    // the reports themselves would take a scratch copy of half of them (~20 MB for 100,000).
+    // A stable sort of indices on precomputed keys (the reports are then permuted in place:
+    // sorting the reports themselves would take a scratch copy of half of them, ~20 MB for
+    // 100,000).
     let keys: Vec<(u8, i64, f64)> = series.iter().map(|s| (class(s), certainty(s), speed(s))).collect();
     let mut order: Vec<usize> = (0..series.len()).collect();
     order.sort_by(|&a, &b| {
         let (ka, kb) = (&keys[a], &keys[b]);
         ka.0.cmp(&kb.0).then(kb.1.cmp(&ka.1)).then(kb.2.total_cmp(&ka.2)).then(series[a].name.cmp(&series[b].name))
     });
-    drop(keys);
-    // Position k takes the report at order[k]: follow each cycle once, swapping along it.
+    order
+}
+
+/// Puts `items` in `order` in place (position `k` takes `items[order[k]]`; `order` a permutation
+/// of the indices), following each cycle once, swapping along it.
+pub fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
     for start in 0..order.len() {
         let mut k = start;
         while order[k] != k {
@@ -124,7 +149,7 @@ pub fn rank(series: &mut [SeriesReport]) {
             if from == start {
                 break;
             }
-            series.swap(k, from);
+            items.swap(k, from);
             k = from;
         }
     }
