@@ -223,14 +223,7 @@ fn analyze(args: AnalyzeArgs) -> Result<(), String> {
             let parsed = read_and_parse(file, &ingest_options)?;
             reports.push((leakscope::analyze::analyze(file, &parsed, &analyze_options), parsed));
         } else {
-            let batches = read_in_batches(file, &ingest_options)?;
-            let parsed = ingest::Parsed {
-                format: batches.format,
-                format_label: batches.format_label,
-                series: Vec::new(),
-                warnings: Vec::new(),
-            };
-            reports.push((analyze_in_batches(file, batches, &analyze_options), parsed));
+            reports.push(analyze_in_batches(file, read_in_batches(file, &ingest_options)?, &analyze_options));
         }
     }
     write_artifacts(&args, &reports)?;
@@ -281,8 +274,8 @@ const BATCH_SERIES: usize = 4096;
 /// The same bytes as one call: each series is analyzed on its own, and ranking is a stable sort
 /// on a total order, so ranking the batches' ranked reports together (their ties still in input
 /// order) gives the order ranking all of them at once gives; the batches' warnings, in order,
-/// are the input's.
-fn analyze_in_batches(file: &str, batches: ingest::Batches, options: &AnalyzeOptions) -> Report {
+/// are the input's. Returned with the input's format and no series (their samples are gone).
+fn analyze_in_batches(file: &str, batches: ingest::Batches, options: &AnalyzeOptions) -> (Report, ingest::Parsed) {
     let total = batches.series_left();
     let empty = ingest::Parsed {
         format: batches.format,
@@ -309,7 +302,7 @@ fn analyze_in_batches(file: &str, batches: ingest::Batches, options: &AnalyzeOpt
     }
     let mut report = report.unwrap_or_else(|| leakscope::analyze::analyze(file, &empty, options));
     leakscope::analyze::rank(&mut report.series);
-    report
+    (report, empty)
 }
 
 /// Writes the chart (SVG), Markdown and HTML report of the first input's top-ranked series, and
