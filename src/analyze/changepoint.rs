@@ -613,15 +613,21 @@ pub(crate) fn median_of_keys(keys: &mut [i64]) -> f64 {
 
 /// Lag-one autocorrelation (0 when undefined).
 pub fn lag_one(r: &[f64]) -> f64 {
-    if r.len() < 3 {
+    lag_one_of(r.len(), |i| r[i])
+}
+
+/// [`lag_one`] of the `n` values `r(0)`, `r(1)`, …, computed as they are asked for (residuals of
+/// a fit need no array of their own).
+pub fn lag_one_of(n: usize, r: impl Fn(usize) -> f64) -> f64 {
+    if n < 3 {
         return 0.0;
     }
-    let mean = r.iter().sum::<f64>() / r.len() as f64;
-    let den: f64 = r.iter().map(|v| (v - mean) * (v - mean)).sum();
+    let mean = (0..n).map(&r).sum::<f64>() / n as f64;
+    let den: f64 = (0..n).map(|i| (r(i) - mean) * (r(i) - mean)).sum();
     if den <= 0.0 || !den.is_finite() {
         return 0.0;
     }
-    let num: f64 = r.windows(2).map(|w| (w[0] - mean) * (w[1] - mean)).sum();
+    let num: f64 = (1..n).map(|i| (r(i - 1) - mean) * (r(i) - mean)).sum();
     num / den
 }
 

@@ -134,8 +134,7 @@ pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
     // Bends within a likelihood-ratio of ~2 (Δ SSE ≤ 4σ²) count as equally good, σ² the
     // long-run variance of the residuals: correlated noise (AR(1), lag-one correlation ρ) moves
     // the best bend about as much as white noise of variance σ²(1 + ρ)/(1 − ρ) would.
-    let resid: Vec<f64> = (0..n).map(|i| y[i] - level - slope * (x[i] - xk).max(0.0)).collect();
-    let rho = super::changepoint::lag_one(&resid).clamp(0.0, 0.98);
+    let rho = super::changepoint::lag_one_of(n, |i| y[i] - level - slope * (x[i] - xk).max(0.0)).clamp(0.0, 0.98);
     let sigma2 = (best_sse / (nf - 3.0).max(1.0)).max(0.0) * (1.0 + rho) / (1.0 - rho);
     let tolerance = best_sse + 4.0 * sigma2;
     let lo = (0..=k).rev().take_while(|&i| sse[i] <= tolerance).last().unwrap_or(k);
