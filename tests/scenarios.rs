@@ -184,3 +184,35 @@ fn non_time_axes_read_without_clock_times() {
     assert_eq!(r.verdict, Verdict::Leak);
     assert!(r.summary.contains("instructions"), "{}", r.summary);
 }
+
+/// Time to exhaustion is when memory itself reaches the limit: for a plain leak when its line
+/// does, under a GC saw tooth when the teeth's peaks do (well before the floor would).
+#[test]
+fn exhaustion_is_when_memory_reaches_the_limit() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    const STEP_MS: i64 = 60_000;
+    let n = 1440; // a day of minutes
+    let rate = 20.0 * MIB / 60.0; // per sample: 20 MiB/h
+    let limit = 2048.0 * MIB;
+    for (saw, seed) in [(0.0, 3), (300.0 * MIB, 4)] {
+        let noise = ar1_noise(&mut Rng::new(seed), n, 0.8, 4.0 * MIB);
+        let mut s = Series::new("api", Unit::Bytes);
+        for (i, e) in noise.iter().enumerate() {
+            let tooth = saw * (i % 30) as f64 / 29.0;
+            s.push(1_722_470_400_000 + i as i64 * STEP_MS, 1024.0 * MIB + i as f64 * rate + tooth + e);
+        }
+        s.limit = Some(limit);
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
+        assert_eq!(r.judged_on_floor, saw > 0.0, "{}", r.summary);
+        // The top of the memory line reaches the limit after (limit − top now) / rate samples.
+        let top_now = 1024.0 * MIB + (n - 1) as f64 * rate + saw;
+        let truth = 1_722_470_400_000 + ((n - 1) as f64 + (limit - top_now) / rate) as i64 * STEP_MS;
+        let e = r.exhaustion.expect("a growing series with a limit has an exhaustion time");
+        let off_hours = (e.ms - truth).abs() as f64 / 3.6e6;
+        assert!(off_hours < 2.0, "saw {saw}: off by {off_hours:.1} h ({})", r.summary);
+        assert!(e.low_ms <= truth && truth <= e.high_ms, "saw {saw}: window misses the truth ({})", r.summary);
+    }
+}

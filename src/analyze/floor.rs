@@ -1,12 +1,13 @@
-//! The GC floor for drawing: the lower envelope of a saw tooth (the post-GC minimum the verdict
-//! was judged on), as epoch-ms points. Uses the same preparation as the analysis, so the chart
-//! shows what the verdict looked at. Pure numeric code; no report, no web types.
+//! The GC floor for drawing: the floor of a saw tooth the verdict was judged on (its samples less
+//! their teeth's ramps), one point per tooth (the mean over the tooth, at its mean time), as
+//! epoch-ms points. Uses the same preparation as the analysis, so the chart shows what the
+//! verdict looked at. Pure numeric code; no report, no web types.
 
 use super::prepare::prepare;
 
 const HOUR_MS: f64 = 3_600_000.0;
 
-/// The lower envelope of a saw-toothed series, or nothing when the series does not saw.
+/// The floor of a saw-toothed series, a point per tooth, or nothing when the series does not saw.
 ///
 /// ```
 /// use leakscope::analyze::floor::gc_floor;
@@ -25,5 +26,15 @@ pub fn gc_floor(times_ms: &[i64], values: &[f64]) -> Vec<(i64, f64)> {
     if !prepared.on_floor {
         return Vec::new();
     }
-    prepared.x.iter().zip(&prepared.y).map(|(&h, &v)| (t0 + (h * HOUR_MS).round() as i64, v)).collect()
+    let mut ends = prepared.teeth.clone();
+    ends.push(prepared.x.len());
+    ends.windows(2)
+        .filter(|w| w[1] > w[0])
+        .map(|w| {
+            let (xs, ys) = (&prepared.x[w[0]..w[1]], &prepared.y[w[0]..w[1]]);
+            let m = xs.len() as f64;
+            let h = xs.iter().sum::<f64>() / m;
+            (t0 + (h * HOUR_MS).round() as i64, ys.iter().sum::<f64>() / m)
+        })
+        .collect()
 }

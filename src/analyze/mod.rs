@@ -163,11 +163,6 @@ pub const SEARCH_BUCKETS: usize = 128;
 /// The fewest samples for any verdict.
 pub const MIN_POINTS: usize = 8;
 
-/// The fewest saw-tooth floor points (whole teeth) for a verdict on the floor: each is the
-/// post-GC level of a tooth many samples long, so fewer are needed than raw samples; six is the
-/// fewest for which a Mann–Kendall test can reach p < 0.01 at all.
-pub const MIN_FLOOR_POINTS: usize = 6;
-
 /// One fitted piece of a lifetime.
 #[derive(Debug, Clone, Copy)]
 struct Piece {
@@ -405,13 +400,6 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     report.judged_on_floor = prepared.on_floor;
     let px = &prepared.x;
     let py = &prepared.y;
-    let min_points = if prepared.on_floor { MIN_FLOOR_POINTS } else { MIN_POINTS };
-    if px.len() < min_points {
-        return inconclusive(
-            report,
-            format!("only {} saw-tooth floor points; at least {min_points} are needed", px.len()),
-        );
-    }
     report.restarts_ms = prepared.restarts.iter().filter_map(|&i| px.get(i)).map(|&h| to_ms(h)).collect();
     let mut bounds = vec![0];
     bounds.extend_from_slice(&prepared.restarts);
@@ -420,7 +408,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         .windows(2)
         .map(|w| {
             let (a, b) = (w[0], w[1]);
-            let life = if b - a >= min_points { Some(analyze_lifetime(px, py, a, b)) } else { None };
+            let life = if b - a >= MIN_POINTS { Some(analyze_lifetime(px, py, a, b)) } else { None };
             (a, b, life)
         })
         .collect();
@@ -569,7 +557,9 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
             let limit = options.limit.or(series.limit).filter(|l| l.is_finite());
             if let Some(limit) = limit {
                 let noise = lifetime_noise(px, py, &last_life.pieces);
-                let current = to_value(g.line.at(g.x_end));
+                // Under a saw tooth, memory runs out when the teeth's peaks reach the limit.
+                let peaks = if prepared.on_floor { prepared.height } else { 0.0 };
+                let current = to_value(g.line.at(g.x_end) + peaks);
                 let spread = 2.0 * noise.sigma * scale;
                 if current < limit && g.slope.slope > 0.0 {
                     let hours = |level: f64, slope: f64| ((limit - level) / slope).clamp(0.0, 1e7);

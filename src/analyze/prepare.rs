@@ -1,8 +1,8 @@
 //! Preparation of a series before trend analysis: restarts (a large, abrupt drop toward the
 //! lifetime's starting level after gradual growth) split it into lifetimes; a GC saw tooth (many
-//! such drops) is replaced by its lower envelope, one floor point per tooth; daily seasonality is
-//! estimated over whole periods (the residual from a 24-hour centred moving average, averaged by
-//! time of day) and removed. Gaps are kept as gaps: nothing is interpolated.
+//! such drops) has its teeth's ramps taken off, which leaves the floor at every sample; daily
+//! seasonality is estimated over whole periods (the residual from a 24-hour centred moving
+//! average, averaged by time of day) and removed. Gaps are kept as gaps: nothing is interpolated.
 //!
 //! Pure numeric code on `(x in hours, y)` slices; no series model, no report, no web types.
 
@@ -15,12 +15,16 @@ pub struct Prepared {
     pub x: Vec<f64>,
     /// Values (the raw values, the floor of a saw tooth, or deseasonalised values).
     pub y: Vec<f64>,
-    /// True when `y` is the lower envelope of a saw tooth.
+    /// True when `y` is the floor of a saw tooth (its samples less their teeth's ramps).
     pub on_floor: bool,
     /// True when a daily profile was removed.
     pub seasonal: bool,
     /// Index (into `x`) of the first sample of every lifetime after a restart.
     pub restarts: Vec<usize>,
+    /// On a floor: index (into `x`) of every tooth's first sample.
+    pub teeth: Vec<usize>,
+    /// On a floor: the teeth's height (the median fall), in `y`'s unit.
+    pub height: f64,
 }
 
 /// A drop event: a short run of falling samples containing at least one abrupt fall.
@@ -34,7 +38,7 @@ struct Drop {
 
 /// Finds abrupt drops: runs of at most `max_run` consecutive falls with at least one fall larger
 /// than 6 robust difference scales (about once in 10⁹ Gaussian differences).
-fn drops(y: &[f64], max_run: usize) -> Vec<Drop> {
+fn drops_of(y: &[f64], max_run: usize) -> Vec<Drop> {
     let d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
     let scale = robust_scale(&d);
     if scale <= 0.0 {
@@ -73,60 +77,92 @@ fn median_of(y: &[f64]) -> f64 {
 pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     let n = x.len().min(y.len());
     let (x, y) = (&x[..n], &y[..n]);
-    let all = drops(y, 3);
+    let all = drops_of(y, 3);
     let span = x.last().copied().unwrap_or(0.0) - x.first().copied().unwrap_or(0.0);
     let spread = match (all.first(), all.last()) {
         (Some(a), Some(b)) => x.get(b.after).copied().unwrap_or(0.0) - x.get(a.after).copied().unwrap_or(0.0),
         _ => 0.0,
     };
-    let mut prepared = if all.len() >= 6 && spread >= 0.4 * span {
+    let (mut prepared, found) = if all.len() >= 6 && spread >= 0.4 * span {
         floor_of(x, y, &all)
     } else {
-        Prepared { x: x.to_vec(), y: y.to_vec(), ..Prepared::default() }
+        (Prepared { x: x.to_vec(), y: y.to_vec(), ..Prepared::default() }, all)
     };
-    let found = if prepared.on_floor { drops(&prepared.y, 1) } else { all };
-    prepared.restarts = restarts(&prepared.y, &found);
+    // A lifetime lasts four teeth at least on a floor, four samples otherwise.
+    let min_life = match prepared.teeth.len() {
+        0 | 1 => 4,
+        k => 4 * (prepared.teeth[k - 1] - prepared.teeth[0]) / (k - 1),
+    };
+    prepared.restarts = restarts(&prepared.y, &found, min_life);
     if is_time && span >= 48.0 {
         deseasonalise(&mut prepared);
     }
     prepared
 }
 
-/// The lower envelope: one floor point per whole tooth (the post-GC minimum at its own time).
-/// Teeth are many samples long, so even a few of them carry the floor's trend; a rolling
-/// minimum over every sample would instead make a noiseless staircase that no noise estimate
-/// can read.
-fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
-    floor_per_tooth(x, y, drops)
-}
-
-/// One floor point per tooth: the minimum between consecutive drops, at its own time.
-fn floor_per_tooth(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
-    // The window usually opens part-way up a tooth: the minimum before the first drop is a
-    // point on a ramp, not a post-GC level, so the floor starts with the first whole tooth.
-    let mut cuts: Vec<usize> = drops.iter().map(|d| d.after).collect();
-    cuts.push(x.len());
-    let mut fx = Vec::with_capacity(cuts.len());
-    let mut fy = Vec::with_capacity(cuts.len());
-    for w in cuts.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if let Some((i, v)) =
-            y.get(a..b).and_then(|s| s.iter().enumerate().min_by(|p, q| p.1.total_cmp(q.1)).map(|(i, &v)| (a + i, v)))
-        {
+/// The floor of a saw tooth: every sample from the first whole tooth on, less its tooth's ramp.
+/// The teeth share one height (the median fall), and a sample's share of it is its phase
+/// through its own tooth (0 after a fall, 1 at the last sample before the next). Every sample
+/// stays, so the onset is placed to a sample, not to a tooth, and noise averages out over a
+/// tooth instead of deciding its minimum. Also returns, in the returned indices, the tooth
+/// boundaries that fell far beyond a collection (restart candidates).
+fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
+    let mut falls: Vec<f64> = drops.iter().map(|d| y[d.before] - y[d.after]).collect();
+    let height = median_in_place(&mut falls);
+    let mut lengths: Vec<f64> = drops.windows(2).map(|w| x[w[1].before] - x[w[0].after]).collect();
+    let period = median_in_place(&mut lengths);
+    let mut fx = Vec::with_capacity(x.len());
+    let mut fy = Vec::with_capacity(x.len());
+    // (index of the last sample before the boundary, index of the first after) in fx.
+    let mut boundaries = Vec::with_capacity(drops.len());
+    let mut teeth = Vec::with_capacity(drops.len());
+    for (k, d) in drops.iter().enumerate() {
+        let start = d.after;
+        teeth.push(fx.len());
+        let (end, span) = match drops.get(k + 1) {
+            Some(next) => (next.before + 1, x[next.before] - x[start]),
+            None => (x.len(), period),
+        };
+        if k > 0 && !fx.is_empty() {
+            boundaries.push(Drop { before: fx.len() - 1, after: fx.len() });
+        }
+        for i in start..end {
+            let phase = if span > 0.0 { ((x[i] - x[start]) / span).min(1.0) } else { 0.0 };
             fx.push(x[i]);
-            fy.push(v);
+            fy.push(y[i] - height * phase);
         }
     }
-    Prepared { x: fx, y: fy, on_floor: true, ..Prepared::default() }
+    // Where in the gap a collection fell is unknown: the first sample after it sits anywhere from
+    // 0 to (ramp rate × gap) above the floor, so a boundary's jump is within that, plus noise
+    // (read from the differences inside teeth). A restart falls clearly beyond both.
+    let rate = if period > 0.0 { height / period } else { 0.0 };
+    let mut inside: Vec<f64> = Vec::with_capacity(fy.len());
+    let mut next = boundaries.iter().peekable();
+    for i in 1..fy.len() {
+        if next.peek().is_some_and(|d| d.after == i) {
+            next.next();
+        } else {
+            inside.push(fy[i] - fy[i - 1]);
+        }
+    }
+    let noise = robust_scale(&inside);
+    let found = boundaries
+        .into_iter()
+        .filter(|d| {
+            let gap = fx[d.after] - fx[d.before];
+            fy[d.after] - fy[d.before] < -(rate * gap + 6.0 * noise)
+        })
+        .collect();
+    (Prepared { x: fx, y: fy, on_floor: true, teeth, height, ..Prepared::default() }, found)
 }
 
 /// Restarts: abrupt drops that undo most of a gradual growth since the lifetime began and land
 /// near the lifetime's starting level.
-fn restarts(y: &[f64], drops: &[Drop]) -> Vec<usize> {
+fn restarts(y: &[f64], drops: &[Drop], min_life: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut life_start = 0;
     for &d in drops {
-        if d.before < life_start + 4 {
+        if d.before < life_start + min_life {
             continue;
         }
         let life = &y[life_start..=d.before];
