@@ -505,7 +505,7 @@ fn clear_of_jumps(buckets: &[Bucket], lagged: &[f64], lag: usize) -> Vec<f64> {
             while next < jumps.len() && jumps[next] + lag < centre {
                 next += 1;
             }
-            !jumps.get(next).is_some_and(|&c| c <= centre + lag)
+            jumps.get(next).is_none_or(|&c| c > centre + lag)
         })
         .map(|(_, &e)| e)
         .collect();
