@@ -72,11 +72,57 @@ fn median_of(y: &[f64]) -> f64 {
     median_in_place(&mut y.to_vec())
 }
 
+/// `y` with blips taken out: runs of one or two samples that stand more than 6 robust
+/// difference scales off the line between their neighbours, all on one side, while the
+/// neighbours agree with each other (within 3 scales of the usual step). A scrape during a
+/// burst or a short read is no part of the trend, yet one can pass for a GC drop, a restart or
+/// a knot. A saw tooth's peak or trough is no blip: its neighbours differ by a whole fall.
+fn without_blips(y: &[f64]) -> Vec<f64> {
+    let mut out = y.to_vec();
+    let n = y.len();
+    if n < 5 {
+        return out;
+    }
+    let d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
+    let mut sorted = d.clone();
+    let step = median_in_place(&mut sorted);
+    let scale = robust_scale(&d);
+    if scale <= 0.0 {
+        return out;
+    }
+    let mut i = 1;
+    while i + 1 < n {
+        let mut fixed = false;
+        for len in 1..=2 {
+            let (Some(&a), Some(&b)) = (y.get(i - 1), y.get(i + len)) else { break };
+            if (b - a - (len + 1) as f64 * step).abs() > 3.0 * scale {
+                continue;
+            }
+            let along = |k: usize| a + (b - a) * k as f64 / (len + 1) as f64;
+            let off: Vec<f64> = (1..=len).map(|k| y[i + k - 1] - along(k)).collect();
+            let same_side = off.iter().all(|&o| o > 6.0 * scale) || off.iter().all(|&o| o < -6.0 * scale);
+            if same_side {
+                for k in 1..=len {
+                    out[i + k - 1] = along(k);
+                }
+                i += len;
+                fixed = true;
+                break;
+            }
+        }
+        if !fixed {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Prepares `(x, y)`: floor of a saw tooth, restarts, daily seasonality (when `x` is time and
 /// spans at least two days).
 pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     let n = x.len().min(y.len());
-    let (x, y) = (&x[..n], &y[..n]);
+    let x = &x[..n];
+    let y = &without_blips(&y[..n]);
     let all = drops_of(y, 3);
     let span = x.last().copied().unwrap_or(0.0) - x.first().copied().unwrap_or(0.0);
     let spread = match (all.first(), all.last()) {
