@@ -163,6 +163,11 @@ pub const SEARCH_BUCKETS: usize = 128;
 /// The fewest samples for any verdict.
 pub const MIN_POINTS: usize = 8;
 
+/// The fewest floor points for a verdict on a floor of one point per tooth (teeth of unequal
+/// heights): each is the post-GC level of a tooth many samples long, so fewer are needed than
+/// raw samples; six is the fewest for which a Mann–Kendall test can reach p < 0.01 at all.
+pub const MIN_FLOOR_POINTS: usize = 6;
+
 /// One fitted piece of a lifetime.
 #[derive(Debug, Clone, Copy)]
 struct Piece {
@@ -400,6 +405,13 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     report.judged_on_floor = prepared.on_floor;
     let px = &prepared.x;
     let py = &prepared.y;
+    let min_points = if prepared.per_tooth { MIN_FLOOR_POINTS } else { MIN_POINTS };
+    if px.len() < min_points {
+        return inconclusive(
+            report,
+            format!("only {} saw-tooth floor points; at least {min_points} are needed", px.len()),
+        );
+    }
     report.restarts_ms = prepared.restarts.iter().filter_map(|&i| px.get(i)).map(|&h| to_ms(h)).collect();
     let mut bounds = vec![0];
     bounds.extend_from_slice(&prepared.restarts);
@@ -408,7 +420,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         .windows(2)
         .map(|w| {
             let (a, b) = (w[0], w[1]);
-            let life = if b - a >= MIN_POINTS { Some(analyze_lifetime(px, py, a, b)) } else { None };
+            let life = if b - a >= min_points { Some(analyze_lifetime(px, py, a, b)) } else { None };
             (a, b, life)
         })
         .collect();

@@ -1,8 +1,9 @@
 //! Preparation of a series before trend analysis: restarts (a large, abrupt drop toward the
 //! lifetime's starting level after gradual growth) split it into lifetimes; a GC saw tooth (many
-//! such drops) has its teeth's ramps taken off, which leaves the floor at every sample; daily
-//! seasonality is estimated over whole periods (the residual from a 24-hour centred moving
-//! average, averaged by time of day) and removed. Gaps are kept as gaps: nothing is interpolated.
+//! such drops) has its teeth's ramps taken off, which leaves the floor at every sample (teeth of
+//! unequal heights give one minimum each instead); daily seasonality is estimated over whole
+//! periods (the residual from a 24-hour centred moving average, averaged by time of day) and
+//! removed. Gaps are kept as gaps: nothing is interpolated.
 //!
 //! Pure numeric code on `(x in hours, y)` slices; no series model, no report, no web types.
 
@@ -15,7 +16,8 @@ pub struct Prepared {
     pub x: Vec<f64>,
     /// Values (the raw values, the floor of a saw tooth, or deseasonalised values).
     pub y: Vec<f64>,
-    /// True when `y` is the floor of a saw tooth (its samples less their teeth's ramps).
+    /// True when `y` is the floor of a saw tooth (its samples less their teeth's ramps, or one
+    /// minimum per tooth).
     pub on_floor: bool,
     /// True when a daily profile was removed.
     pub seasonal: bool,
@@ -25,6 +27,8 @@ pub struct Prepared {
     pub teeth: Vec<usize>,
     /// On a floor: the teeth's height (the median fall), in `y`'s unit.
     pub height: f64,
+    /// On a floor of teeth of unequal heights: one point per tooth (its minimum).
+    pub per_tooth: bool,
 }
 
 /// A drop event: a short run of falling samples containing at least one abrupt fall.
@@ -146,15 +150,24 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     prepared
 }
 
-/// The floor of a saw tooth: every sample from the first whole tooth on, less its tooth's ramp.
-/// The teeth share one height (the median fall), and a sample's share of it is its phase
-/// through its own tooth (0 after a fall, 1 at the last sample before the next). Every sample
-/// stays, so the onset is placed to a sample, not to a tooth, and noise averages out over a
-/// tooth instead of deciding its minimum. Also returns, in the returned indices, the tooth
-/// boundaries that fell far beyond a collection (restart candidates).
+/// The floor of a saw tooth. When the teeth share one height (the median fall, within
+/// [`IRREGULAR_TEETH`]): every sample from the first whole tooth on, less its share of that
+/// height, its phase through its own tooth (0 after a fall, 1 at the last sample before the
+/// next). Every sample stays, so the onset is placed to a sample, not to a tooth, and noise
+/// averages out over a tooth instead of deciding its minimum. Otherwise one point per tooth,
+/// its minimum. Also returns, in the returned indices, the drops that fell far beyond a
+/// collection (restart candidates).
 fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
-    let mut falls: Vec<f64> = drops.iter().map(|d| y[d.before] - y[d.after]).collect();
-    let height = median_in_place(&mut falls);
+    let falls: Vec<f64> = drops.iter().map(|d| y[d.before] - y[d.after]).collect();
+    let height = median_in_place(&mut falls.clone());
+    // Teeth of unequal heights (collections that free more or less, ramps that curve) leave
+    // part of every ramp behind when one height is taken off: there the post-GC minimum of each
+    // tooth is the steadier floor.
+    if robust_scale(&falls) > IRREGULAR_TEETH * height {
+        let p = Prepared { height, ..floor_per_tooth(x, y, drops) };
+        let found = drops_of(&p.y, 1);
+        return (p, found);
+    }
     let mut lengths: Vec<f64> = drops.windows(2).map(|w| x[w[1].before] - x[w[0].after]).collect();
     let period = median_in_place(&mut lengths);
     let mut fx = Vec::with_capacity(x.len());
@@ -200,6 +213,32 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
         })
         .collect();
     (Prepared { x: fx, y: fy, on_floor: true, teeth, height, ..Prepared::default() }, found)
+}
+
+/// The robust spread of the falls, as a fraction of their median, beyond which a saw tooth's
+/// teeth count as of unequal heights. Noise alone spreads falls of teeth 8 σ or more tall by
+/// under a tenth.
+const IRREGULAR_TEETH: f64 = 0.1;
+
+/// One floor point per tooth: the minimum between consecutive drops, at its own time. The
+/// window usually opens part-way up a tooth, so the floor starts with the first whole tooth.
+fn floor_per_tooth(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
+    let mut cuts: Vec<usize> = drops.iter().map(|d| d.after).collect();
+    cuts.push(x.len());
+    let mut fx = Vec::with_capacity(cuts.len());
+    let mut fy = Vec::with_capacity(cuts.len());
+    let mut teeth = Vec::new();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if let Some((i, v)) =
+            y.get(a..b).and_then(|s| s.iter().enumerate().min_by(|p, q| p.1.total_cmp(q.1)).map(|(i, &v)| (a + i, v)))
+        {
+            teeth.push(fx.len());
+            fx.push(x[i]);
+            fy.push(v);
+        }
+    }
+    Prepared { x: fx, y: fy, on_floor: true, teeth, per_tooth: true, ..Prepared::default() }
 }
 
 /// Restarts: abrupt drops that undo most of a gradual growth since the lifetime began and land
