@@ -133,7 +133,7 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
         (Some(a), Some(b)) => x.get(b.after).copied().unwrap_or(0.0) - x.get(a.after).copied().unwrap_or(0.0),
         _ => 0.0,
     };
-    let (mut prepared, found) = if all.len() >= 6 && spread >= 0.4 * span {
+    let (mut prepared, found) = if all.len() >= 6 && spread >= 0.4 * span && saws(y, &all) {
         floor_of(x, y, &all)
     } else {
         (Prepared { x: x.to_vec(), y: y.to_vec(), ..Prepared::default() }, all)
@@ -148,6 +148,25 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
         deseasonalise(&mut prepared);
     }
     prepared
+}
+
+/// Whether the drops are a saw tooth's: a collection falls from its tooth's top to the next
+/// tooth's bottom, so at two drops in three or more the last sample before the fall stands in
+/// the top quarter of the stretch since the previous drop and the first after it in the bottom
+/// quarter of the stretch up to the next. Heavy-tailed noise also makes abrupt falls, but from
+/// and to anywhere in the wander around them.
+fn saws(y: &[f64], drops: &[Drop]) -> bool {
+    let share = |part: &[f64], v: f64| part.iter().filter(|&&p| p < v).count() as f64 / part.len().max(1) as f64;
+    let mut hits = 0;
+    for (k, d) in drops.iter().enumerate() {
+        let from = if k == 0 { 0 } else { drops[k - 1].after };
+        let to = drops.get(k + 1).map_or(y.len(), |n| n.before + 1);
+        let (before, after) = (&y[from..=d.before], &y[d.after..to]);
+        if share(before, y[d.before]) >= 0.75 - 1.0 / before.len() as f64 && share(after, y[d.after]) <= 0.25 {
+            hits += 1;
+        }
+    }
+    3 * hits >= 2 * drops.len()
 }
 
 /// The floor of a saw tooth. When the teeth share one height (the median fall, within
@@ -390,6 +409,27 @@ mod tests {
         assert!(p.on_floor);
         assert!(p.x.len() >= 38, "{}", p.x.len());
         assert!(p.restarts.is_empty());
+    }
+
+    #[test]
+    fn heavy_tailed_falls_are_no_saw_tooth() {
+        // Strongly correlated noise whose innovations now and then fall far (a heavy tail): the
+        // falls are abrupt, but from and to anywhere in the wander, not tooth tops to bottoms.
+        let mut rng = crate::synth::Rng::new(11);
+        let x: Vec<f64> = (0..3000).map(|i| i as f64 / 60.0).collect();
+        let mut e = 0.0;
+        let y: Vec<f64> = (0..3000)
+            .map(|i| {
+                let kick = if i % 250 == 120 { -12.0 } else { 0.0 };
+                e = 0.95 * e + 0.3 * rng.normal() + kick;
+                e
+            })
+            .collect();
+        let p = prepare(&x, &y, true);
+        assert!(!p.on_floor);
+        // The same falls ending teeth that ramp back up are one.
+        let saw: Vec<f64> = (0..3000).map(|i| (i % 250) as f64 * 0.05 + 0.3 * rng.normal()).collect();
+        assert!(prepare(&x, &saw, true).on_floor);
     }
 
     #[test]
