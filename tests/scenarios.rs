@@ -216,3 +216,24 @@ fn exhaustion_is_when_memory_reaches_the_limit() {
         assert!(e.low_ms <= truth && truth <= e.high_ms, "saw {saw}: window misses the truth ({})", r.summary);
     }
 }
+
+/// Growth that slows like a logarithm but never levels off is a leak, not a warm-up: its tail
+/// still rises surely, at a good part of its early slope.
+#[test]
+fn growth_that_slows_but_goes_on_is_a_leak() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let n = 12_000; // 200 h at one a minute
+    for seed in 0..3 {
+        let noise = ar1_noise(&mut Rng::new(40 + seed), n, 0.8, 1.0 * MIB);
+        let mut s = Series::new("api", Unit::Bytes);
+        for (i, e) in noise.iter().enumerate() {
+            let u = i as f64 / n as f64;
+            let grown = 12.0 * MIB * libm::log(1.0 + u / 0.45) / libm::log(1.0 + 1.0 / 0.45);
+            s.push(1_722_470_400_000 + i as i64 * 60_000, 1024.0 * MIB + grown + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+    }
+}

@@ -168,6 +168,10 @@ pub const MIN_POINTS: usize = 8;
 /// raw samples; six is the fewest for which a Mann–Kendall test can reach p < 0.01 at all.
 pub const MIN_FLOOR_POINTS: usize = 6;
 
+/// A climb's tail rising surely but under this fraction of the climb's slope has levelled off
+/// (the end of a warm-up's approach); at more, growth goes on, only slower.
+const LEVELLED: f64 = 0.25;
+
 /// One fitted piece of a lifetime.
 #[derive(Debug, Clone, Copy)]
 struct Piece {
@@ -1046,7 +1050,10 @@ fn classify(
                 // excludes the climb's slope. A tail falling as fast as the climb rose is a drop
                 // (a drain or restart beginning), not a plateau.
                 let bound = if tail_buckets >= 8 { 1.0 } else { 0.5 };
-                slope.high < bound * climb && slope.slope > -climb
+                // A tail that still rises surely, at a good part of the climb's slope, is growth
+                // that slowed (a leak that grows like a logarithm or a root), not a plateau.
+                let levelled = slope.low <= 0.0 || slope.slope < LEVELLED * climb;
+                slope.high < bound * climb && slope.slope > -climb && levelled
             };
             if long && !flattened {
                 result.shape = Shape::Leak;
