@@ -570,7 +570,7 @@ pub fn robust_scale(values: &[f64]) -> f64 {
 /// The median of the subsample [`robust_scale`] reads (every value when there are at most
 /// [`ROBUST_SAMPLE`]), `None` unless that subsample is all finite and has 2 values or more, and
 /// [`robust_scale`] itself: one selection serves both.
-fn robust_centre_and_scale(values: &[f64]) -> (Option<f64>, f64) {
+pub(crate) fn robust_centre_and_scale(values: &[f64]) -> (Option<f64>, f64) {
     let stride = values.len().div_ceil(ROBUST_SAMPLE).max(1);
     let sample = values.iter().step_by(stride);
     let mut keys: Vec<i64> = sample.clone().copied().filter(|x| x.is_finite()).map(order_key).collect();

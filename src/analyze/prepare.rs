@@ -7,7 +7,7 @@
 //!
 //! Pure numeric code on `(x in hours, y)` slices; no series model, no report, no web types.
 
-use crate::analyze::changepoint::{median_in_place, robust_scale};
+use crate::analyze::changepoint::{median_in_place, robust_centre_and_scale, robust_scale};
 
 /// The series the trend analysis works on.
 #[derive(Debug, Clone, Default)]
@@ -88,35 +88,34 @@ fn without_blips(y: &[f64]) -> Vec<f64> {
         return out;
     }
     let d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
-    let mut sorted = d.clone();
-    let step = median_in_place(&mut sorted);
-    let scale = robust_scale(&d);
+    let (Some(step), scale) = robust_centre_and_scale(&d) else { return out };
     if scale <= 0.0 {
         return out;
     }
+    let (far, agree) = (6.0 * scale, 3.0 * scale);
     let mut i = 1;
     while i + 1 < n {
-        let mut fixed = false;
-        for len in 1..=2 {
-            let (Some(&a), Some(&b)) = (y.get(i - 1), y.get(i + len)) else { break };
-            if (b - a - (len + 1) as f64 * step).abs() > 3.0 * scale {
+        let a = y[i - 1];
+        // One sample off the line between its neighbours.
+        let b = y[i + 1];
+        let mid = (a + b) / 2.0;
+        if (y[i] - mid).abs() > far && (b - a - 2.0 * step).abs() <= agree {
+            out[i] = mid;
+            i += 2;
+            continue;
+        }
+        // Two samples off, on one side, of the line between theirs.
+        if let Some(&b) = y.get(i + 2) {
+            let (p, q) = (a + (b - a) / 3.0, a + 2.0 * (b - a) / 3.0);
+            let (u, v) = (y[i] - p, y[i + 1] - q);
+            if u.abs() > far && v.abs() > far && u * v > 0.0 && (b - a - 3.0 * step).abs() <= agree {
+                out[i] = p;
+                out[i + 1] = q;
+                i += 3;
                 continue;
             }
-            let along = |k: usize| a + (b - a) * k as f64 / (len + 1) as f64;
-            let off: Vec<f64> = (1..=len).map(|k| y[i + k - 1] - along(k)).collect();
-            let same_side = off.iter().all(|&o| o > 6.0 * scale) || off.iter().all(|&o| o < -6.0 * scale);
-            if same_side {
-                for k in 1..=len {
-                    out[i + k - 1] = along(k);
-                }
-                i += len;
-                fixed = true;
-                break;
-            }
         }
-        if !fixed {
-            i += 1;
-        }
+        i += 1;
     }
     out
 }
