@@ -261,11 +261,7 @@ pub fn draw<DB: DrawingBackend>(
         y_lo = 0.0;
         y_hi = 1.0;
     }
-    if unit == Unit::Bytes && y_lo >= 0.0 {
-        y_lo = 0.0;
-    }
-    let pad = ((y_hi - y_lo) * 0.06).max(y_hi.abs() * 1e-3).max(1e-9);
-    let (mut y0, mut y1) = (if y_lo == 0.0 { 0.0 } else { y_lo - pad }, y_hi + pad);
+    let (mut y0, mut y1) = value_range(y_lo, y_hi, &unit);
     if !(y1 - y0).is_finite() {
         // Values near the limits of f64: keep the arithmetic below finite.
         (y0, y1) = (y0.max(-f64::MAX / 4.0), y1.min(f64::MAX / 4.0));
@@ -720,6 +716,16 @@ fn clip_label(text: &str, max: usize) -> String {
     out
 }
 
+/// The value axis for data from `lo` to `hi`: padded, and from zero for sizes when zero is no
+/// farther below the data than the data is tall. Further down, zero would squeeze the data into
+/// a band where a leak of a few percent (the one to find) shows as a flat line.
+fn value_range(lo: f64, hi: f64, unit: &Unit) -> (f64, f64) {
+    let from_zero = *unit == Unit::Bytes && lo >= 0.0 && lo <= hi - lo;
+    let lo = if from_zero { 0.0 } else { lo };
+    let pad = ((hi - lo) * 0.06).max(hi.abs() * 1e-3).max(1e-9);
+    (if from_zero { 0.0 } else { lo - pad }, hi + pad)
+}
+
 /// Renders the chart to an SVG document string.
 ///
 /// # Errors
@@ -754,6 +760,18 @@ mod tests {
         let series = [ChartSeries { name: "heap", unit: &s.unit, points: &points, report: Some(&report), limit: None }];
         let svg = render_svg(&series, &ChartView::default(), 900, 400).unwrap();
         assert!(svg.contains("GC floor (judged on)"));
+    }
+
+    #[test]
+    fn the_value_axis_starts_at_zero_only_when_the_data_stays_readable() {
+        let gib = 1024.0 * 1024.0 * 1024.0;
+        // 4.0–4.3 GiB: from zero the leak would fill a fourteenth of the height.
+        let (y0, y1) = value_range(4.0 * gib, 4.3 * gib, &Unit::Bytes);
+        assert!(y0 > 3.9 * gib && y0 < 4.0 * gib && y1 > 4.3 * gib, "{y0} {y1}");
+        // 0.3–1 GiB: zero is near enough to keep.
+        assert_eq!(value_range(0.3 * gib, gib, &Unit::Bytes).0, 0.0);
+        // Other units never force zero in.
+        assert!(value_range(40.0, 60.0, &Unit::Percent).0 > 30.0);
     }
 
     #[test]
