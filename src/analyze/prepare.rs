@@ -150,10 +150,11 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
 }
 
 /// Whether the drops are a saw tooth's: a collection falls from its tooth's top to the next
-/// tooth's bottom, so at two drops in three or more the last sample before the fall stands in
-/// the top quarter of the stretch since the previous drop and the first after it in the bottom
-/// quarter of the stretch up to the next. Heavy-tailed noise also makes abrupt falls, but from
-/// and to anywhere in the wander around them.
+/// tooth's bottom and memory stays down, so at two drops in three or more the last sample
+/// before the fall stands in the top quarter of the stretch since the previous drop, the first
+/// after it in the bottom quarter of the stretch up to the next, and the two after that have
+/// not made up half the fall. Heavy-tailed noise also makes abrupt falls, but from and to
+/// anywhere in the wander around them, and made up within a sample or two.
 fn saws(y: &[f64], drops: &[Drop]) -> bool {
     let share = |part: &[f64], v: f64| part.iter().filter(|&&p| p < v).count() as f64 / part.len().max(1) as f64;
     let mut hits = 0;
@@ -161,7 +162,11 @@ fn saws(y: &[f64], drops: &[Drop]) -> bool {
         let from = if k == 0 { 0 } else { drops[k - 1].after };
         let to = drops.get(k + 1).map_or(y.len(), |n| n.before + 1);
         let (before, after) = (&y[from..=d.before], &y[d.after..to]);
-        if share(before, y[d.before]) >= 0.75 - 1.0 / before.len() as f64 && share(after, y[d.after]) <= 0.25 {
+        // Memory stays down after a collection (the next tooth ramps up from there), while a
+        // fall of noise is made up within a sample or two.
+        let fall = y[d.before] - y[d.after];
+        let stays = after.get(1..3).is_none_or(|next| next.iter().all(|&v| v - y[d.after] < 0.5 * fall));
+        if share(before, y[d.before]) >= 0.75 - 1.0 / before.len() as f64 && share(after, y[d.after]) <= 0.25 && stays {
             hits += 1;
         }
     }
@@ -260,7 +265,8 @@ fn floor_per_tooth(x: &[f64], y: &[f64], drops: &[Drop]) -> Prepared {
 }
 
 /// Restarts: abrupt drops that undo most of a gradual growth since the lifetime began and land
-/// near the lifetime's starting level.
+/// near the lifetime's starting level, and stay there (the median of the seven samples after
+/// the drop: a fall of noise made up within two samples does not).
 fn restarts(y: &[f64], drops: &[Drop], min_life: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut life_start = 0;
@@ -272,7 +278,7 @@ fn restarts(y: &[f64], drops: &[Drop], min_life: usize) -> Vec<usize> {
         let head = &life[..(life.len() / 10).max(3).min(life.len())];
         let start_level = median_of(head);
         let pre = median_of(&y[d.before.saturating_sub(2).max(life_start)..=d.before]);
-        let post = median_of(&y[d.after..(d.after + 3).min(y.len())]);
+        let post = median_of(&y[d.after..(d.after + 7).min(y.len())]);
         let accumulated = pre - start_level;
         let fall = pre - post;
         let biggest_jump = life.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
@@ -426,6 +432,19 @@ mod tests {
             .collect();
         let p = prepare(&x, &y, true);
         assert!(!p.on_floor);
+        // Falls that are made up within two samples, on the climbs of a recurring leak: no saw
+        // tooth, and the restarts are found.
+        let mut e = 0.0;
+        let climbs: Vec<f64> = (0..3000)
+            .map(|i| {
+                let kick = if i % 97 == 50 { -12.0 } else { 0.0 };
+                e = 0.3 * e + 0.3 * rng.normal() + kick;
+                (i % 1000) as f64 * 0.03 + e
+            })
+            .collect();
+        let p = prepare(&x, &climbs, true);
+        assert!(!p.on_floor);
+        assert_eq!(p.restarts, vec![1000, 2000]);
         // The same falls ending teeth that ramp back up are one.
         let saw: Vec<f64> = (0..3000).map(|i| (i % 250) as f64 * 0.05 + 0.3 * rng.normal()).collect();
         assert!(prepare(&x, &saw, true).on_floor);
