@@ -17,8 +17,9 @@
 //! Recurring leaks restart 1–4 times (OOM kills at a limit, or manual restarts) back to the
 //! baseline; stopped leaks drain all or part of their growth, at once or gradually.
 //!
-//! It uses only the public API (`analyze_series`, `Series`, `Verdict`) and its own random numbers,
-//! so it shares no code with the generator it checks.
+//! It uses only the public API (`analyze_series`, `Series`, `Verdict`, and the pattern labels of
+//! `scenarios::Pattern`) and its own random numbers, so it shares no drawing code with the
+//! generator it checks.
 //!
 //! ```text
 //! cargo run --profile bench --bin heldout                            # 40 per pattern, seed 1
@@ -28,6 +29,7 @@
 
 use leakscope::analyze::{analyze_series, AnalyzeOptions};
 use leakscope::report::Verdict;
+use leakscope::scenarios::Pattern;
 use leakscope::series::{Series, Unit};
 use std::f64::consts::TAU;
 use std::process::ExitCode;
@@ -169,73 +171,10 @@ impl Rng {
     }
 }
 
-/// The patterns of the design's table, named as the report names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pattern {
-    SteadyLeak,
-    AcceleratingLeak,
-    SawtoothLeak,
-    SeasonalLeak,
-    RecurringLeak,
-    StoppedLeak,
-    CacheWarmUp,
-    GcSawtooth,
-    Step,
-    Spike,
-    Seasonal,
-    Stable,
-}
-
-impl Pattern {
-    const ALL: [Pattern; 12] = [
-        Pattern::SteadyLeak,
-        Pattern::AcceleratingLeak,
-        Pattern::SawtoothLeak,
-        Pattern::SeasonalLeak,
-        Pattern::RecurringLeak,
-        Pattern::StoppedLeak,
-        Pattern::CacheWarmUp,
-        Pattern::GcSawtooth,
-        Pattern::Step,
-        Pattern::Spike,
-        Pattern::Seasonal,
-        Pattern::Stable,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            Pattern::SteadyLeak => "steady-leak",
-            Pattern::AcceleratingLeak => "accelerating-leak",
-            Pattern::SawtoothLeak => "sawtooth-leak",
-            Pattern::SeasonalLeak => "seasonal-leak",
-            Pattern::RecurringLeak => "recurring-leak",
-            Pattern::StoppedLeak => "stopped-leak",
-            Pattern::CacheWarmUp => "cache-warm-up",
-            Pattern::GcSawtooth => "gc-sawtooth",
-            Pattern::Step => "step",
-            Pattern::Spike => "spike",
-            Pattern::Seasonal => "seasonal",
-            Pattern::Stable => "stable",
-        }
-    }
-
-    fn is_leak(self) -> bool {
-        matches!(
-            self,
-            Pattern::SteadyLeak
-                | Pattern::AcceleratingLeak
-                | Pattern::SawtoothLeak
-                | Pattern::SeasonalLeak
-                | Pattern::RecurringLeak
-                | Pattern::StoppedLeak
-        )
-    }
-
-    /// Mixed into the seed, so the same seed draws unrelated scenarios for different patterns.
-    fn salt(self) -> u64 {
-        let index = Pattern::ALL.iter().position(|&p| p == self).unwrap_or(0) as u64;
-        (index + 1).wrapping_mul(0xD1B5_4A32_D192_ED03)
-    }
+/// Mixed into the seed, so the same seed draws unrelated scenarios for different patterns.
+fn salt(pattern: Pattern) -> u64 {
+    let index = Pattern::ALL.iter().position(|&p| p == pattern).unwrap_or(0) as u64;
+    (index + 1).wrapping_mul(0xD1B5_4A32_D192_ED03)
 }
 
 /// One labelled series and what it was drawn from.
@@ -622,7 +561,7 @@ impl Daily {
 
 /// One scenario of `pattern`, deterministic in `seed`.
 fn scenario(pattern: Pattern, seed: u64) -> Scenario {
-    let mut rng = Rng::new(seed ^ pattern.salt());
+    let mut rng = Rng::new(seed ^ salt(pattern));
     let mut notes = Vec::new();
     let seasonal = matches!(pattern, Pattern::SeasonalLeak | Pattern::Seasonal);
     let window_ms =
