@@ -45,6 +45,11 @@ struct Drop {
 fn drops_of(y: &[f64], max_run: usize) -> Vec<Drop> {
     let d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
     let scale = robust_scale(&d);
+    drops_at_scale(&d, max_run, scale)
+}
+
+/// [`drops_of`] on the differences `d`, with their robust scale already known.
+fn drops_at_scale(d: &[f64], max_run: usize, scale: f64) -> Vec<Drop> {
     if scale <= 0.0 {
         return Vec::new();
     }
@@ -81,17 +86,15 @@ fn median_of(y: &[f64]) -> f64 {
 /// neighbours agree with each other (within 3 scales of the usual step). A scrape during a
 /// burst or a short read is no part of the trend, yet one can pass for a GC drop, a restart or
 /// a knot. A saw tooth's peak or trough is no blip: its neighbours differ by a whole fall.
-fn without_blips(y: &[f64]) -> Vec<f64> {
+///
+/// Returns the cleaned values, their differences and the differences' robust scale (taken
+/// before cleaning: a few blips barely move it), which the drop search reads next.
+fn without_blips(y: &[f64]) -> (Vec<f64>, Vec<f64>, f64) {
     let mut out = y.to_vec();
     let n = y.len();
-    if n < 5 {
-        return out;
-    }
-    let d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
-    let (Some(step), scale) = robust_centre_and_scale(&d) else { return out };
-    if scale <= 0.0 {
-        return out;
-    }
+    let mut d: Vec<f64> = y.windows(2).map(|w| w[1] - w[0]).collect();
+    let (centre, scale) = robust_centre_and_scale(&d);
+    let Some(step) = centre.filter(|_| n >= 5 && scale > 0.0) else { return (out, d, scale) };
     let (far, agree) = (6.0 * scale, 3.0 * scale);
     let mut i = 1;
     while i + 1 < n {
@@ -117,7 +120,10 @@ fn without_blips(y: &[f64]) -> Vec<f64> {
         }
         i += 1;
     }
-    out
+    if out != y {
+        d = out.windows(2).map(|w| w[1] - w[0]).collect();
+    }
+    (out, d, scale)
 }
 
 /// Prepares `(x, y)`: floor of a saw tooth, restarts, daily seasonality (when `x` is time and
@@ -125,8 +131,10 @@ fn without_blips(y: &[f64]) -> Vec<f64> {
 pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     let n = x.len().min(y.len());
     let x = &x[..n];
-    let y = &without_blips(&y[..n]);
-    let all = drops_of(y, 3);
+    let (y, d, scale) = without_blips(&y[..n]);
+    let y = &y;
+    let all = drops_at_scale(&d, 3, scale);
+    drop(d);
     let span = x.last().copied().unwrap_or(0.0) - x.first().copied().unwrap_or(0.0);
     let spread = match (all.first(), all.last()) {
         (Some(a), Some(b)) => x.get(b.after).copied().unwrap_or(0.0) - x.get(a.after).copied().unwrap_or(0.0),
