@@ -718,10 +718,18 @@ fn clip_label(text: &str, max: usize) -> String {
 
 /// The value axis for data from `lo` to `hi`: padded, and from zero for sizes when zero is no
 /// farther below the data than the data is tall. Further down, zero would squeeze the data into
-/// a band where a leak of a few percent (the one to find) shows as a flat line.
+/// a band where a leak of a few percent (the one to find) shows as a flat line. Zoomed in, the
+/// axis still spans a tenth of the top value at least, so the noise of a steady series is not
+/// blown up to fill the plot.
 fn value_range(lo: f64, hi: f64, unit: &Unit) -> (f64, f64) {
     let from_zero = *unit == Unit::Bytes && lo >= 0.0 && lo <= hi - lo;
-    let lo = if from_zero { 0.0 } else { lo };
+    let (lo, hi) = if from_zero {
+        (0.0, hi)
+    } else {
+        let half = (hi - lo).max(0.1 * hi.abs()) / 2.0;
+        let mid = lo / 2.0 + hi / 2.0;
+        (mid - half, mid + half)
+    };
     let pad = ((hi - lo) * 0.06).max(hi.abs() * 1e-3).max(1e-9);
     (if from_zero { 0.0 } else { lo - pad }, hi + pad)
 }
@@ -770,6 +778,10 @@ mod tests {
         assert!(y0 > 3.9 * gib && y0 < 4.0 * gib && y1 > 4.3 * gib, "{y0} {y1}");
         // 0.3–1 GiB: zero is near enough to keep.
         assert_eq!(value_range(0.3 * gib, gib, &Unit::Bytes).0, 0.0);
+        // A steady series is not magnified to fill the plot with its noise.
+        let mib = 1024.0 * 1024.0;
+        let (y0, y1) = value_range(gib - mib, gib + mib, &Unit::Bytes);
+        assert!(y1 - y0 >= 0.1 * gib && y0 < gib - 0.04 * gib, "{y0} {y1}");
         // Other units never force zero in.
         assert!(value_range(40.0, 60.0, &Unit::Percent).0 > 30.0);
     }

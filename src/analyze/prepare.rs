@@ -98,9 +98,8 @@ fn without_blips(y: &[f64]) -> (Vec<f64>, Vec<f64>, f64) {
     let (far, agree) = (6.0 * scale, 3.0 * scale);
     let mut i = 1;
     while i + 1 < n {
-        let a = y[i - 1];
         // One sample off the line between its neighbours.
-        let b = y[i + 1];
+        let (a, b) = (y[i - 1], y[i + 1]);
         let mid = (a + b) / 2.0;
         if (y[i] - mid).abs() > far && (b - a - 2.0 * step).abs() <= agree {
             out[i] = mid;
