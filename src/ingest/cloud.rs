@@ -15,6 +15,7 @@ use std::collections::HashMap;
 pub static AZURE_MONITOR: Format = Format {
     id: "azure-monitor",
     label: "Azure Monitor metrics",
+    reads_only_the_tree: true,
     sniff: |input| {
         input.first_char() == Some('{')
             && input.head().contains("\"timeseries\"")
@@ -31,6 +32,7 @@ pub static AZURE_MONITOR: Format = Format {
 pub static GCP_MONITORING: Format = Format {
     id: "gcp-monitoring",
     label: "Google Cloud Monitoring timeSeries",
+    reads_only_the_tree: true,
     sniff: |input| {
         input.first_char() == Some('{')
             && input.head().contains("\"timeSeries\"")
@@ -43,6 +45,7 @@ pub static GCP_MONITORING: Format = Format {
 pub static OTLP_JSON: Format = Format {
     id: "otlp-json",
     label: "OpenTelemetry OTLP JSON metrics",
+    reads_only_the_tree: false,
     sniff: |input| {
         input.first_char() == Some('{') && input.head().contains("\"resourceMetrics\"") && {
             let first = input.text.trim_start().lines().next().unwrap_or("");

@@ -11,6 +11,7 @@ use crate::series::{Series, Unit};
 pub static CLOUDWATCH_METRIC_DATA: Format = Format {
     id: "cloudwatch-get-metric-data",
     label: "CloudWatch get-metric-data",
+    reads_only_the_tree: true,
     sniff: |input| has_key(input, "MetricDataResults"),
     parse: parse_metric_data,
 };
@@ -19,6 +20,7 @@ pub static CLOUDWATCH_METRIC_DATA: Format = Format {
 pub static CLOUDWATCH_METRIC_STATISTICS: Format = Format {
     id: "cloudwatch-get-metric-statistics",
     label: "CloudWatch get-metric-statistics",
+    reads_only_the_tree: true,
     sniff: |input| has_key(input, "Datapoints"),
     parse: parse_statistics,
 };

@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 use crate::series::{Series, Unit};
 
 /// The generic CSV/TSV format.
-pub static GENERIC_CSV: Format = Format { id: "generic-csv", label: "CSV", sniff: sniff_generic, parse: parse_generic };
+pub static GENERIC_CSV: Format =
+    Format { id: "generic-csv", label: "CSV", reads_only_the_tree: false, sniff: sniff_generic, parse: parse_generic };
 
 /// Cell texts that mean "no value".
 pub fn is_missing(cell: &str) -> bool {

@@ -12,6 +12,7 @@ use crate::series::{Series, Unit};
 pub static DATADOG_V1: Format = Format {
     id: "datadog-v1",
     label: "Datadog query API v1",
+    reads_only_the_tree: true,
     sniff: |input| {
         input.first_char() == Some('{')
             && input.head().contains("\"pointlist\"")
@@ -24,6 +25,7 @@ pub static DATADOG_V1: Format = Format {
 pub static DATADOG_V2: Format = Format {
     id: "datadog-v2",
     label: "Datadog timeseries API v2",
+    reads_only_the_tree: true,
     sniff: |input| {
         input.first_char() == Some('{')
             && input.head().contains("\"attributes\"")

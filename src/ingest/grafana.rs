@@ -14,14 +14,20 @@ use crate::error::Result;
 use crate::series::{Series, Unit};
 
 /// Inspect → Data → Download CSV.
-pub static GRAFANA_CSV: Format =
-    Format { id: "grafana-csv", label: "Grafana CSV (Inspect → Data)", sniff: sniff_csv, parse: parse_delimited };
+pub static GRAFANA_CSV: Format = Format {
+    id: "grafana-csv",
+    label: "Grafana CSV (Inspect → Data)",
+    reads_only_the_tree: false,
+    sniff: sniff_csv,
+    parse: parse_delimited,
+};
 
 /// Grafana ≤6 graph panel "Export CSV": series as rows (`"Series";"Time";"Value"`) or as
 /// columns (`"Time";"series_1";...`), semicolon-delimited with quoted headers.
 pub static GRAFANA_LEGACY_CSV: Format = Format {
     id: "grafana-legacy-csv",
     label: "Grafana ≤6 CSV (series as rows or columns)",
+    reads_only_the_tree: false,
     sniff: sniff_legacy,
     parse: parse_delimited,
 };
@@ -30,6 +36,7 @@ pub static GRAFANA_LEGACY_CSV: Format = Format {
 pub static GRAFANA_DATAFRAME_JSON: Format = Format {
     id: "grafana-dataframe-json",
     label: "Grafana DataFrame JSON",
+    reads_only_the_tree: true,
     sniff: |input| frames_of(input).is_some(),
     parse: parse_frames,
 };
@@ -38,6 +45,7 @@ pub static GRAFANA_DATAFRAME_JSON: Format = Format {
 pub static GRAFANA_PANEL_JSON: Format = Format {
     id: "grafana-panel-json",
     label: "Grafana panel JSON (no data)",
+    reads_only_the_tree: true,
     sniff: sniff_panel,
     parse: |input| {
         Err(input.json_root().map_or_else(

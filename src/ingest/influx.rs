@@ -16,6 +16,7 @@ use std::collections::HashMap;
 pub static INFLUX_CSV: Format = Format {
     id: "influxdb-flux-csv",
     label: "InfluxDB Flux annotated CSV",
+    reads_only_the_tree: false,
     sniff: |input| {
         let first = input.text.trim_start().lines().next().unwrap_or("");
         ["#datatype,", "#group,", "#default,", ",result,table,", "result,table,"].iter().any(|p| first.starts_with(p))
@@ -27,6 +28,7 @@ pub static INFLUX_CSV: Format = Format {
 pub static INFLUXQL_JSON: Format = Format {
     id: "influxql-json",
     label: "InfluxDB InfluxQL JSON",
+    reads_only_the_tree: true,
     sniff: |input| {
         input.first_char() == Some('{')
             && input.head().contains("\"results\"")

@@ -146,6 +146,10 @@ pub struct Format {
     pub id: &'static str,
     /// Name shown to people.
     pub label: &'static str,
+    /// True when `parse` reads only [`Input::json_root`], never [`Input::text`], so the bytes can
+    /// be freed once the tree is built (the line-per-record JSON formats, OTLP and Zabbix NDJSON,
+    /// read their text; Prometheus' typed parser too).
+    pub reads_only_the_tree: bool,
     /// True when the content looks like this format. Must be cheap on non-matching input.
     pub sniff: fn(&Input) -> bool,
     /// Parses the content; only called after `sniff` said yes.
@@ -346,7 +350,7 @@ fn read_owned(name: &str, bytes: Vec<u8>, options: &IngestOptions, batch_series:
             });
         }
         match input.json.take() {
-            Some(Some(tree)) if reads_only_the_tree(format) => (format, tree),
+            Some(Some(tree)) if format.reads_only_the_tree => (format, tree),
             cached => {
                 // Not a tree-only format, or no tree (a syntax error the parser words with its
                 // line): parse from the text as `parse` does.
@@ -360,26 +364,6 @@ fn read_owned(name: &str, bytes: Vec<u8>, options: &IngestOptions, batch_series:
     drop(bytes);
     let input = Input { name, text: "", options, json: OnceCell::from(Some(tree)) };
     Ok(Read::Series(format, (format.parse)(&input)?))
-}
-
-/// Formats whose parser reads only [`Input::json_root`], never [`Input::text`] (the line-per-record
-/// JSON formats, OTLP and Zabbix NDJSON, read their text; Prometheus' typed parser too).
-fn reads_only_the_tree(format: &Format) -> bool {
-    [
-        &grafana::GRAFANA_DATAFRAME_JSON,
-        &grafana::GRAFANA_PANEL_JSON,
-        &datadog::DATADOG_V1,
-        &datadog::DATADOG_V2,
-        &cloudwatch::CLOUDWATCH_METRIC_DATA,
-        &cloudwatch::CLOUDWATCH_METRIC_STATISTICS,
-        &influx::INFLUXQL_JSON,
-        &cloud::AZURE_MONITOR,
-        &cloud::GCP_MONITORING,
-        &netdata::NETDATA_JSON,
-        &zabbix::ZABBIX_HISTORY,
-    ]
-    .iter()
-    .any(|f| std::ptr::eq(*f, format))
 }
 
 /// Reads an input of any known format like [`parse`], for a caller that takes its series

@@ -12,12 +12,22 @@ use crate::error::Result;
 use crate::series::{Series, Unit};
 
 /// Netdata CSV/TSV: a `time` column, newest row first.
-pub static NETDATA_CSV: Format =
-    Format { id: "netdata-csv", label: "Netdata CSV/TSV", sniff: sniff_csv, parse: parse_delimited };
+pub static NETDATA_CSV: Format = Format {
+    id: "netdata-csv",
+    label: "Netdata CSV/TSV",
+    reads_only_the_tree: false,
+    sniff: sniff_csv,
+    parse: parse_delimited,
+};
 
 /// Netdata `csvjsonarray` and `json` answers.
-pub static NETDATA_JSON: Format =
-    Format { id: "netdata-json", label: "Netdata JSON", sniff: sniff_json, parse: parse_json };
+pub static NETDATA_JSON: Format = Format {
+    id: "netdata-json",
+    label: "Netdata JSON",
+    reads_only_the_tree: true,
+    sniff: sniff_json,
+    parse: parse_json,
+};
 
 fn sniff_csv(input: &Input) -> bool {
     let Some(dialect) = sniff_dialect(input.head()) else { return false };

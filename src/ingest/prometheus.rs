@@ -21,6 +21,7 @@ use std::fmt;
 pub static PROMETHEUS_MATRIX: Format = Format {
     id: "prometheus-matrix",
     label: "Prometheus query_range (matrix)",
+    reads_only_the_tree: false,
     sniff: |input| api_result_type(input).is_some_and(|t| t == "matrix" || t == "error"),
     parse: parse_api,
 };
@@ -29,6 +30,7 @@ pub static PROMETHEUS_MATRIX: Format = Format {
 pub static PROMETHEUS_VECTOR: Format = Format {
     id: "prometheus-vector",
     label: "Prometheus query (vector)",
+    reads_only_the_tree: false,
     sniff: |input| api_result_type(input).is_some_and(|t| t == "vector" || t == "scalar"),
     parse: parse_api,
 };
@@ -37,6 +39,7 @@ pub static PROMETHEUS_VECTOR: Format = Format {
 pub static PROMTOOL_DUMP: Format = Format {
     id: "promtool-dump",
     label: "promtool tsdb dump",
+    reads_only_the_tree: false,
     sniff: sniff_promtool_dump,
     parse: |i| parse_text(i, 1.0),
 };
@@ -45,6 +48,7 @@ pub static PROMTOOL_DUMP: Format = Format {
 pub static OPENMETRICS: Format = Format {
     id: "openmetrics",
     label: "OpenMetrics (promtool tsdb dump-openmetrics)",
+    reads_only_the_tree: false,
     sniff: |input| has_eof_marker(input.text) && sniff_samples(input),
     parse: |i| parse_text(i, 1000.0),
 };
@@ -53,6 +57,7 @@ pub static OPENMETRICS: Format = Format {
 pub static PROMETHEUS_TEXT: Format = Format {
     id: "prometheus-text",
     label: "Prometheus text exposition",
+    reads_only_the_tree: false,
     sniff: sniff_samples,
     parse: |i| parse_text(i, 1.0),
 };

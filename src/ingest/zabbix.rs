@@ -13,6 +13,7 @@ use std::collections::HashMap;
 pub static ZABBIX_HISTORY: Format = Format {
     id: "zabbix-history",
     label: "Zabbix history.get JSON",
+    reads_only_the_tree: true,
     sniff: |input| {
         input.first_char() == Some('{')
             && input.head().contains("\"jsonrpc\"")
@@ -27,6 +28,7 @@ pub static ZABBIX_HISTORY: Format = Format {
 pub static ZABBIX_NDJSON: Format = Format {
     id: "zabbix-export-ndjson",
     label: "Zabbix real-time export (NDJSON)",
+    reads_only_the_tree: false,
     sniff: |input| {
         input.first_char() == Some('{') && {
             let first = input.text.trim_start().lines().next().unwrap_or("");

@@ -20,7 +20,8 @@ use crate::series::{display_name, Labels, Series, TimeAxis, Unit};
 use serde_json::Value;
 
 /// The `docker stats` table and JSON-lines format.
-pub static DOCKER_STATS: Format = Format { id: "docker-stats", label: "docker stats", sniff, parse };
+pub static DOCKER_STATS: Format =
+    Format { id: "docker-stats", label: "docker stats", reads_only_the_tree: false, sniff, parse };
 
 const NO_TIME: &str = "expected a time for this docker stats sample: docker stats prints none, so log it with one, \
      e.g. `while :; do docker stats --no-stream --format '{{json .}}' | sed \"s/^/$(date -Iseconds) /\"; sleep 10; done`";

@@ -27,7 +27,7 @@ use crate::ingest::{Format, Input};
 use crate::series::{Labels, Series, TimeAxis, Unit};
 
 /// The JVM GC log format.
-pub static JVM_GC: Format = Format { id: "jvm-gc", label: "JVM GC log", sniff, parse };
+pub static JVM_GC: Format = Format { id: "jvm-gc", label: "JVM GC log", reads_only_the_tree: false, sniff, parse };
 
 fn sniff(input: &Input) -> bool {
     input.head().lines().take(200).any(|l| {

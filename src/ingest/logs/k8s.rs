@@ -17,7 +17,8 @@ use crate::ingest::{Format, Input};
 use crate::series::{display_name, Labels, Series, Unit};
 
 /// The metrics-server format.
-pub static K8S_METRICS: Format = Format { id: "k8s-metrics", label: "Kubernetes metrics-server", sniff, parse };
+pub static K8S_METRICS: Format =
+    Format { id: "k8s-metrics", label: "Kubernetes metrics-server", reads_only_the_tree: false, sniff, parse };
 
 fn sniff(input: &Input) -> bool {
     let head = input.head();
@@ -119,7 +120,8 @@ fn document(name: &str, line: usize, value: Node, path: &str, set: &mut SeriesSe
 /// `NAMESPACE` under `-A`, `POD` under `--containers`, `CPU%`/`MEMORY%` for nodes), timed by
 /// `date` lines between tables or a timestamp before each line. `kubectl top` prints no time,
 /// so a table without any is refused, like `docker stats`.
-pub static KUBECTL_TOP: Format = Format { id: "kubectl-top", label: "kubectl top", sniff: sniff_top, parse: parse_top };
+pub static KUBECTL_TOP: Format =
+    Format { id: "kubectl-top", label: "kubectl top", reads_only_the_tree: false, sniff: sniff_top, parse: parse_top };
 
 const TOP_NO_TIME: &str = "expected a time for this kubectl top row: kubectl top prints none, so log it with one, \
      e.g. `while :; do kubectl top pod | sed \"s/^/$(date -Iseconds) /\"; sleep 30; done`";

@@ -14,7 +14,7 @@ use crate::ingest::{Format, Input};
 use crate::series::{Series, TimeAxis, Unit};
 
 /// The massif output format.
-pub static MASSIF: Format = Format { id: "massif", label: "Valgrind massif", sniff, parse };
+pub static MASSIF: Format = Format { id: "massif", label: "Valgrind massif", reads_only_the_tree: false, sniff, parse };
 
 const MEASURES: [&str; 3] = ["mem_heap_B", "mem_heap_extra_B", "mem_stacks_B"];
 

@@ -24,7 +24,8 @@ use crate::series::{display_name, Labels, Series, TimeAxis, Unit};
 use serde_json::{Map, Value};
 
 /// The Node.js memoryUsage log format.
-pub static NODE_MEMORY: Format = Format { id: "node-memory", label: "Node.js process.memoryUsage() log", sniff, parse };
+pub static NODE_MEMORY: Format =
+    Format { id: "node-memory", label: "Node.js process.memoryUsage() log", reads_only_the_tree: false, sniff, parse };
 
 const MEASURES: [&str; 4] = ["rss", "heapUsed", "heapTotal", "external"];
 const TIME_KEYS: [&str; 7] = ["time", "timestamp", "ts", "@timestamp", "date", "datetime", "t"];

@@ -19,7 +19,7 @@ use crate::ingest::{Format, Input};
 use crate::series::{display_name, Labels, Series, TimeAxis, Unit};
 
 /// The `pidstat -r` format.
-pub static PIDSTAT: Format = Format { id: "pidstat", label: "pidstat -r", sniff, parse };
+pub static PIDSTAT: Format = Format { id: "pidstat", label: "pidstat -r", reads_only_the_tree: false, sniff, parse };
 
 fn is_banner(line: &str) -> bool {
     let t = line.trim_start();

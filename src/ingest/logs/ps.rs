@@ -19,7 +19,8 @@ use crate::ingest::{Format, Input};
 use crate::series::{display_name, Labels, Series, TimeAxis, Unit};
 
 /// The `ps` loop format.
-pub static PS_LOOP: Format = Format { id: "ps-loop", label: "ps/date loop log", sniff, parse };
+pub static PS_LOOP: Format =
+    Format { id: "ps-loop", label: "ps/date loop log", reads_only_the_tree: false, sniff, parse };
 
 const COMMAND_COLUMNS: [&str; 5] = ["COMMAND", "CMD", "ARGS", "COMM", "UCOMM"];
 

@@ -11,7 +11,8 @@ use crate::ingest::{Format, Input};
 use crate::series::{Series, Unit};
 
 /// The psrecord log format.
-pub static PSRECORD: Format = Format { id: "psrecord", label: "psrecord log", sniff, parse };
+pub static PSRECORD: Format =
+    Format { id: "psrecord", label: "psrecord log", reads_only_the_tree: false, sniff, parse };
 
 const MIB: f64 = 1024.0 * 1024.0;
 
