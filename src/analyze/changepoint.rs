@@ -488,9 +488,7 @@ fn clear_of_jumps(buckets: &[Bucket], lagged: &[f64], lag: usize) -> Vec<f64> {
             (c.y - a.y) / (1.0 / a.w + 1.0 / c.w).sqrt()
         })
         .collect();
-    let mut sorted = across.clone();
-    let centre = median_in_place(&mut sorted);
-    let scale = robust_scale(&across);
+    let (Some(centre), scale) = robust_centre_and_scale(&across) else { return lagged.to_vec() };
     let jumps: Vec<usize> =
         across.iter().enumerate().filter(|(_, d)| (**d - centre).abs() > 3.5 * scale).map(|(i, _)| i + 1).collect();
     if jumps.is_empty() || scale <= 0.0 {

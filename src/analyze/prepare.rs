@@ -131,7 +131,6 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     let n = x.len().min(y.len());
     let x = &x[..n];
     let (y, d, scale) = without_blips(&y[..n]);
-    let y = &y;
     let all = drops_at_scale(&d, 3, scale);
     drop(d);
     let span = x.last().copied().unwrap_or(0.0) - x.first().copied().unwrap_or(0.0);
@@ -139,10 +138,11 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
         (Some(a), Some(b)) => x.get(b.after).copied().unwrap_or(0.0) - x.get(a.after).copied().unwrap_or(0.0),
         _ => 0.0,
     };
-    let (mut prepared, found) = if all.len() >= 6 && spread >= 0.4 * span && saws(y, &all) {
-        floor_of(x, y, &all)
+    let (mut prepared, found) = if all.len() >= 6 && spread >= 0.4 * span && saws(&y, &all) {
+        floor_of(x, &y, &all)
     } else {
-        (Prepared { x: x.to_vec(), y: y.to_vec(), ..Prepared::default() }, all)
+        // The cleaned values are the prepared ones: moved, not copied.
+        (Prepared { x: x.to_vec(), y, ..Prepared::default() }, all)
     };
     // A lifetime lasts four teeth at least on a floor, four samples otherwise.
     let min_life = match prepared.teeth.len() {
@@ -189,11 +189,12 @@ fn saws(y: &[f64], drops: &[Drop]) -> bool {
 /// collection (restart candidates).
 fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
     let falls: Vec<f64> = drops.iter().map(|d| y[d.before] - y[d.after]).collect();
-    let height = median_in_place(&mut falls.clone());
+    let (centre, spread) = robust_centre_and_scale(&falls);
+    let height = centre.unwrap_or(0.0);
     // Teeth of unequal heights (collections that free more or less, ramps that curve) leave
     // part of every ramp behind when one height is taken off: there the post-GC minimum of each
     // tooth is the steadier floor.
-    if robust_scale(&falls) > IRREGULAR_TEETH * height {
+    if spread > IRREGULAR_TEETH * height {
         let p = Prepared { height, ..floor_per_tooth(x, y, drops) };
         let found = drops_of(&p.y, 1);
         return (p, found);
