@@ -441,11 +441,12 @@ pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
             if is_leak {
                 m.detected += 1;
                 if let (Some(t), Some(o)) = (sc.onset_ms, r.onset) {
-                    let e = (o.ms - t).abs() as f64 / sc.window_ms.max(1) as f64;
+                    let signed = (o.ms - t) as f64 / sc.window_ms.max(1) as f64;
+                    let e = signed.abs();
                     m.onset_errors.push(e);
                     m.onset_covered += usize::from(o.low_ms <= t && t <= o.high_ms);
                     m.onset_widths.push((o.high_ms - o.low_ms) as f64 / sc.window_ms.max(1) as f64);
-                    onset_err = Some(e);
+                    onset_err = Some(signed);
                     if e <= 0.05 {
                         m.onset_ok += 1;
                     }
@@ -462,9 +463,9 @@ pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
             entry.2 += usize::from(correct);
             entry.3 += usize::from(r.pattern == sc.pattern.name());
         }
-        if !correct || onset_err.is_some_and(|e| e > 0.05) {
+        if !correct || onset_err.is_some_and(|e| e.abs() > 0.05) {
             m.failures.push(format!(
-                "{} seed={} n={} growth={:.1}σ phi={:.2} → {} {} onset_err={:?} reason={}",
+                "{} seed={} n={} growth={:.1}σ phi={:.2} → {} {} onset_err={} reason={}",
                 sc.pattern.name(),
                 sc.seed,
                 sc.series.len(),
@@ -472,7 +473,8 @@ pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
                 sc.phi,
                 r.verdict.as_str(),
                 r.pattern,
-                onset_err.map(|e| (e * 1000.0).round() / 10.0),
+                // Signed, in % of the window: positive when the reported onset is late.
+                onset_err.map_or("none".into(), |e| format!("{:+.1}%", e * 100.0)),
                 r.reason
             ));
         }
