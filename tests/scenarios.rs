@@ -239,3 +239,41 @@ fn growth_that_slows_but_goes_on_is_a_leak() {
         assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
     }
 }
+
+/// Restarts too small for the drop detector (a fall of about five noise scales, back to the
+/// baseline) still split the climbs: the leak began with the first one, and a last climb too
+/// short to rise beyond the noise on its own resumes the leak; it does not stop it.
+#[test]
+fn small_restarts_keep_the_first_onset_and_a_short_last_climb_resumes() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let n = 6_000; // 100 h at one a minute
+    let (onset, cuts) = (0.15, [0.45, 0.75, 0.95]);
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(70 + seed), n, 0.6, 1.0 * MIB);
+        let mut s = Series::new("worker", Unit::Bytes);
+        let start = 1_722_470_400_000;
+        for (i, e) in noise.iter().enumerate() {
+            let u = i as f64 / n as f64;
+            let since = cuts.iter().rev().find(|&&c| u >= c).copied().unwrap_or(onset);
+            // 5 MiB a lifetime of 30 % of the window.
+            let grown = 5.0 * MIB * ((u - since) / 0.3).max(0.0);
+            s.push(start + i as i64 * 60_000, 900.0 * MIB + grown + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        let window = (n as i64) * 60_000;
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        let o = r.onset.expect("an onset");
+        let truth = start + (onset * window as f64) as i64;
+        assert!(
+            (o.ms - truth).abs() < window / 20,
+            "seed {seed}: onset off by {} min: {}",
+            (o.ms - truth) / 60_000,
+            r.summary
+        );
+        assert_eq!(r.stop_ms, None, "seed {seed}: {}", r.summary);
+        assert!(r.restarts_ms.len() >= 2, "seed {seed}: restarts {:?}: {}", r.restarts_ms, r.summary);
+        assert_eq!(r.pattern, "recurring-leak", "seed {seed}: {}", r.summary);
+    }
+}

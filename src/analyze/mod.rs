@@ -575,7 +575,10 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
                 let noise = lifetime_noise(px, py, &last_life.pieces);
                 // Under a saw tooth, memory runs out when the teeth's peaks reach the limit.
                 let peaks = if prepared.on_floor { prepared.height } else { 0.0 };
-                let current = to_value(g.line.at(g.x_end) + peaks);
+                // The level now: the end of the last piece (after a restart that growth
+                // resumed from, lower than the end of the piece that measures the rate).
+                let now = last_life.pieces.last().map_or(g.line.at(g.x_end), |p| p.line.at(p.x_end));
+                let current = to_value(now + peaks);
                 let spread = 2.0 * noise.sigma * scale;
                 if current < limit && g.slope.slope > 0.0 {
                     let hours = |level: f64, slope: f64| ((limit - level) / slope).clamp(0.0, 1e7);
@@ -716,7 +719,11 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize) -> LifeResult {
     let mut result = classify(x, y, pieces, changes, &noise, span, bucket_width);
     // Measure the growth from the refined onset, not from the search's coarser boundary.
     if let (Some((i, _, _)), Some(k)) = (result.onset, result.growth_piece) {
-        let starts_here = k == 0 || result.pieces.get(k - 1).is_some_and(|p| i >= p.first);
+        // Not across a restart between the onset and the piece (the climbs before it).
+        let across = result.restarts.iter().any(|&r| r > i);
+        // Nor from inside a piece that fell (the tail of a drop before the climb).
+        let fell = k > 0 && result.pieces.get(k - 1).is_some_and(|p| p.rise() < -2.0 * noise.sigma);
+        let starts_here = !across && !fell && (k == 0 || result.pieces.get(k - 1).is_some_and(|p| i >= p.first));
         if let Some(p) = result.pieces.get_mut(k) {
             if starts_here && i < p.end && p.end - i >= 8 {
                 let (slope, test) = trend_test(&x[i..p.end], &y[i..p.end]);
@@ -837,6 +844,44 @@ fn classify(
         }
     };
     let min_leak_duration = (0.05 * span).max(2.0 * bucket_width);
+    // A drop back after an earlier climb is a restart too small for the drop detector: the leak
+    // began with the earliest climb. From the climb that starts with piece `s`, walks back over
+    // such drops: the first climb's piece and the restarts passed, oldest first.
+    let walk_back = |s: usize| -> (usize, Vec<usize>) {
+        let mut first_run = s;
+        let mut restarts = Vec::new();
+        loop {
+            if first_run > 0 && drop_before(first_run) {
+                if moves[first_run - 1].0 == 1 {
+                    restarts.push(pieces[first_run].first);
+                    first_run = run_start(first_run - 1);
+                    continue;
+                }
+                // The climb before may end in a pause (correlated noise at its top).
+                if first_run > 1 && pause(first_run - 1) && moves[first_run - 2].0 == 1 {
+                    restarts.push(pieces[first_run].first);
+                    first_run = run_start(first_run - 2);
+                    continue;
+                }
+            }
+            // Or a short, steep fall (a drop smeared over a bucket or two) between two climbs:
+            // from the end of one climb's line to the start of the next, jumps included.
+            if first_run > 1 {
+                let fall = &pieces[first_run - 1];
+                let descent = jump_size(first_run - 1) + fall.rise().min(0.0) + jump_size(first_run);
+                let steep = fall.buckets <= 3 && descent < -3.0 * noise.sigma;
+                if steep && moves[first_run - 2].0 == 1 {
+                    restarts.push(fall.first);
+                    first_run = run_start(first_run - 2);
+                    continue;
+                }
+            }
+            break;
+        }
+        restarts.reverse();
+        (first_run, restarts)
+    };
+
     let (last_dir, last_z) = moves[last_index];
     result.evidence = last_z.max(0.0);
     // Where the climb that starts with piece `s` began.
@@ -959,28 +1004,8 @@ fn classify(
         }
         let accelerating = last_index > s && last.slope.slope > 1.8 * pieces[s].slope.slope.max(0.0);
         result.shape = if accelerating { Shape::Accelerating } else { Shape::Leak };
-        // A drop back after an earlier climb is a restart too small for the drop detector: the
-        // leak began with the earliest climb.
-        let mut first_run = s;
-        loop {
-            if first_run > 0 && jump_size(first_run) < -3.0 * noise.sigma && moves[first_run - 1].0 == 1 {
-                result.restarts.push(pieces[first_run].first);
-                first_run = run_start(first_run - 1);
-                continue;
-            }
-            // Or a short, steep fall (a drop smeared over a bucket or two) between two climbs.
-            if first_run > 1 {
-                let fall = &pieces[first_run - 1];
-                let steep = fall.buckets <= 3 && fall.rise() < -3.0 * noise.sigma;
-                if steep && moves[first_run - 2].0 == 1 {
-                    result.restarts.push(fall.first);
-                    first_run = run_start(first_run - 2);
-                    continue;
-                }
-            }
-            break;
-        }
-        result.restarts.reverse();
+        let (first_run, restarts) = walk_back(s);
+        result.restarts = restarts;
         result.onset = Some(onset_of(first_run));
         result.growth_piece = Some(last_index);
         result.evidence = pieces[s..].iter().map(|p| movement(p, noise, false).1).fold(0.0, f64::max);
@@ -1020,8 +1045,24 @@ fn classify(
         let evidence = pieces[s..=k].iter().map(|p| movement(p, noise, false).1).fold(0.0, f64::max);
         if fall >= 0.4 * rise {
             if long {
+                // Growth that resumes after the fall at the climb's pace: the fall was a restart,
+                // and the new climb is too short yet to rise beyond the noise on its own.
+                let last = &pieces[last_index];
+                let (slope, climb) = (last.slope.slope, pieces[k].slope.slope);
+                let pace = last.slope.low > 0.0 && last.test.p < 0.05 && slope < 3.0 * climb && climb < 3.0 * slope;
+                let (resumed_from, resumed) = walk_back(last_index);
+                if pace && k < last_index && resumed_from <= k {
+                    result.shape = Shape::Leak;
+                    result.restarts = resumed;
+                    result.onset = Some(onset_of(resumed_from));
+                    result.growth_piece = Some(k);
+                    result.evidence = evidence;
+                    return result;
+                }
                 result.shape = Shape::Stopped;
-                result.onset = Some(onset_of(s));
+                let (first_run, restarts) = walk_back(s);
+                result.restarts = restarts;
+                result.onset = Some(onset_of(first_run));
                 result.growth_piece = Some(k);
                 result.evidence = evidence;
                 let next = &pieces[(k + 1).min(last_index)];
@@ -1057,7 +1098,9 @@ fn classify(
             };
             if long && !flattened {
                 result.shape = Shape::Leak;
-                result.onset = Some(onset_of(s));
+                let (first_run, restarts) = walk_back(s);
+                result.restarts = restarts;
+                result.onset = Some(onset_of(first_run));
                 result.growth_piece = Some(k);
                 result.evidence = evidence;
                 return result;
