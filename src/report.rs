@@ -213,7 +213,9 @@ impl SeriesReport {
                 }
                 if let Some(g) = &self.growth {
                     let per = if self.time_axis.is_time() { "/h" } else { " per hour-equivalent" };
-                    text.push_str(&format!(", +{}{per}", format_value(g.per_hour, &self.unit)));
+                    // A rate that came out negative keeps its own sign ("+-" reads as a typo).
+                    let sign = if g.per_hour < 0.0 { "" } else { "+" };
+                    text.push_str(&format!(", {sign}{}{per}", format_value(g.per_hour, &self.unit)));
                 }
                 // Later times in the same sentence drop the zone already named.
                 let short = |ms: i64| match self.time_axis {

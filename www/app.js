@@ -267,7 +267,10 @@ function renderList() {
     meta.className = "meta";
     const parts = [s.pattern];
     if (s.onset) parts.push(`onset ${timeText(s.onset.ms, s)}`);
-    if (s.growth && s.verdict === "leak") parts.push(`+${format_value(s.growth.per_hour, s.unit)}/h`);
+    if (s.growth && s.verdict === "leak") {
+      const sign = s.growth.per_hour < 0 ? "" : "+";
+      parts.push(`${sign}${format_value(s.growth.per_hour, s.unit)}/h`);
+    }
     meta.textContent = parts.join(" · ");
     li.append(badge, name, meta);
     fragment.append(li);
