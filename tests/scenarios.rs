@@ -277,3 +277,46 @@ fn small_restarts_keep_the_first_onset_and_a_short_last_climb_resumes() {
         assert_eq!(r.pattern, "recurring-leak", "seed {seed}: {}", r.summary);
     }
 }
+
+/// A gap in the data inside a saw tooth: collections fell unseen in it, so the samples on
+/// either side keep their own teeth's phases. Spreading one tooth's ramp over the gap left the
+/// samples before it far above the floor and read the gap as a restart.
+#[test]
+fn a_gap_in_a_saw_tooth_is_no_restart() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (5_760, 120_000); // 8 days at one every 2 min
+    let (onset, gap) = (0.35, 0.70..0.79);
+    for seed in 0..6 {
+        let mut rng = Rng::new(90 + seed);
+        let noise = ar1_noise(&mut rng, n, 0.6, 1.0 * MIB);
+        let period = 20.0 + 2.0 * seed as f64; // samples a tooth
+        let mut s = Series::new("cache", Unit::Bytes);
+        let start = 1_722_470_400_000;
+        for (i, e) in noise.iter().enumerate() {
+            let u = i as f64 / n as f64;
+            if gap.contains(&u) {
+                continue;
+            }
+            let tooth = 30.0 * MIB * ((i as f64 / period).fract());
+            let grown = 40.0 * MIB * ((u - onset) / (1.0 - onset)).max(0.0);
+            s.push(start + i as i64 * step, 2048.0 * MIB + tooth + grown + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        let window = n as i64 * step;
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        assert_eq!(r.pattern, "sawtooth-leak", "seed {seed}: {}", r.summary);
+        assert!(r.restarts_ms.is_empty(), "seed {seed}: {}", r.summary);
+        // One flat stretch, then one climb straight across the gap.
+        assert_eq!(r.segments.len(), 2, "seed {seed}: {:?}", r.segments);
+        let o = r.onset.expect("an onset");
+        let truth = start + (onset * window as f64) as i64;
+        assert!(
+            (o.ms - truth).abs() < window / 20,
+            "seed {seed}: onset off by {} min: {}",
+            (o.ms - truth) / 60_000,
+            r.summary
+        );
+    }
+}

@@ -216,8 +216,30 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
         if k > 0 && !fx.is_empty() {
             boundaries.push(Drop { before: fx.len() - 1, after: fx.len() });
         }
+        // Gaps in the data (over half a period): collections fell unseen in them, so a tooth
+        // that begins after a gap is a period's ramp up to its end, one cut short by a gap a
+        // period's ramp from its start, and one far longer than the period with a gap inside
+        // both: from its start before the gap, up to its end after it. Samples out of reach
+        // have no phase to take off: left out.
+        let gapped = |a: usize, b: usize| period > 0.0 && x[b] - x[a] > 0.5 * period;
+        let widest = (start + 1..end).max_by(|&a, &b| (x[a] - x[a - 1]).total_cmp(&(x[b] - x[b - 1])));
+        let inner = widest.filter(|&g| span > 1.5 * period && gapped(g - 1, g));
+        let after_gap = gapped(d.before, d.after) && drops.get(k + 1).is_some();
+        let before_gap = drops.get(k + 1).is_some_and(|next| gapped(next.before, next.after));
+        let forward = |i: usize| (x[i] - x[start]) / period;
+        let backward = |i: usize| 1.0 - (x[end - 1] - x[i]) / period;
         for i in start..end {
-            let phase = if span > 0.0 { ((x[i] - x[start]) / span).min(1.0) } else { 0.0 };
+            let phase = match inner {
+                Some(g) if i < g => forward(i),
+                Some(_) => backward(i),
+                None if after_gap => backward(i),
+                None if before_gap => forward(i),
+                None if span > 0.0 => ((x[i] - x[start]) / span).min(1.0),
+                None => 0.0,
+            };
+            if !(0.0..=1.0).contains(&phase) {
+                continue;
+            }
             fx.push(x[i]);
             fy.push(y[i] - height * phase);
         }
