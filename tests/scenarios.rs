@@ -238,6 +238,19 @@ fn growth_that_slows_but_goes_on_is_a_leak() {
         let r = analyze_series(&s, &AnalyzeOptions::default());
         assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
     }
+    // Like a square root from an onset, the last stretch rising at a third of the first pace
+    // (a leak whose growth slows as a cache of leaked entries fills its buckets).
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(50 + seed), n, 0.8, 1.0 * MIB);
+        let mut s = Series::new("api", Unit::Bytes);
+        for (i, e) in noise.iter().enumerate() {
+            let u = i as f64 / n as f64;
+            let grown = 30.0 * MIB * ((u - 0.3).max(0.0) / 0.7).powf(0.55);
+            s.push(1_722_470_400_000 + i as i64 * 60_000, 1024.0 * MIB + grown + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "root, seed {seed}: {}", r.summary);
+    }
 }
 
 /// Restarts too small for the drop detector (a fall of about five noise scales, back to the

@@ -998,7 +998,10 @@ fn classify(
             result.shape = Shape::TooRecent;
             return result;
         }
-        if concave && last.rise() < 6.0 * noise.sigma {
+        // Growth still sure to run at a good part of its steepest pace (a leak that grows like
+        // a root or a logarithm) has not levelled off, however little its last piece rose.
+        let going_on = last.slope.low > LEVELLED * max_prior_slope;
+        if concave && last.rise() < 6.0 * noise.sigma && !going_on {
             result.shape = Shape::WarmUp;
             return result;
         }
