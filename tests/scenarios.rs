@@ -333,3 +333,44 @@ fn a_gap_in_a_saw_tooth_is_no_restart() {
         );
     }
 }
+
+/// Two days of a business-hours wave are too few to learn a daily shape from, yet the second
+/// day's climb and fall repeat the first's: no leak. The same climb and drain on one day only
+/// stays a stopped leak.
+#[test]
+fn a_daily_wave_over_two_days_is_no_stopped_leak() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (1_000, 180_000); // 50 h at one every 3 min
+                                      // Sessions pile up from 08:00 to 18:00 (40 MiB) and expire by 21:00.
+    let busy = |hour: f64| {
+        let h = hour.rem_euclid(24.0);
+        40.0 * MIB
+            * if (8.0..18.0).contains(&h) {
+                (h - 8.0) / 10.0
+            } else if (18.0..21.0).contains(&h) {
+                1.0 - (h - 18.0) / 3.0
+            } else {
+                0.0
+            }
+    };
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(110 + seed), n, 0.7, 2.0 * MIB);
+        let start = 1_722_470_400_000 - 2 * 3_600_000; // 22:00 the day before
+        let make = |every_day: bool| {
+            let mut s = Series::new("web", Unit::Bytes);
+            for (i, e) in noise.iter().enumerate() {
+                let hour = 22.0 + i as f64 * step as f64 / 3_600_000.0;
+                let wave = if every_day || hour >= 48.0 { busy(hour) } else { 0.0 };
+                s.push(start + i as i64 * step, 3072.0 * MIB + wave + e);
+            }
+            s
+        };
+        let r = analyze_series(&make(true), &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::NoLeak, "seed {seed}: {}", r.summary);
+        assert_eq!(r.pattern, "seasonal", "seed {seed}: {}", r.summary);
+        let once = analyze_series(&make(false), &AnalyzeOptions::default());
+        assert_eq!(once.verdict, Verdict::Leak, "once, seed {seed}: {}", once.summary);
+    }
+}

@@ -550,6 +550,22 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         let hi = hi.max((i + 1).min(px.len() - 1));
         report.onset = Some(Onset { ms: to_ms(get(i)), low_ms: to_ms(get(lo)), high_ms: to_ms(get(hi)) });
     }
+    // A climb of under 16 h that the same hours of the day before or after repeat is a daily
+    // wave the seasonal adjustment could not take out (too few days to learn its shape from).
+    if series.time_axis.is_time() && !prepared.seasonal && report.restarts_ms.is_empty() {
+        let end = match (last_life.shape, last_life.stop) {
+            (Shape::Stopped, Some(stop)) => stop,
+            _ => px.len() - 1,
+        };
+        if onset.is_some_and(|(i, _, _)| daily_echo(px, py, i, end)) {
+            report.verdict = Verdict::NoLeak;
+            report.pattern = "seasonal".into();
+            report.onset = None;
+            report.confidence = 0.6;
+            report.summary = report.describe();
+            return report;
+        }
+    }
     report.resumed_after_restart = (last_k > 0 && leak_lives.contains(&last_k))
         || (!last_life.restarts.is_empty() && last_life.shape != Shape::Stopped);
     if last_life.shape == Shape::Stopped {
@@ -636,6 +652,34 @@ fn returns_to_level(y: &[f64]) -> Option<bool> {
         excursion = excursion.max((sum / width as f64 - head).abs());
     }
     (excursion > 0.0 && excursion.is_finite()).then(|| (tail - head).abs() < excursion / 3.0)
+}
+
+/// Whether the climb from `a` to `b` (x in hours, under 16 h) recurs a day before or after:
+/// the level there rises by half the climb or more over the same hours of the day. Levels are
+/// medians over a tenth of the climb's duration each side.
+fn daily_echo(x: &[f64], y: &[f64], a: usize, b: usize) -> bool {
+    const DAY: f64 = 24.0;
+    let (Some(&xa), Some(&xb)) = (x.get(a), x.get(b)) else { return false };
+    let duration = xb - xa;
+    if !(duration > 0.0 && duration <= 16.0) {
+        return false;
+    }
+    let w = duration / 10.0;
+    let level = |at: f64| -> Option<f64> {
+        let lo = x.partition_point(|&v| v < at - w);
+        let hi = x.partition_point(|&v| v <= at + w);
+        (hi >= lo + 3).then(|| changepoint::median_in_place(&mut y[lo..hi].to_vec()))
+    };
+    let (Some(from), Some(to)) = (level(xa), level(xb)) else { return false };
+    let climb = to - from;
+    let (first, last) = (x[0], x[x.len() - 1]);
+    climb > 0.0
+        && [-DAY, DAY].iter().any(|&shift| {
+            if xa + shift - w < first || xb + shift + w > last {
+                return false;
+            }
+            matches!((level(xa + shift), level(xb + shift)), (Some(p), Some(q)) if q - p >= 0.5 * climb)
+        })
 }
 
 /// Noise around the fitted pieces of a lifetime.
