@@ -908,12 +908,14 @@ fn classify(
                     continue;
                 }
             }
-            // Or a short, steep fall (a drop smeared over a bucket or two) between two climbs:
-            // from the end of one climb's line to the start of the next, jumps included.
+            // Or a short fall (a drop smeared over a few buckets) between two climbs: the
+            // climbs' own lines, each fitted apart, stand that far apart across it.
             if first_run > 1 {
-                let fall = &pieces[first_run - 1];
-                let descent = jump_size(first_run - 1) + fall.rise().min(0.0) + jump_size(first_run);
-                let steep = fall.buckets <= 3 && descent < -3.0 * noise.sigma;
+                let (before, fall, after) = (&pieces[first_run - 2], &pieces[first_run - 1], &pieces[first_run]);
+                let short = fall.buckets <= 3 || fall.duration() <= 0.25 * before.duration().min(after.duration());
+                let middle = (fall.x_start + fall.x_end) / 2.0;
+                let descent = after.line.at(middle) - before.line.at(middle);
+                let steep = short && fall.rise() <= 0.0 && descent < -3.0 * noise.sigma;
                 if steep && moves[first_run - 2].0 == 1 {
                     restarts.push(fall.first);
                     first_run = run_start(first_run - 2);
