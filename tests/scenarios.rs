@@ -251,6 +251,18 @@ fn growth_that_slows_but_goes_on_is_a_leak() {
         let r = analyze_series(&s, &AnalyzeOptions::default());
         assert_eq!(r.verdict, Verdict::Leak, "root, seed {seed}: {}", r.summary);
     }
+    // A square root from the start: its first hours far steeper than the rest, its last
+    // stretch still rising at over half the pace of the one before.
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(60 + seed), n, 0.7, 1.0 * MIB);
+        let mut s = Series::new("api", Unit::Bytes);
+        for (i, e) in noise.iter().enumerate() {
+            let u = i as f64 / n as f64;
+            s.push(1_722_470_400_000 + i as i64 * 60_000, 1024.0 * MIB + 40.0 * MIB * u.sqrt() + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "root from the start, seed {seed}: {}", r.summary);
+    }
 }
 
 /// Restarts too small for the drop detector (a fall of about five noise scales, back to the

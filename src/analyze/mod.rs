@@ -1046,7 +1046,8 @@ fn classify(
         }
         // Growth still sure to run at a good part of its steepest pace (a leak that grows like
         // a root or a logarithm) has not levelled off, however little its last piece rose.
-        let going_on = last.slope.low > LEVELLED * max_prior_slope;
+        let previous_slope = if last_index > s { pieces[last_index - 1].slope.slope } else { max_prior_slope };
+        let going_on = last.slope.low > LEVELLED * max_prior_slope.min(previous_slope.max(0.0));
         if concave && last.rise() < 6.0 * noise.sigma && !going_on {
             result.shape = Shape::WarmUp;
             return result;
