@@ -386,3 +386,40 @@ fn a_daily_wave_over_two_days_is_no_stopped_leak() {
         assert_eq!(once.verdict, Verdict::Leak, "once, seed {seed}: {}", once.summary);
     }
 }
+
+/// A dip of two samples in the middle of a climb (a short read, half made up after one sample,
+/// so no clean blip) is neither a restart nor the start of the leak.
+#[test]
+fn a_dip_inside_a_climb_keeps_the_onset() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let n = 240; // 14 h at one every 3.5 min
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(130 + seed), n, 0.4, 0.08 * MIB);
+        let mut s = Series::new("api", Unit::Bytes);
+        let start = 1_722_470_400_000;
+        let step = 210_000;
+        for (i, e) in noise.iter().enumerate() {
+            let u = i as f64 / n as f64;
+            let grown = 9.0 * MIB * ((u - 0.2).max(0.0) / 0.8);
+            let dip = match i {
+                150 => -1.4 * MIB,
+                151 => -0.5 * MIB,
+                _ => 0.0,
+            };
+            s.push(start + i as i64 * step, 118.0 * MIB + grown + dip + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        assert!(r.restarts_ms.is_empty(), "seed {seed}: {}", r.summary);
+        let o = r.onset.expect("an onset");
+        let (truth, window) = (start + 48 * step, n as i64 * step);
+        assert!(
+            (o.ms - truth).abs() < window / 20,
+            "seed {seed}: onset off by {} min: {}",
+            (o.ms - truth) / 60_000,
+            r.summary
+        );
+    }
+}

@@ -832,7 +832,37 @@ fn classify(
     };
     let pieces = &result.pieces;
     let Some(last_index) = pieces.len().checked_sub(1) else { return result };
-    let moves: Vec<(i8, f64)> = pieces.iter().enumerate().map(|(k, p)| movement(p, noise, k == last_index)).collect();
+    let mut moves: Vec<(i8, f64)> =
+        pieces.iter().enumerate().map(|(k, p)| movement(p, noise, k == last_index)).collect();
+    // Two neighbouring pieces joined by a bend, each rising too briefly to show it alone (a
+    // climb in steps that the segmentation split), rise together when their union does. Not
+    // a gentle wander and the up-stroke of a spike (the later piece over four times steeper),
+    // nor a climb levelling off (the later piece under half as steep).
+    for k in 1..pieces.len() {
+        let (a, b) = (&pieces[k - 1], &pieces[k]);
+        let (sa, sb) = (a.slope.slope, b.slope.slope);
+        let alike = sa > 0.0 && sb >= 0.5 * sa && sb <= 4.0 * sa;
+        if !alike || a.buckets < 3 || b.buckets < 3 || moves[k - 1].0 != 0 || moves[k].0 != 0 || b.jump_before {
+            continue;
+        }
+        let (Some(ux), Some(uy)) = (x.get(a.first..b.end), y.get(a.first..b.end)) else { continue };
+        let (slope, test) = trend_test(ux, uy);
+        let union = Piece {
+            end: b.end,
+            x_end: b.x_end,
+            slope,
+            test,
+            jump_before: a.jump_before,
+            buckets: a.buckets + b.buckets,
+            ..*a
+        };
+        let joint = movement(&union, noise, k == last_index);
+        if joint.0 == 1 {
+            moves[k - 1] = joint;
+            moves[k] = joint;
+        }
+    }
+    let moves = moves;
     let jump_size = |k: usize| -> f64 {
         if k == 0 || !pieces[k].jump_before {
             return 0.0;
@@ -865,6 +895,16 @@ fn classify(
             && s0 < 3.0 * s1
             && s1 < 3.0 * s0
     };
+    // For a short piece `b` between two others (three buckets, or a quarter of either
+    // neighbour's duration at most): how far the line after it stands from the line before it,
+    // across its middle. The lines are fitted apart, so a drop smeared over the piece by the
+    // segmentation's continuous fit shows whole, and a dip the blip pass left shows as none.
+    let across = |b: usize| -> Option<f64> {
+        let (before, piece, after) = (pieces.get(b.checked_sub(1)?)?, pieces.get(b)?, pieces.get(b + 1)?);
+        let short = piece.buckets <= 3 || piece.duration() <= 0.25 * before.duration().min(after.duration());
+        let middle = (piece.x_start + piece.x_end) / 2.0;
+        short.then(|| after.line.at(middle) - before.line.at(middle))
+    };
     let run_start = |k: usize| {
         let mut s = k;
         loop {
@@ -881,6 +921,11 @@ fn classify(
                 continue;
             }
             if s > 1 && pause(s - 1) && moves[s - 2].0 == 1 && !drop_before(s) && !drop_before(s - 1) {
+                s -= 2;
+                continue;
+            }
+            // A glitch between two climbs whose lines meet across it.
+            if s > 1 && moves[s - 2].0 == 1 && across(s - 1).is_some_and(|gap| gap.abs() < 3.0 * noise.sigma) {
                 s -= 2;
                 continue;
             }
@@ -911,11 +956,9 @@ fn classify(
             // Or a short fall (a drop smeared over a few buckets) between two climbs: the
             // climbs' own lines, each fitted apart, stand that far apart across it.
             if first_run > 1 {
-                let (before, fall, after) = (&pieces[first_run - 2], &pieces[first_run - 1], &pieces[first_run]);
-                let short = fall.buckets <= 3 || fall.duration() <= 0.25 * before.duration().min(after.duration());
-                let middle = (fall.x_start + fall.x_end) / 2.0;
-                let descent = after.line.at(middle) - before.line.at(middle);
-                let steep = short && fall.rise() <= 0.0 && descent < -3.0 * noise.sigma;
+                let fall = &pieces[first_run - 1];
+                let descent = across(first_run - 1).unwrap_or(0.0);
+                let steep = fall.rise() <= 0.0 && descent < -3.0 * noise.sigma;
                 if steep && moves[first_run - 2].0 == 1 {
                     restarts.push(fall.first);
                     first_run = run_start(first_run - 2);
