@@ -423,3 +423,41 @@ fn a_dip_inside_a_climb_keeps_the_onset() {
         );
     }
 }
+
+/// Memory that grows in steps (a pool that takes chunks and never gives them back) is a leak
+/// from its first step, though no stretch of it rises gradually; one step is a deploy's.
+#[test]
+fn growth_in_steps_is_a_leak_and_one_step_is_not() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (240, 35_000); // 2.3 h at one every 35 s
+    let start = 1_722_470_400_000;
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(150 + seed), n, 0.8, 20.0 * MIB);
+        let series = |stairs: usize| {
+            let mut s = Series::new("pool", Unit::Bytes);
+            for (i, e) in noise.iter().enumerate() {
+                // Steps of 400 MiB every 24 samples from sample 96 on.
+                let taken = if i >= 96 { ((i - 96) / 24 + 1).min(stairs) } else { 0 };
+                s.push(start + i as i64 * step, 3584.0 * MIB + 400.0 * MIB * taken as f64 + e);
+            }
+            s
+        };
+        let r = analyze_series(&series(8), &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        let o = r.onset.expect("an onset");
+        let truth = start + 96 * step;
+        assert!(
+            (o.ms - truth).abs() <= 2 * step,
+            "seed {seed}: onset off by {} s: {}",
+            (o.ms - truth) / 1000,
+            r.summary
+        );
+        let g = r.growth.expect("a rate");
+        let per_hour = 400.0 * MIB / (24.0 * step as f64 / 3_600_000.0);
+        assert!((g.per_hour / per_hour - 1.0).abs() < 0.25, "seed {seed}: {} B/h against {per_hour}", g.per_hour);
+        let once = analyze_series(&series(1), &AnalyzeOptions::default());
+        assert_eq!(once.verdict, Verdict::NoLeak, "one step, seed {seed}: {}", once.summary);
+    }
+}

@@ -779,6 +779,40 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize) -> LifeResult {
     result
 }
 
+/// Growth in steps (a cache or pool that grows by chunks and never gives them back): three
+/// rises or more between flat pieces (three buckets or more, neither rising nor falling beyond
+/// the noise), each rise over 3 σ between the pieces' mean levels and made across short pieces
+/// or jumps only, no fall as large, the last flat piece the top step and no longer than three
+/// times the middle steps' median (growth goes on; a warm-up ends on a long plateau, and climbs
+/// through rising pieces, not in steps). The first flat piece and the flat pieces after each rise.
+fn staircase(pieces: &[Piece], moves: &[(i8, f64)], noise: &Noise) -> Option<(usize, Vec<usize>)> {
+    let flat: Vec<usize> = (0..pieces.len()).filter(|&k| pieces[k].buckets >= 3 && moves[k].0 == 0).collect();
+    let level = |k: usize| pieces[k].line.at((pieces[k].x_start + pieces[k].x_end) / 2.0);
+    let short = |k: usize| pieces[k].buckets <= 3;
+    let mut steps = Vec::new();
+    let mut first = None;
+    for w in flat.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let rise = level(b) - level(a);
+        if rise < -3.0 * noise.sigma || !(a + 1..b).all(short) {
+            // A fall, or a climb through a long piece: no staircase up to here.
+            steps.clear();
+            first = None;
+            continue;
+        }
+        if rise > 3.0 * noise.sigma {
+            first.get_or_insert(a);
+            steps.push(b);
+        }
+    }
+    let (&top, &last) = (steps.last()?, flat.last()?);
+    let durations: Vec<f64> = steps[..steps.len() - 1].iter().map(|&k| pieces[k].duration()).collect();
+    let mut middle = durations.clone();
+    let typical = if middle.is_empty() { 0.0 } else { changepoint::median_in_place(&mut middle) };
+    let ends_on_top = top == last && last + 1 >= pieces.len() - 1;
+    (steps.len() >= 3 && ends_on_top && pieces[last].duration() <= 3.0 * typical).then(|| (first.unwrap_or(0), steps))
+}
+
 /// How a piece moves, judged against the noise; `at_end` for the lifetime's last piece.
 fn movement(p: &Piece, noise: &Noise, at_end: bool) -> (i8, f64) {
     let m = (p.end - p.first) as f64;
@@ -1102,6 +1136,22 @@ fn classify(
         result.onset = Some(onset_of(first_run));
         result.growth_piece = Some(last_index);
         result.evidence = pieces[s..].iter().map(|p| movement(p, noise, false).1).fold(0.0, f64::max);
+        return result;
+    }
+    // Growth in steps: flat stretches, each higher than the one before.
+    if let Some((first, steps)) = staircase(&result.pieces, &moves, noise) {
+        let (a, b) = (&result.pieces[first], &result.pieces[steps[0]]);
+        let step = changepoint::refine_level(y, (a.first + a.end) / 2, (b.first + b.end) / 2).unwrap_or(b.first);
+        result.shape = Shape::Leak;
+        result.onset = Some((step, a.end.min(step), b.first.max(step)));
+        // The pace over the whole staircase, not that of its last flat step.
+        if let Some(last) = result.pieces.last_mut() {
+            let (slope, test) = trend_test(&x[step..last.end], &y[step..last.end]);
+            last.slope = slope;
+            last.test = test;
+        }
+        result.growth_piece = Some(last_index);
+        result.evidence = steps.len() as f64 * 3.0;
         return result;
     }
     // The series ends flat or falling: find the last rise.
