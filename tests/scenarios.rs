@@ -461,3 +461,32 @@ fn growth_in_steps_is_a_leak_and_one_step_is_not() {
         assert_eq!(once.verdict, Verdict::NoLeak, "one step, seed {seed}: {}", once.summary);
     }
 }
+
+/// A climb that memory falls back from at once, with one odd sample at the very top (a scrape
+/// during the final burst), stopped: the fall is read across the short piece the sample makes.
+#[test]
+fn a_blip_at_the_top_of_a_climb_does_not_hide_its_fall() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (240, 255_000); // 17 h at one every 4¼ min
+    let start = 1_722_470_400_000;
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(170 + seed), n, 0.45, 10.0 * MIB);
+        let mut s = Series::new("worker", Unit::Bytes);
+        for (i, e) in noise.iter().enumerate() {
+            let grown = match i {
+                0..=79 => 0.0,
+                80..=159 => 390.0 * MIB * (i - 80) as f64 / 80.0,
+                _ => 0.0,
+            };
+            let blip = if i == 159 { 240.0 * MIB } else { 0.0 };
+            s.push(start + i as i64 * step, 1150.0 * MIB + grown + blip + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        assert_eq!(r.pattern, "stopped-leak", "seed {seed}: {}", r.summary);
+        let stop = r.stop_ms.expect("a stop");
+        assert!((stop - (start + 159 * step)).abs() <= 6 * step, "seed {seed}: {}", r.summary);
+    }
+}

@@ -1158,7 +1158,18 @@ fn classify(
     let last_up = (0..=last_index).rev().find(|&k| moves[k].0 == 1);
     let falls_after = |k: usize| -> f64 {
         let mut fall = 0.0;
-        for j in k + 1..=last_index {
+        let mut from = k + 1;
+        // A short piece right after the climb (a blip at the top, a drop the fit smeared): the
+        // lines on either side of it tell the fall, jumps into and out of it included.
+        if let Some(gap) = across(k + 1).filter(|&gap| gap < -3.0 * noise.sigma) {
+            fall -= gap;
+            let after = &pieces[k + 2];
+            if moves[k + 2].0 == -1 || after.rise() < -3.0 * noise.sigma {
+                fall -= after.rise();
+            }
+            from = k + 3;
+        }
+        for j in from..=last_index {
             // A later rise (a spike's up-stroke, a new climb) owns the falls after it.
             if jump_size(j) > 3.0 * noise.sigma || pieces[j].rise() > 3.0 * noise.sigma {
                 break;
