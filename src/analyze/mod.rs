@@ -929,16 +929,20 @@ fn classify(
             && s0 < 3.0 * s1
             && s1 < 3.0 * s0
     };
-    // For a short piece `b` between two others (three buckets, or a quarter of either
-    // neighbour's duration at most): how far the line after it stands from the line before it,
-    // across its middle. The lines are fitted apart, so a drop smeared over the piece by the
-    // segmentation's continuous fit shows whole, and a dip the blip pass left shows as none.
-    let across = |b: usize| -> Option<f64> {
-        let (before, piece, after) = (pieces.get(b.checked_sub(1)?)?, pieces.get(b)?, pieces.get(b + 1)?);
-        let short = piece.buckets <= 3 || piece.duration() <= 0.25 * before.duration().min(after.duration());
-        let middle = (piece.x_start + piece.x_end) / 2.0;
+    // For short pieces `first..=last` between two others (three buckets each, or a quarter of
+    // either neighbour's duration at most in all): how far the line after them stands from the
+    // line before them, across their middle. The lines are fitted apart, so a drop smeared over
+    // the pieces by the segmentation's continuous fit shows whole, and a dip the blip pass left
+    // shows as none.
+    let across_span = |first: usize, last: usize| -> Option<f64> {
+        let (before, after) = (pieces.get(first.checked_sub(1)?)?, pieces.get(last + 1)?);
+        let inner = pieces.get(first..=last)?;
+        let duration = inner.last()?.x_end - inner.first()?.x_start;
+        let short = inner.iter().all(|p| p.buckets <= 3) || duration <= 0.25 * before.duration().min(after.duration());
+        let middle = (inner.first()?.x_start + inner.last()?.x_end) / 2.0;
         short.then(|| after.line.at(middle) - before.line.at(middle))
     };
+    let across = |b: usize| across_span(b, b);
     let run_start = |k: usize| {
         let mut s = k;
         loop {
@@ -958,9 +962,14 @@ fn classify(
                 s -= 2;
                 continue;
             }
-            // A glitch between two climbs whose lines meet across it.
-            if s > 1 && moves[s - 2].0 == 1 && across(s - 1).is_some_and(|gap| gap.abs() < 3.0 * noise.sigma) {
+            // A glitch (one or two short pieces) between two climbs whose lines meet across it.
+            let meet = |gap: f64| gap.abs() < 3.0 * noise.sigma;
+            if s > 1 && moves[s - 2].0 == 1 && across(s - 1).is_some_and(meet) {
                 s -= 2;
+                continue;
+            }
+            if s > 2 && moves[s - 3].0 == 1 && across_span(s - 2, s - 1).is_some_and(meet) {
+                s -= 3;
                 continue;
             }
             return s;
@@ -1235,7 +1244,8 @@ fn classify(
             // of its slope's 95 % interval under half the climb's slope).
             // Growth that already slowed within the climb (its last rising piece under 0.35 of
             // its steepest, as for the concave test above) is a warm-up levelling off.
-            let climb = pieces[s..=k].iter().map(|p| p.slope.slope).fold(0.0, f64::max);
+            // The climb's own rising pieces: not a glitch or a bridge joined into its run.
+            let climb = (s..=k).filter(|&j| moves[j].0 == 1).map(|j| pieces[j].slope.slope).fold(0.0, f64::max);
             let concave = pieces[k].slope.slope < 0.35 * climb;
             let (tail_first, tail_end) = (pieces[(k + 1).min(last_index)].first, pieces[last_index].end);
             let tail_buckets: usize = pieces[k + 1..].iter().map(|p| p.buckets).sum();
