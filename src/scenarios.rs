@@ -390,6 +390,9 @@ pub struct SuiteMetrics {
     pub onset_widths: Vec<f64>,
     /// Per pattern: (scenarios, correct verdicts, pattern name matches).
     pub per_pattern: Vec<(Pattern, usize, usize, usize)>,
+    /// Per leak pattern, in the order of [`Pattern::ALL`]: (detected with an onset, onset
+    /// within 5 % of the window).
+    pub onset_per_pattern: Vec<(Pattern, usize, usize)>,
     /// The failures, for reading: (pattern, seed, verdict, pattern reported, onset error).
     pub failures: Vec<String>,
 }
@@ -430,6 +433,9 @@ pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
     let mut m = SuiteMetrics::default();
     for p in Pattern::ALL {
         m.per_pattern.push((p, 0, 0, 0));
+        if p.is_leak() {
+            m.onset_per_pattern.push((p, 0, 0));
+        }
     }
     for sc in scenarios {
         let r = crate::analyze::analyze_series(&sc.series, &Default::default());
@@ -462,6 +468,10 @@ pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
             entry.1 += 1;
             entry.2 += usize::from(correct);
             entry.3 += usize::from(r.pattern == sc.pattern.name());
+        }
+        if let (Some(e), Some(entry)) = (onset_err, m.onset_per_pattern.iter_mut().find(|e| e.0 == sc.pattern)) {
+            entry.1 += 1;
+            entry.2 += usize::from(e.abs() <= 0.05);
         }
         if !correct || onset_err.is_some_and(|e| e.abs() > 0.05) {
             m.failures.push(format!(

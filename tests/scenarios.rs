@@ -28,27 +28,27 @@ fn suite_meets_the_targets() {
     let (m, summary) = suite_metrics();
     assert!(m.recall() >= 0.97, "{summary}");
     assert!(m.false_alarm_rate() <= 0.03, "{summary}");
-    // Regression floor for the onset: measured 0.949 on this draw (recall 0.983, false alarms
-    // 0.008); the 0.95 target is asserted by `onset_accuracy_target`, which does not pass yet
-    // (see that test).
-    assert!(m.onset_accuracy() >= 0.94, "{summary}");
+    // Measured 0.962 on this draw (recall 0.983, false alarms 0.008). This draw alone is a
+    // lucky one: over ten draws the onset is 0.933 (`onset_accuracy_target`, not met yet), so
+    // this is a regression floor, a scenario or two under the figure.
+    assert!(m.onset_accuracy() >= 0.955, "{summary}");
 }
 
 /// A draw the engine was not tuned on. Regression floors at the measured figures less a
-/// scenario or two (recall 0.992, false alarms 0.000, onset 0.933 on seeds from 1000). On other
-/// fresh draws (77777, 424242, 2026, 123456, 5000000, 9999999, 31337) recall is 0.967–0.988,
-/// false alarms 0.013–0.017 and onset 0.884–0.932: recall and onset still below target on some.
-/// An independent generator (`cargo run --profile bench --bin heldout`) finds more to improve.
+/// scenario or two (recall 0.988, false alarms 0.000, onset 0.941 on seeds from 1000). On other
+/// fresh draws (77777, 424242, 2026, 123456, 5000000, 9999999, 31337) recall is 0.975–0.992,
+/// false alarms 0.004–0.017 and onset 0.897–0.936. An independent generator
+/// (`cargo run --profile bench --bin heldout`) finds more to improve.
 #[test]
 fn held_out_draw_does_not_regress() {
     let (m, summary) = metrics_from(1000);
-    assert!(m.recall() >= 0.985, "{summary}");
+    assert!(m.recall() >= 0.98, "{summary}");
     assert!(m.false_alarm_rate() <= 0.03, "{summary}");
-    assert!(m.onset_accuracy() >= 0.92, "{summary}");
+    assert!(m.onset_accuracy() >= 0.93, "{summary}");
 }
 
-/// The onset window is a promise: where the true onset lies, for most leaks. Measured 0.928 on
-/// seeds from 1 and 0.916 from 1000 (0.90 over ten draws), median width about 3 % of the
+/// The onset window is a promise: where the true onset lies, for most leaks. Measured 0.936 on
+/// seeds from 1 and 0.924 from 1000 (0.904 over ten draws), median width about 3 % of the
 /// window. Taking the flat-then-rising fit's window from its white-noise residual variance (as
 /// before) held the true onset for only about 0.55: too narrow for correlated noise.
 #[test]
@@ -60,19 +60,26 @@ fn onset_window_holds_the_true_onset() {
     }
 }
 
-/// The onset target (≥ 0.95 of detected leaks within 5 % of the window). Not met yet
-/// (0.949 on this draw, 0.93 over ten draws, 0.88–0.93 on single fresh ones): the misses are
-/// accelerating leaks whose gentle first stage drowns in strongly correlated noise (φ ≥ 0.85;
-/// the knot's interval then spans much of the window), first lifetimes of recurring leaks of
-/// 3–5 σ, steady or stopped leaks of 3–8 σ in φ ≥ 0.9 noise, and saw-tooth leaks whose floor
-/// rises a few σ. A flat-then-linear fit of the true shape itself places only about 92 % of
-/// steady leaks' onsets within 5 %: the rest is the noise, not the method. Run with
-/// `cargo test -- --ignored` to see the current figure and the misses.
+/// The onset target (≥ 0.95 of detected leaks within 5 % of the window), over ten
+/// draws of the suite (4,800 scenarios) so that no one lucky draw meets it. Not met yet: 0.933
+/// (0.962 on seeds from 1, 0.90–0.94 on single fresh draws). The misses are leaks of 3–8 σ in
+/// strongly correlated noise (φ ≥ 0.85): steady, stopped and saw-tooth leaks, accelerating
+/// leaks whose gentle first stage drowns, first lifetimes of recurring leaks of 3–5 σ. On the
+/// 397 steady leaks of these draws that the engine finds, a least-squares flat-then-linear fit
+/// of the true shape places 0.907 of the onsets within 5 %, the engine 0.919: the rest is the
+/// noise, not the method. Run with `cargo test --release -- --ignored` for the figure.
 #[test]
-#[ignore = "onset target 0.95 not met yet (0.949 measured); see the doc comment"]
+#[ignore = "onset target 0.95 over ten draws not met yet (0.933 measured); see the doc comment"]
 fn onset_accuracy_target() {
-    let (m, summary) = suite_metrics();
-    assert!(m.onset_accuracy() >= 0.95, "{summary}");
+    let mut within = 0.0;
+    let mut detected = 0.0;
+    for k in 0..10 {
+        let (m, _) = metrics_from(1 + 1000 * k);
+        within += m.onset_accuracy() * m.detected as f64;
+        detected += m.detected as f64;
+    }
+    let accuracy = within / detected;
+    assert!(accuracy >= 0.95, "onset accuracy over ten draws {accuracy:.3}");
 }
 
 fn verdict_of(pattern: Pattern, seed: u64) -> (Verdict, String) {

@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --profile bench --bin leakscope-bench            # everything
 //! cargo run --profile bench --bin leakscope-bench -- suite   # accuracy only
+//! cargo run --profile bench --bin leakscope-bench -- suite --draws 10   # pooled over ten draws
 //! cargo run --profile bench --bin leakscope-bench -- speed   # speed only
 //! ```
 
@@ -46,11 +47,24 @@ fn run_suite(verbose: bool) {
     let args: Vec<String> = std::env::args().collect();
     let base_seed = args.iter().position(|a| a == "--seed").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok());
     let base_seed = base_seed.unwrap_or(1);
+    // `--draws N` pools N draws (seeds from base, base + 1000, …): one draw of 480 scenarios
+    // moves the onset figure by a point or two either way.
+    let draws: u64 = args
+        .iter()
+        .position(|a| a == "--draws")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
     let started = Instant::now();
-    let scenarios = suite(per_pattern, base_seed);
+    let scenarios: Vec<_> = (0..draws.max(1)).flat_map(|k| suite(per_pattern, base_seed + 1000 * k)).collect();
     let m = evaluate(&scenarios);
+    let seeds = if draws > 1 {
+        format!("{draws} draws, seeds from {base_seed} in steps of 1000")
+    } else {
+        format!("seeds from {base_seed}")
+    };
     println!(
-        "suite: {} scenarios ({} per pattern, seeds from {base_seed}) analyzed in {:.2} s",
+        "suite: {} scenarios ({} per pattern a draw, {seeds}) analyzed in {:.2} s",
         scenarios.len(),
         per_pattern,
         started.elapsed().as_secs_f64()
@@ -64,16 +78,21 @@ fn run_suite(verbose: bool) {
         m.onset_coverage(),
         m.median_onset_width() * 100.0
     );
-    println!("  {:<18} {:>5} {:>9} {:>9}", "pattern", "n", "verdict", "pattern");
+    println!("  {:<18} {:>5} {:>9} {:>9} {:>9}", "pattern", "n", "verdict", "pattern", "onset");
     for (p, n, ok, named) in &m.per_pattern {
+        let onset = m.onset_per_pattern.iter().find(|e| e.0 == *p).map_or("-".to_string(), |&(_, with, within)| {
+            format!("{:.1}%", 100.0 * within as f64 / with.max(1) as f64)
+        });
         println!(
-            "  {:<18} {:>5} {:>8.1}% {:>8.1}%",
+            "  {:<18} {:>5} {:>8.1}% {:>8.1}% {:>9}",
             p.name(),
             n,
             100.0 * *ok as f64 / (*n).max(1) as f64,
-            100.0 * *named as f64 / (*n).max(1) as f64
+            100.0 * *named as f64 / (*n).max(1) as f64,
+            onset
         );
     }
+    println!("  (onset: of the detected leaks, within 5 % of the window)");
     if verbose {
         for f in &m.failures {
             println!("  miss: {f}");
