@@ -1110,6 +1110,25 @@ fn classify(
             return hinge;
         }
         let tolerance = 3.84 * noise.search_var;
+        // A flat stretch, then a jump into the climb (growth that starts steeply, a concave
+        // leak at a coarse scale): the knot of a flat-then-line fit, the two fitted apart, when
+        // it beats the continuous flat-then-rising hinge by more than chance (the MBIC-style
+        // penalty of the two-stage onsets, for the jump's one parameter more). A continuous fit
+        // reaches back from the climb's line into the flat stretch for the jump.
+        if moves[s - 1].0 == 0 && jump_size(s) > 0.0 {
+            if let (Some((k, sse)), Some(hx), Some(hy)) = (
+                trend::fit_flat_then_line(x, y, prev.first, p.end, tolerance),
+                x.get(prev.first..p.end),
+                y.get(prev.first..p.end),
+            ) {
+                let h = trend::fit_hinge(hx, hy);
+                let hinge_sse = trend::hinge_sse_at(x, y, prev.first, prev.first + h.index, p.end);
+                let penalty = 2.0 * libm::log((p.end - prev.first) as f64) * noise.long_run_var;
+                if sse + penalty < hinge_sse {
+                    return k;
+                }
+            }
+        }
         match fit_bend_within(x, y, prev.first, p.end, tolerance) {
             Some(b) => (b.index, b.low_index, b.high_index),
             None => (p.first, prev.first, p.end - 1),

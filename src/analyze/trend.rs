@@ -142,6 +142,66 @@ pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
     Hinge { index: k, level, slope, index_spread: (hi - lo).div_ceil(2) }
 }
 
+/// Least-squares fit of "flat, then a jump and linear growth" over `lo..hi`: a constant before
+/// the knot and a free line from it, the two fitted apart (growth that starts steeply, a
+/// concave leak seen at a coarse scale). Returns the knot (the first sample of the line), the
+/// earliest and latest knots whose fit is within `tolerance` of the best, and the best residual
+/// sum of squares, in O(hi − lo) with running sums. `None` with fewer than four samples on
+/// either side.
+pub fn fit_flat_then_line(
+    x: &[f64],
+    y: &[f64],
+    lo: usize,
+    hi: usize,
+    tolerance: f64,
+) -> Option<((usize, usize, usize), f64)> {
+    let hi = hi.min(x.len()).min(y.len());
+    if hi < lo + 8 {
+        return None;
+    }
+    let x0 = x[lo];
+    // Prefix sums of 1, x, x², y, y², xy over lo..hi (x shifted to the range's start).
+    let n = hi - lo;
+    let mut p = vec![[0.0f64; 6]; n + 1];
+    for i in 0..n {
+        let (u, v) = (x[lo + i] - x0, y[lo + i]);
+        let q = p[i];
+        p[i + 1] = [q[0] + 1.0, q[1] + u, q[2] + u * u, q[3] + v, q[4] + v * v, q[5] + u * v];
+    }
+    let range = |a: usize, b: usize| -> [f64; 6] { std::array::from_fn(|j| p[b][j] - p[a][j]) };
+    let flat_sse = |r: [f64; 6]| r[4] - r[3] * r[3] / r[0];
+    let line_sse = |r: [f64; 6]| {
+        let (m, sx, sxx, sy, syy, sxy) = (r[0], r[1], r[2], r[3], r[4], r[5]);
+        let vx = sxx - sx * sx / m;
+        let cxy = sxy - sx * sy / m;
+        let vy = syy - sy * sy / m;
+        if vx > 0.0 {
+            vy - cxy * cxy / vx
+        } else {
+            vy
+        }
+    };
+    let sse: Vec<f64> =
+        (0..n)
+            .map(|k| {
+                if k < 4 || n - k < 4 {
+                    f64::INFINITY
+                } else {
+                    (flat_sse(range(0, k)) + line_sse(range(k, n))).max(0.0)
+                }
+            })
+            .collect();
+    let (best, best_sse) =
+        sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc });
+    if !best_sse.is_finite() {
+        return None;
+    }
+    let limit = best_sse + tolerance;
+    let low = (0..=best).rev().take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
+    let high = (best..n).take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
+    Some(((lo + best, lo + low, lo + high), best_sse))
+}
+
 /// A continuous "flat, then a first slope, then a second slope" fit: the onset of growth that
 /// steepens later (a gentle first stage before a steeper climb).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -762,6 +822,22 @@ impl SuffixSums {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flat_then_line_finds_a_steep_start_that_a_continuous_hinge_places_early() {
+        // Flat at 0, then from sample 60 a jump of 5 and a rise of 0.05 a sample (concave
+        // growth seen coarsely), with a small deterministic wobble.
+        let x: Vec<f64> = (0..120).map(f64::from).collect();
+        let y: Vec<f64> =
+            x.iter().map(|&t| if t < 60.0 { 0.0 } else { 5.0 + 0.05 * (t - 60.0) } + 0.1 * (t * 1.7).sin()).collect();
+        let ((knot, low, high), sse) = fit_flat_then_line(&x, &y, 0, 120, 0.5).expect("a fit");
+        assert_eq!(knot, 60);
+        assert!(low <= 60 && high >= 60 && high - low <= 2, "{low}..{high}");
+        let hinge = fit_hinge(&x, &y);
+        assert!(hinge.index < 57, "the continuous hinge reaches back: {}", hinge.index);
+        assert!(sse < hinge_sse_at(&x, &y, 0, hinge.index, 120) / 10.0);
+        assert_eq!(fit_flat_then_line(&x, &y, 0, 7, 0.5), None);
+    }
 
     #[test]
     fn theil_sen_recovers_a_slope_despite_outliers() {
