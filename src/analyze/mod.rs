@@ -231,6 +231,18 @@ struct LifeResult {
     restarts: Vec<usize>,
 }
 
+/// The time scales a lifetime is judged on (x units: hours on time axes).
+#[derive(Clone, Copy)]
+struct Scales {
+    /// The lifetime's duration.
+    span: f64,
+    /// The segmentation's bucket width.
+    bucket_width: f64,
+    /// The shortest stretch that can show a plateau: a day once daily seasonality was taken out
+    /// (what is left of a day's wave near the window's end can flatten a few hours), else 0.
+    min_plateau: f64,
+}
+
 struct Noise {
     /// Stationary standard deviation around the trend.
     sigma: f64,
@@ -424,7 +436,8 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         .windows(2)
         .map(|w| {
             let (a, b) = (w[0], w[1]);
-            let life = if b - a >= min_points { Some(analyze_lifetime(px, py, a, b)) } else { None };
+            let min_plateau = if prepared.seasonal { 24.0 } else { 0.0 };
+            let life = if b - a >= min_points { Some(analyze_lifetime(px, py, a, b, min_plateau)) } else { None };
             (a, b, life)
         })
         .collect();
@@ -701,7 +714,7 @@ fn lifetime_noise(x: &[f64], y: &[f64], pieces: &[Piece]) -> Noise {
 }
 
 /// Segments and classifies one lifetime `a..b` of the prepared series.
-fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize) -> LifeResult {
+fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64) -> LifeResult {
     let lx = &x[a..b];
     let ly = &y[a..b];
     let mut buckets: Vec<Bucket> = buckets_by_x(lx, ly, SEARCH_BUCKETS);
@@ -759,8 +772,8 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize) -> LifeResult {
     }
     changes.sort_by_key(|c| c.0);
     let span = (x[b - 1] - x[a]).max(f64::MIN_POSITIVE);
-    let bucket_width = span / buckets.len().max(1) as f64;
-    let mut result = classify(x, y, pieces, changes, &noise, span, bucket_width);
+    let scales = Scales { span, bucket_width: span / buckets.len().max(1) as f64, min_plateau };
+    let mut result = classify(x, y, pieces, changes, &noise, &scales);
     // Measure the growth from the refined onset, not from the search's coarser boundary.
     if let (Some((i, _, _)), Some(k)) = (result.onset, result.growth_piece) {
         // Not across a restart between the onset and the piece (the climbs before it).
@@ -851,9 +864,9 @@ fn classify(
     pieces: Vec<Piece>,
     changes: Vec<(usize, ChangeKind)>,
     noise: &Noise,
-    span: f64,
-    bucket_width: f64,
+    scales: &Scales,
 ) -> LifeResult {
+    let Scales { span, bucket_width, min_plateau } = *scales;
     let mut result = LifeResult {
         shape: Shape::Stable,
         pieces,
@@ -1268,17 +1281,21 @@ fn classify(
             let concave = pieces[k].slope.slope < 0.35 * climb;
             let (tail_first, tail_end) = (pieces[(k + 1).min(last_index)].first, pieces[last_index].end);
             let tail_buckets: usize = pieces[k + 1..].iter().map(|p| p.buckets).sum();
-            let flattened = concave || tail_end < tail_first + 2 || {
-                let (slope, _) = trend_test(&x[tail_first..tail_end], &y[tail_first..tail_end]);
-                // A tail long enough for a test of its own is a plateau when its interval
-                // excludes the climb's slope. A tail falling as fast as the climb rose is a drop
-                // (a drain or restart beginning), not a plateau.
-                let bound = if tail_buckets >= 8 { 1.0 } else { 0.5 };
-                // A tail that still rises surely, at a good part of the climb's slope, is growth
-                // that slowed (a leak that grows like a logarithm or a root), not a plateau.
-                let levelled = slope.low <= 0.0 || slope.slope < LEVELLED * climb;
-                slope.high < bound * climb && slope.slope > -climb && levelled
-            };
+            // Once daily seasonality was taken out, a tail under a day is no plateau yet.
+            let too_short = x[tail_end - 1] - x[tail_first] < min_plateau;
+            let flattened = concave
+                || tail_end < tail_first + 2
+                || !too_short && {
+                    let (slope, _) = trend_test(&x[tail_first..tail_end], &y[tail_first..tail_end]);
+                    // A tail long enough for a test of its own is a plateau when its interval
+                    // excludes the climb's slope. A tail falling as fast as the climb rose is a drop
+                    // (a drain or restart beginning), not a plateau.
+                    let bound = if tail_buckets >= 8 { 1.0 } else { 0.5 };
+                    // A tail that still rises surely, at a good part of the climb's slope, is growth
+                    // that slowed (a leak that grows like a logarithm or a root), not a plateau.
+                    let levelled = slope.low <= 0.0 || slope.slope < LEVELLED * climb;
+                    slope.high < bound * climb && slope.slope > -climb && levelled
+                };
             if long && !flattened {
                 result.shape = Shape::Leak;
                 let (first_run, restarts) = walk_back(s);
