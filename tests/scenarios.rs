@@ -82,6 +82,17 @@ fn onset_accuracy_target() {
     assert!(accuracy >= 0.95, "onset accuracy over ten draws {accuracy:.3}");
 }
 
+/// The reported onset lies within 5 % of the window of the truth (all in ms).
+fn assert_onset_within_5_percent(r: &leakscope::report::SeriesReport, truth: i64, window: i64, seed: u64) {
+    let o = r.onset.as_ref().expect("an onset");
+    assert!(
+        (o.ms - truth).abs() < window / 20,
+        "seed {seed}: onset off by {} min: {}",
+        (o.ms - truth) / 60_000,
+        r.summary
+    );
+}
+
 fn verdict_of(pattern: Pattern, seed: u64) -> (Verdict, String) {
     let sc = scenario(pattern, seed);
     let r = analyze_series(&sc.series, &AnalyzeOptions::default());
@@ -296,14 +307,7 @@ fn small_restarts_keep_the_first_onset_and_a_short_last_climb_resumes() {
         let r = analyze_series(&s, &AnalyzeOptions::default());
         let window = (n as i64) * 60_000;
         assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
-        let o = r.onset.expect("an onset");
-        let truth = start + (onset * window as f64) as i64;
-        assert!(
-            (o.ms - truth).abs() < window / 20,
-            "seed {seed}: onset off by {} min: {}",
-            (o.ms - truth) / 60_000,
-            r.summary
-        );
+        assert_onset_within_5_percent(&r, start + (onset * window as f64) as i64, window, seed);
         assert_eq!(r.stop_ms, None, "seed {seed}: {}", r.summary);
         assert!(r.restarts_ms.len() >= 2, "seed {seed}: restarts {:?}: {}", r.restarts_ms, r.summary);
         assert_eq!(r.pattern, "recurring-leak", "seed {seed}: {}", r.summary);
@@ -342,14 +346,7 @@ fn a_gap_in_a_saw_tooth_is_no_restart() {
         assert!(r.restarts_ms.is_empty(), "seed {seed}: {}", r.summary);
         // One flat stretch, then one climb straight across the gap.
         assert_eq!(r.segments.len(), 2, "seed {seed}: {:?}", r.segments);
-        let o = r.onset.expect("an onset");
-        let truth = start + (onset * window as f64) as i64;
-        assert!(
-            (o.ms - truth).abs() < window / 20,
-            "seed {seed}: onset off by {} min: {}",
-            (o.ms - truth) / 60_000,
-            r.summary
-        );
+        assert_onset_within_5_percent(&r, start + (onset * window as f64) as i64, window, seed);
     }
 }
 
@@ -361,8 +358,8 @@ fn a_daily_wave_over_two_days_is_no_stopped_leak() {
     use leakscope::series::{Series, Unit};
     use leakscope::synth::{ar1_noise, Rng};
     const MIB: f64 = 1024.0 * 1024.0;
-    let (n, step) = (1_000, 180_000); // 50 h at one every 3 min
-                                      // Sessions pile up from 08:00 to 18:00 (40 MiB) and expire by 21:00.
+    // 50 h at one every 3 min. Sessions pile up from 08:00 to 18:00 (40 MiB), expire by 21:00.
+    let (n, step) = (1_000, 180_000);
     let busy = |hour: f64| {
         let h = hour.rem_euclid(24.0);
         40.0 * MIB
@@ -420,14 +417,7 @@ fn a_dip_inside_a_climb_keeps_the_onset() {
         let r = analyze_series(&s, &AnalyzeOptions::default());
         assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
         assert!(r.restarts_ms.is_empty(), "seed {seed}: {}", r.summary);
-        let o = r.onset.expect("an onset");
-        let (truth, window) = (start + 48 * step, n as i64 * step);
-        assert!(
-            (o.ms - truth).abs() < window / 20,
-            "seed {seed}: onset off by {} min: {}",
-            (o.ms - truth) / 60_000,
-            r.summary
-        );
+        assert_onset_within_5_percent(&r, start + 48 * step, n as i64 * step, seed);
     }
 }
 
