@@ -819,8 +819,7 @@ fn staircase(pieces: &[Piece], moves: &[(i8, f64)], noise: &Noise) -> Option<(us
         }
     }
     let (&top, &last) = (steps.last()?, flat.last()?);
-    let durations: Vec<f64> = steps[..steps.len() - 1].iter().map(|&k| pieces[k].duration()).collect();
-    let mut middle = durations.clone();
+    let mut middle: Vec<f64> = steps[..steps.len() - 1].iter().map(|&k| pieces[k].duration()).collect();
     let typical = if middle.is_empty() { 0.0 } else { changepoint::median_in_place(&mut middle) };
     let ends_on_top = top == last && last + 1 >= pieces.len() - 1;
     (steps.len() >= 3 && ends_on_top && pieces[last].duration() <= 3.0 * typical).then(|| (first.unwrap_or(0), steps))
