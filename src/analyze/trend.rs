@@ -159,22 +159,24 @@ pub fn fit_flat_then_line(
     if hi < lo + 8 {
         return None;
     }
-    let x0 = x[lo];
-    // Prefix sums of 1, x, x², y, y², xy over lo..hi (x shifted to the range's start).
     let n = hi - lo;
-    let mut p = vec![[0.0f64; 6]; n + 1];
-    for i in 0..n {
-        let (u, v) = (x[lo + i] - x0, y[lo + i]);
-        let q = p[i];
-        p[i + 1] = [q[0] + 1.0, q[1] + u, q[2] + u * u, q[3] + v, q[4] + v * v, q[5] + u * v];
+    let u: Vec<f64> = x[lo..hi].iter().map(|&t| t - x[lo]).collect();
+    let v = &y[lo..hi];
+    let SuffixSums { r1, ru, ruu, rv, ruv } = SuffixSums::new(&u, v);
+    let mut rvv = vec![0.0; n + 1];
+    for i in (0..n).rev() {
+        rvv[i] = rvv[i + 1] + v[i] * v[i];
     }
-    let range = |a: usize, b: usize| -> [f64; 6] { std::array::from_fn(|j| p[b][j] - p[a][j]) };
-    let flat_sse = |r: [f64; 6]| r[4] - r[3] * r[3] / r[0];
-    let line_sse = |r: [f64; 6]| {
-        let (m, sx, sxx, sy, syy, sxy) = (r[0], r[1], r[2], r[3], r[4], r[5]);
-        let vx = sxx - sx * sx / m;
-        let cxy = sxy - sx * sy / m;
-        let vy = syy - sy * sy / m;
+    // The flat part over 0..k (totals less the suffix from k), the line over k..n (the suffix).
+    let flat_sse = |k: usize| {
+        let (m, sv) = (r1[0] - r1[k], rv[0] - rv[k]);
+        rvv[0] - rvv[k] - sv * sv / m
+    };
+    let line_sse = |k: usize| {
+        let m = r1[k];
+        let vx = ruu[k] - ru[k] * ru[k] / m;
+        let cxy = ruv[k] - ru[k] * rv[k] / m;
+        let vy = rvv[k] - rv[k] * rv[k] / m;
         if vx > 0.0 {
             vy - cxy * cxy / vx
         } else {
@@ -182,15 +184,7 @@ pub fn fit_flat_then_line(
         }
     };
     let sse: Vec<f64> =
-        (0..n)
-            .map(|k| {
-                if k < 4 || n - k < 4 {
-                    f64::INFINITY
-                } else {
-                    (flat_sse(range(0, k)) + line_sse(range(k, n))).max(0.0)
-                }
-            })
-            .collect();
+        (0..n).map(|k| if k < 4 || n - k < 4 { f64::INFINITY } else { (flat_sse(k) + line_sse(k)).max(0.0) }).collect();
     let (best, best_sse) =
         sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc });
     if !best_sse.is_finite() {
