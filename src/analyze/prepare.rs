@@ -222,8 +222,9 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
         // both: from its start before the gap, up to its end after it. Samples out of reach
         // have no phase to take off: left out.
         let gapped = |a: usize, b: usize| period > 0.0 && x[b] - x[a] > 0.5 * period;
-        let widest = (start + 1..end).max_by(|&a, &b| (x[a] - x[a - 1]).total_cmp(&(x[b] - x[b - 1])));
-        let inner = widest.filter(|&g| span > 1.5 * period && gapped(g - 1, g));
+        let long = span > 1.5 * period;
+        let widest = || (start + 1..end).max_by(|&a, &b| (x[a] - x[a - 1]).total_cmp(&(x[b] - x[b - 1])));
+        let inner = if long { widest().filter(|&g| gapped(g - 1, g)) } else { None };
         let after_gap = gapped(d.before, d.after) && drops.get(k + 1).is_some();
         let before_gap = drops.get(k + 1).is_some_and(|next| gapped(next.before, next.after));
         let forward = |i: usize| (x[i] - x[start]) / period;
