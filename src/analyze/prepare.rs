@@ -332,10 +332,23 @@ fn deseasonalise(p: &mut Prepared) {
     }
     let x0 = p.x[0];
     let x1 = p.x[n - 1];
-    // Centred 24-hour moving average over the samples (two pointers, prefix sums).
+    // Centred 24-hour moving average over time (two pointers, prefix sums): each sample weighs
+    // the time it stands for, up to twice the median spacing next to a gap, so that a stretch
+    // scraped more often does not outweigh the rest of its day.
+    let mut spacing: Vec<f64> = p.x.windows(2).map(|w| w[1] - w[0]).collect();
+    let cap = 2.0 * median_of(&spacing);
+    spacing.iter_mut().for_each(|d| *d = d.min(cap));
+    let weight = |i: usize| {
+        let before = if i > 0 { spacing[i - 1] } else { spacing[0] };
+        let after = spacing.get(i).copied().unwrap_or(before);
+        0.5 * (before + after)
+    };
     let mut prefix = vec![0.0; n + 1];
+    let mut prefix_w = vec![0.0; n + 1];
     for i in 0..n {
-        prefix[i + 1] = prefix[i] + p.y[i];
+        let w = weight(i);
+        prefix[i + 1] = prefix[i] + w * p.y[i];
+        prefix_w[i + 1] = prefix_w[i] + w;
     }
     let mut sums = [0.0; BINS];
     let mut counts = [0.0; BINS];
@@ -359,7 +372,7 @@ fn deseasonalise(p: &mut Prepared) {
         if hi <= lo {
             continue;
         }
-        let ma = (prefix[hi] - prefix[lo]) / (hi - lo) as f64;
+        let ma = (prefix[hi] - prefix[lo]) / (prefix_w[hi] - prefix_w[lo]);
         let r = p.y[i] - ma;
         let bin = bin_of(xi, x0, DAY, BINS);
         sums[bin] += r;
