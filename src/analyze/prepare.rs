@@ -3,7 +3,8 @@
 //! such drops) has its teeth's ramps taken off, which leaves the floor at every sample (teeth of
 //! unequal heights give one minimum each instead); daily seasonality is estimated over whole
 //! periods (the residual from a 24-hour centred moving average, averaged by time of day) and
-//! removed. Gaps are kept as gaps: nothing is interpolated.
+//! removed, at each day's own size where days differ (quieter weekends). Gaps are kept as gaps:
+//! nothing is interpolated.
 //!
 //! Pure numeric code on `(x in hours, y)` slices; no series model, no report, no web types.
 
@@ -407,11 +408,239 @@ fn deseasonalise(p: &mut Prepared) {
     if correlation(&even, &odd) < needed {
         return;
     }
-    for i in 0..n {
-        let bin = bin_of(p.x[i], x0, DAY, BINS);
-        p.y[i] -= profile[bin];
+    let (scale, zero) = day_scales(p, &profile, x0);
+    for ((y, &x), size) in p.y.iter_mut().zip(&p.x).zip(scale) {
+        *y -= size * (profile[bin_of(x, x0, DAY, BINS)] - zero);
     }
     p.seasonal = true;
+}
+
+/// How strongly each day shows the daily profile (per sample), and the level the profile is
+/// scaled around. Quieter weekends and holidays show the same shape at a fraction of its
+/// weekday size: taking the average shape off them at full size leaves an inverted wave, and a
+/// step between weekday and weekend levels.
+///
+/// Each day's size comes from a least-squares fit of a line plus the scaled profile over its
+/// own samples (the line takes any growth within the day). Sizes are shrunk toward their mean
+/// by how much they vary beyond their own standard errors (inflated for the residual's lag-one
+/// correlation). When the days do not differ by more than noise, or by less than a tenth, the
+/// profile is taken off as it is (sizes 1, level 0).
+fn day_scales(p: &Prepared, profile: &[f64], x0: f64) -> (Vec<f64>, f64) {
+    const DAY: f64 = 24.0;
+    let bins = profile.len();
+    let n = p.x.len();
+    let width = (bins / 8).max(1);
+    let window_sum = |b: usize| (0..width).map(|k| profile[(b + k) % bins]).sum::<f64>();
+    let first = (0..bins).min_by(|&a, &b| window_sum(a).total_cmp(&window_sum(b))).unwrap_or(0);
+    let quiet_level = window_sum(first) / width as f64;
+    let shift = ((first + width / 2) % bins) as f64 * DAY / bins as f64;
+    // Where one day's size gives way to the next is not known: a wave that fades gradually does
+    // so in its quiet hours, a schedule may switch at midnight. The start (the quiet hours, or
+    // any three-hourly point) whose whole days the fits explain best is taken.
+    let misfit = |fits: &[(usize, usize, DayFit)]| {
+        let (rss, m) = fits
+            .iter()
+            .filter(|f| is_whole(p, f.0, f.1))
+            .fold((0.0, 0usize), |(r, m), f| (r + f.2.lag_den, m + f.1 - f.0));
+        if m == 0 {
+            f64::INFINITY
+        } else {
+            rss / m as f64
+        }
+    };
+    let mut fits = fit_days(p, profile, x0, shift);
+    let mut best = misfit(&fits);
+    for k in 0..8 {
+        let other = fit_days(p, profile, x0, k as f64 * DAY / 8.0);
+        let m = misfit(&other);
+        if m < 0.98 * best {
+            (fits, best) = (other, m);
+        }
+    }
+    let (num, den) = fits.iter().fold((0.0, 0.0), |(a, b), (_, _, f)| (a + f.lag_num, b + f.lag_den));
+    let rho = if den > 0.0 { (num / den).clamp(0.0, 0.95) } else { 0.0 };
+    let inflate = (1.0 + rho) / (1.0 - rho);
+    // Empirical Bayes over the whole days (a cut day's size leans on its neighbour's slope):
+    // the sizes' spread beyond their sampling variance is the days' own.
+    let var_of = |f: &DayFit| f.var * inflate;
+    let whole_fits: Vec<&DayFit> = fits.iter().filter(|f| is_whole(p, f.0, f.1)).map(|f| &f.2).collect();
+    let plain = (vec![1.0; n], 0.0);
+    if whole_fits.len() < 3 {
+        return plain;
+    }
+    let (mean, own, worst) = spread_of(&whole_fits, var_of);
+    // One day off alone is more likely a bend of the trend inside it (a leak's onset) than a
+    // quieter day: the spread must hold without the day farthest off.
+    let rest: Vec<&DayFit> = whole_fits.iter().enumerate().filter(|&(k, _)| k != worst).map(|(_, f)| *f).collect();
+    let own = own.min(spread_of(&rest, var_of).1);
+    // Days that differ by less than a tenth are one size, and the profile is taken off as it
+    // is: a leak's bend inside a day alone moves that day's fitted size by about that much.
+    if own.sqrt() < 0.1 * mean.abs() {
+        return plain;
+    }
+    let sizes: Vec<f64> =
+        fits.iter().map(|(_, _, f)| (mean + own / (own + var_of(f)) * (f.size - mean)).clamp(0.0, 2.0)).collect();
+    // Days without a fit of their own (restarts, gaps) take the common size.
+    let mut scale = vec![mean.clamp(0.0, 2.0); n];
+    for ((s, e, _), size) in fits.iter().zip(&sizes) {
+        scale[*s..*e].iter_mut().for_each(|x| *x = *size);
+    }
+    (scale, wave_zero(p, &fits, quiet_level))
+}
+
+/// DerSimonian–Laird over the days' sizes: their precision-weighted mean, the variance of the
+/// sizes beyond what their standard errors explain, and the day farthest off (in standard
+/// errors).
+fn spread_of(fits: &[&DayFit], var_of: impl Fn(&DayFit) -> f64) -> (f64, f64, usize) {
+    let weights: Vec<f64> = fits.iter().map(|f| 1.0 / var_of(f).max(1e-300)).collect();
+    let total: f64 = weights.iter().sum();
+    if fits.len() < 2 || total <= 0.0 {
+        return (1.0, 0.0, 0);
+    }
+    let mean = fits.iter().zip(&weights).map(|(f, w)| f.size * w).sum::<f64>() / total;
+    let q: f64 = fits.iter().zip(&weights).map(|(f, w)| w * (f.size - mean).powi(2)).sum();
+    let c = total - weights.iter().map(|w| w * w).sum::<f64>() / total;
+    let own = if c > 0.0 { ((q - (fits.len() - 1) as f64) / c).max(0.0) } else { 0.0 };
+    let worst = (0..fits.len())
+        .max_by(|&a, &b| {
+            (weights[a] * (fits[a].size - mean).powi(2)).total_cmp(&(weights[b] * (fits[b].size - mean).powi(2)))
+        })
+        .unwrap_or(0);
+    (mean, own, worst)
+}
+
+/// The level a day's wave is scaled around. Memory that follows load sits at its base when load
+/// is lowest, so a quieter day is lower all day: the zero is the profile's quiet level. Memory
+/// can also keep its daily mean and swing less: the zero is the profile's mean. The day's level
+/// under its wave is `level + size · zero`; the zero that leaves those levels smoothest (least
+/// squared second differences over whole consecutive days, which a steady trend does not move)
+/// is taken, kept between the two.
+fn wave_zero(p: &Prepared, fits: &[(usize, usize, DayFit)], quiet: f64) -> f64 {
+    let whole = |s: usize, e: usize| is_whole(p, s, e);
+    let (mut num, mut den) = (0.0, 0.0);
+    for w in fits.windows(3) {
+        let [(s0, e0, a), (s1, e1, b), (s2, e2, c)] = w else { continue };
+        if !(whole(*s0, *e0) && whole(*s1, *e1) && whole(*s2, *e2)) || e0 != s1 || e1 != s2 {
+            continue;
+        }
+        let dl = a.level - 2.0 * b.level + c.level;
+        let ds = a.size - 2.0 * b.size + c.size;
+        num -= dl * ds;
+        den += ds * ds;
+    }
+    if den <= 0.0 {
+        return quiet;
+    }
+    (num / den).clamp(quiet.min(0.0), quiet.max(0.0))
+}
+
+/// Whether the samples `start..end` span most of a day (18 hours).
+fn is_whole(p: &Prepared, start: usize, end: usize) -> bool {
+    p.x[end - 1] - p.x[start] >= 0.75 * 24.0
+}
+
+/// Fits every day (days start `shift` hours after `x0`'s time of day). A day cut short by the
+/// window's edge may hold only the morning's ramp, which a free line takes for growth: such a
+/// day keeps the slope of the whole day next to it. Days with a restart inside are left out.
+fn fit_days(p: &Prepared, profile: &[f64], x0: f64, shift: f64) -> Vec<(usize, usize, DayFit)> {
+    const DAY: f64 = 24.0;
+    let n = p.x.len();
+    let day_of = |x: f64| ((x - x0 - shift) / DAY).floor() as i64;
+    let mut days: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let d = day_of(p.x[start]);
+        let mut end = start;
+        while end < n && day_of(p.x[end]) == d {
+            end += 1;
+        }
+        if !p.restarts.iter().any(|&r| r > start && r < end) {
+            days.push((start, end));
+        }
+        start = end;
+    }
+    let whole = |&(s, e): &(usize, usize)| is_whole(p, s, e);
+    let mut fits: Vec<(usize, usize, DayFit)> = days
+        .iter()
+        .filter(|d| whole(d))
+        .filter_map(|&(s, e)| fit_day(p, profile, x0, s, e, None).map(|f| (s, e, f)))
+        .collect();
+    if let Some(&(s, e)) = days.first().filter(|d| !whole(d)) {
+        let slope = fits.first().filter(|f| f.0 == e).map(|f| f.2.slope);
+        if let Some(fit) = fit_day(p, profile, x0, s, e, slope) {
+            fits.insert(0, (s, e, fit));
+        }
+    }
+    if let Some(&(s, e)) = days.last().filter(|d| !whole(d) && days.len() > 1) {
+        let slope = fits.last().filter(|f| f.1 == s).map(|f| f.2.slope);
+        if let Some(fit) = fit_day(p, profile, x0, s, e, slope) {
+            fits.push((s, e, fit));
+        }
+    }
+    fits
+}
+
+/// One day's least-squares fit of a line plus the scaled profile.
+struct DayFit {
+    /// The profile's size that day.
+    size: f64,
+    /// Its variance under independent noise.
+    var: f64,
+    /// The line's slope.
+    slope: f64,
+    /// The day's mean level under its wave (the mean of `y - size · profile`).
+    level: f64,
+    /// Sums for the residual's lag-one correlation: Σ eᵢ eᵢ₋₁ and Σ eᵢ².
+    lag_num: f64,
+    lag_den: f64,
+}
+
+/// Least-squares `y = α + β (x - x̄) + size · profile` over `start..end`, with `β` given or fitted.
+fn fit_day(p: &Prepared, profile: &[f64], x0: f64, start: usize, end: usize, slope: Option<f64>) -> Option<DayFit> {
+    const DAY: f64 = 24.0;
+    let bins = profile.len();
+    let m = end - start;
+    if m < 8 {
+        return None;
+    }
+    let xs = &p.x[start..end];
+    let ys = &p.y[start..end];
+    let ps: Vec<f64> = xs.iter().map(|&x| profile[bin_of(x, x0, DAY, bins)]).collect();
+    let mf = m as f64;
+    let xm = xs.iter().sum::<f64>() / mf;
+    let ym = ys.iter().sum::<f64>() / mf;
+    let pm = ps.iter().sum::<f64>() / mf;
+    let (mut sxx, mut sxp, mut spp, mut sxy, mut spy) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for i in 0..m {
+        let (dx, dp, dy) = (xs[i] - xm, ps[i] - pm, ys[i] - ym);
+        sxx += dx * dx;
+        sxp += dx * dp;
+        spp += dp * dp;
+        sxy += dx * dy;
+        spy += dp * dy;
+    }
+    // Var(size) = σ² · var_factor, σ² from the residual with `dof` degrees of freedom.
+    let (size, slope, var_factor, dof) = match slope {
+        Some(b) if spp > 0.0 => ((spy - b * sxp) / spp, b, 1.0 / spp, mf - 2.0),
+        Some(_) => return None,
+        None => {
+            let det = sxx * spp - sxp * sxp;
+            if sxx <= 0.0 || det <= 1e-9 * sxx * spp {
+                return None;
+            }
+            ((sxx * spy - sxp * sxy) / det, (spp * sxy - sxp * spy) / det, sxx / det, mf - 3.0)
+        }
+    };
+    let (mut rss, mut lag_num, mut prev) = (0.0, 0.0, None);
+    for i in 0..m {
+        let e = (ys[i] - ym) - slope * (xs[i] - xm) - size * (ps[i] - pm);
+        rss += e * e;
+        if let Some(q) = prev {
+            lag_num += e * q;
+        }
+        prev = Some(e);
+    }
+    Some(DayFit { size, var: rss / dof * var_factor, slope, level: ym - size * pm, lag_num, lag_den: rss })
 }
 
 fn correlation(a: &[f64], b: &[f64]) -> f64 {
