@@ -463,23 +463,35 @@ fn day_scales(p: &Prepared, profile: &[f64], x0: f64) -> (Vec<f64>, f64) {
     // Empirical Bayes over the whole days (a cut day's size leans on its neighbour's slope):
     // the sizes' spread beyond their sampling variance is the days' own.
     let var_of = |f: &DayFit| f.var * inflate;
-    let whole_fits: Vec<&DayFit> = fits.iter().filter(|f| is_whole(p, f.0, f.1)).map(|f| &f.2).collect();
+    let whole: Vec<usize> = (0..fits.len()).filter(|&k| is_whole(p, fits[k].0, fits[k].1)).collect();
+    let whole_fits: Vec<&DayFit> = whole.iter().map(|&k| &fits[k].2).collect();
     let plain = (vec![1.0; n], 0.0);
     if whole_fits.len() < 3 {
         return plain;
     }
     let (mean, own, worst) = spread_of(&whole_fits, var_of);
     // One day off alone is more likely a bend of the trend inside it (a leak's onset) than a
-    // quieter day: the spread must hold without the day farthest off.
-    let rest: Vec<&DayFit> = whole_fits.iter().enumerate().filter(|&(k, _)| k != worst).map(|(_, f)| *f).collect();
+    // quieter day: the spread must hold without the whole day farthest off (a day cut by the
+    // window's edge may second it).
+    let worst = whole[worst];
+    let rest: Vec<&DayFit> = fits.iter().enumerate().filter(|&(k, _)| k != worst).map(|(_, f)| &f.2).collect();
     let own = own.min(spread_of(&rest, var_of).1);
     // Days that differ by less than a tenth are one size, and the profile is taken off as it
     // is: a leak's bend inside a day alone moves that day's fitted size by about that much.
     if own.sqrt() < 0.1 * mean.abs() {
         return plain;
     }
-    let sizes: Vec<f64> =
-        fits.iter().map(|(_, _, f)| (mean + own / (own + var_of(f)) * (f.size - mean)).clamp(0.0, 2.0)).collect();
+    let shrink = |f: &DayFit, toward: f64| (toward + own / (own + var_of(f)) * (f.size - toward)).clamp(0.0, 2.0);
+    let mut sizes: Vec<f64> = fits.iter().map(|(_, _, f)| shrink(f, mean)).collect();
+    // A day cut by the window's edge is likelier the size of the whole day next to it than the
+    // average day's.
+    let last = fits.len() - 1;
+    for (k, next) in [(0, 1), (last, last - 1)] {
+        let ((s, e, f), (ns, ne, _)) = (&fits[k], &fits[next]);
+        if !is_whole(p, *s, *e) && is_whole(p, *ns, *ne) && (e == ns || ne == s) {
+            sizes[k] = shrink(f, sizes[next]);
+        }
+    }
     // Days without a fit of their own (restarts, gaps) take the common size.
     let mut scale = vec![mean.clamp(0.0, 2.0); n];
     for ((s, e, _), size) in fits.iter().zip(&sizes) {
