@@ -552,3 +552,41 @@ fn a_quieter_weekend_is_no_leak_and_keeps_the_onset() {
     assert!(false_alarms.len() <= 1, "false alarms:\n{}", false_alarms.join("\n"));
     assert!(missed.len() * 4 <= leaks, "onsets off by 5 % of the window or more:\n{}", missed.join("\n"));
 }
+
+/// A saw tooth of a few samples a tooth (a collection every two minutes, scraped every 20 s):
+/// each ramp makes up more than half its fall within two samples. It was taken for noise with
+/// abrupt falls and judged on the raw teeth: the flat saw read as a leak with restarts.
+#[test]
+fn short_teeth_are_a_saw_tooth() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (8_000, 20_000); // 44 h
+    let start = 1_722_470_400_000;
+    for seed in 0..4 {
+        let mut rng = Rng::new(190 + seed);
+        let noise = ar1_noise(&mut rng, n, 0.4, 0.3 * MIB);
+        let make = |leak: bool, rng: &mut Rng| {
+            let mut s = Series::new("gateway", Unit::Bytes);
+            let (mut phase, mut len) = (0usize, 5usize);
+            for (i, e) in noise.iter().enumerate() {
+                if phase == len {
+                    phase = 0;
+                    len = 4 + (rng.uniform() * 4.0) as usize;
+                }
+                let tooth = 7.5 * MIB * phase as f64 / len as f64;
+                phase += 1;
+                let u = i as f64 / n as f64;
+                let grown = if leak { 20.0 * MIB * ((u - 0.6).max(0.0) / 0.4) } else { 0.0 };
+                s.push(start + i as i64 * step, 80.0 * MIB + tooth + grown + e);
+            }
+            s
+        };
+        let flat = analyze_series(&make(false, &mut rng), &AnalyzeOptions::default());
+        assert_eq!(flat.verdict, Verdict::NoLeak, "seed {seed}: {}", flat.summary);
+        assert_eq!(flat.pattern, "gc-sawtooth", "seed {seed}: {}", flat.summary);
+        let r = analyze_series(&make(true, &mut rng), &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        assert_onset_within_5_percent(&r, start + (0.6 * (n as i64 * step) as f64) as i64, n as i64 * step, seed);
+    }
+}

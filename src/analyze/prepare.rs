@@ -171,9 +171,11 @@ fn saws(y: &[f64], drops: &[Drop]) -> bool {
         let to = drops.get(k + 1).map_or(y.len(), |n| n.before + 1);
         let (before, after) = (&y[from..=d.before], &y[d.after..to]);
         // Memory stays down after a collection (the next tooth ramps up from there), while a
-        // fall of noise is made up within a sample or two.
+        // fall of noise is made up within a sample or two. A tooth of a few samples climbs back
+        // its share of the fall per sample, so it may make up more than half within two.
         let fall = y[d.before] - y[d.after];
-        let stays = after.get(1..3).is_none_or(|next| next.iter().all(|&v| v - y[d.after] < 0.5 * fall));
+        let allowed = (2.0 / after.len() as f64 + 0.25).clamp(0.5, 0.85) * fall;
+        let stays = after.get(1..3).is_none_or(|next| next.iter().all(|&v| v - y[d.after] < allowed));
         if share(before, y[d.before]) >= 0.75 - 1.0 / before.len() as f64 && share(after, y[d.after]) <= 0.25 && stays {
             hits += 1;
         }
