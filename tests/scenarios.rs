@@ -456,6 +456,17 @@ fn growth_in_steps_is_a_leak_and_one_step_is_not() {
         assert!((g.per_hour / per_hour - 1.0).abs() < 0.25, "seed {seed}: {} B/h against {per_hour}", g.per_hour);
         let once = analyze_series(&series(1), &AnalyzeOptions::default());
         assert_eq!(once.verdict, Verdict::NoLeak, "one step, seed {seed}: {}", once.summary);
+        // Three steps, then the window ends most of the way up the fourth (its last 12 samples).
+        let mut climbing = Series::new("pool", Unit::Bytes);
+        for (i, e) in noise.iter().enumerate() {
+            let taken = if i >= 96 { ((i - 96) / 24 + 1).min(3) } else { 0 } as f64;
+            let under_way = (i as f64 - 227.0).max(0.0) / 16.0;
+            climbing.push(start + i as i64 * step, 3584.0 * MIB + 400.0 * MIB * (taken + under_way) + e);
+        }
+        let r = analyze_series(&climbing, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "under way, seed {seed}: {}", r.summary);
+        let o = r.onset.expect("an onset");
+        assert!((o.ms - truth).abs() <= 2 * step, "under way, seed {seed}: {}", r.summary);
     }
 }
 

@@ -797,7 +797,9 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64) 
 /// the noise), each rise over 3 σ between the pieces' mean levels and made across short pieces
 /// or jumps only, no fall as large, the last flat piece the top step and no longer than three
 /// times the middle steps' median (growth goes on; a warm-up ends on a long plateau, and climbs
-/// through rising pieces, not in steps). The first flat piece and the flat pieces after each rise.
+/// through rising pieces, not in steps), or the next step under way after it (short or rising
+/// pieces, lasting no longer than a step, that end 3 σ above it). The first flat piece and the
+/// flat pieces after each rise (the last piece for a step under way).
 fn staircase(pieces: &[Piece], moves: &[(i8, f64)], noise: &Noise) -> Option<(usize, Vec<usize>)> {
     let flat: Vec<usize> = (0..pieces.len()).filter(|&k| pieces[k].buckets >= 3 && moves[k].0 == 0).collect();
     let level = |k: usize| pieces[k].line.at((pieces[k].x_start + pieces[k].x_end) / 2.0);
@@ -819,9 +821,21 @@ fn staircase(pieces: &[Piece], moves: &[(i8, f64)], noise: &Noise) -> Option<(us
         }
     }
     let (&top, &last) = (steps.last()?, flat.last()?);
+    let end = pieces.len() - 1;
     let mut middle: Vec<f64> = steps[..steps.len() - 1].iter().map(|&k| pieces[k].duration()).collect();
     let typical = if middle.is_empty() { 0.0 } else { changepoint::median_in_place(&mut middle) };
-    let ends_on_top = top == last && last + 1 >= pieces.len() - 1;
+    // The next step under way: short or rising pieces after the top step, lasting no longer
+    // than a step, that end 3 σ above it.
+    let climbing = top == last
+        && last < end
+        && (last + 1..=end).all(|k| short(k) || moves[k].0 == 1)
+        && pieces[end].x_end - pieces[last].x_end <= typical.max(pieces[last].duration())
+        && pieces[end].line.at(pieces[end].x_end) - level(last) > 3.0 * noise.sigma;
+    if climbing {
+        steps.push(end);
+        return (steps.len() >= 3).then(|| (first.unwrap_or(0), steps));
+    }
+    let ends_on_top = top == last && last + 1 >= end;
     (steps.len() >= 3 && ends_on_top && pieces[last].duration() <= 3.0 * typical).then(|| (first.unwrap_or(0), steps))
 }
 
@@ -1146,7 +1160,9 @@ fn classify(
             None => (p.first, prev.first, p.end - 1),
         }
     };
-    if last_dir == 1 {
+    // The next step of a staircase under way is read as the staircase (below), not as a climb
+    // of its own.
+    if last_dir == 1 && staircase(&result.pieces, &moves, noise).is_none() {
         let s = run_start(last_index);
         let run_duration: f64 = pieces[s..].iter().map(Piece::duration).sum();
         let last = &pieces[last_index];
