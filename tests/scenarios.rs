@@ -374,19 +374,23 @@ fn a_daily_wave_over_two_days_is_no_stopped_leak() {
     for seed in 0..4 {
         let noise = ar1_noise(&mut Rng::new(110 + seed), n, 0.7, 2.0 * MIB);
         let start = 1_722_470_400_000 - 2 * 3_600_000; // 22:00 the day before
-        let make = |every_day: bool| {
+        let make = |first_day: f64| {
+            // The first day's wave at `first_day` of the second's.
             let mut s = Series::new("web", Unit::Bytes);
             for (i, e) in noise.iter().enumerate() {
                 let hour = 22.0 + i as f64 * step as f64 / 3_600_000.0;
-                let wave = if every_day || hour >= 48.0 { busy(hour) } else { 0.0 };
+                let wave = if hour >= 48.0 { busy(hour) } else { first_day * busy(hour) };
                 s.push(start + i as i64 * step, 3072.0 * MIB + wave + e);
             }
             s
         };
-        let r = analyze_series(&make(true), &AnalyzeOptions::default());
+        let r = analyze_series(&make(1.0), &AnalyzeOptions::default());
         assert_eq!(r.verdict, Verdict::NoLeak, "seed {seed}: {}", r.summary);
         assert_eq!(r.pattern, "seasonal", "seed {seed}: {}", r.summary);
-        let once = analyze_series(&make(false), &AnalyzeOptions::default());
+        // A quiet Sunday, then Monday: the same hours climb a day before, at a third the size.
+        let sunday = analyze_series(&make(0.35), &AnalyzeOptions::default());
+        assert_eq!(sunday.verdict, Verdict::NoLeak, "quiet day before, seed {seed}: {}", sunday.summary);
+        let once = analyze_series(&make(0.0), &AnalyzeOptions::default());
         assert_eq!(once.verdict, Verdict::Leak, "once, seed {seed}: {}", once.summary);
     }
 }

@@ -668,8 +668,9 @@ fn returns_to_level(y: &[f64]) -> Option<bool> {
 }
 
 /// Whether the climb from `a` to `b` (x in hours, under 16 h) recurs a day before or after:
-/// the level there rises by half the climb or more over the same hours of the day. Levels are
-/// medians over a tenth of the climb's duration each side.
+/// the level there rises by a quarter of the climb or more over the same hours of the day (a
+/// quiet Sunday before a Monday swings at a fraction of its size). Levels are medians over a
+/// tenth of the climb's duration each side.
 fn daily_echo(x: &[f64], y: &[f64], a: usize, b: usize) -> bool {
     const DAY: f64 = 24.0;
     let (Some(&xa), Some(&xb)) = (x.get(a), x.get(b)) else { return false };
@@ -691,7 +692,7 @@ fn daily_echo(x: &[f64], y: &[f64], a: usize, b: usize) -> bool {
             if xa + shift - w < first || xb + shift + w > last {
                 return false;
             }
-            matches!((level(xa + shift), level(xb + shift)), (Some(p), Some(q)) if q - p >= 0.5 * climb)
+            matches!((level(xa + shift), level(xb + shift)), (Some(p), Some(q)) if q - p >= 0.25 * climb)
         })
 }
 
