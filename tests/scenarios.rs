@@ -605,3 +605,29 @@ fn short_teeth_are_a_saw_tooth() {
         assert_onset_within_5_percent(&r, start + (0.6 * (n as i64 * step) as f64) as i64, n as i64 * step, seed);
     }
 }
+
+/// A daily wave that swings less day by day around the same mean (load moving to another
+/// region over the week): the days' sizes drift evenly, which cannot tell whether the wave
+/// sits on a base or around its mean. Taken off around its quiet hours, the shrinking wave left
+/// a rising trend behind, called a leak.
+#[test]
+fn a_wave_that_fades_evenly_is_no_leak() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (4_500, 100_000); // 5.2 days
+    let start = 1_727_568_000_000; // a Sunday, 00:00 UTC
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(210 + seed), n, 0.4, 2.0 * MIB);
+        let mut s = Series::new("api", Unit::Bytes);
+        for (i, e) in noise.iter().enumerate() {
+            let hours = i as f64 * step as f64 / 3_600_000.0;
+            let size = 1.2 - 0.35 * hours / 125.0;
+            // A business-hours bump around 14:00, mean zero over the day.
+            let bump = libm::exp(2.0 * (libm::cos(std::f64::consts::TAU * (hours - 14.0) / 24.0) - 1.0)) - 0.3085;
+            s.push(start + i as i64 * step, 1024.0 * MIB + 80.0 * MIB * size * bump + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::NoLeak, "seed {seed}: {}", r.summary);
+    }
+}

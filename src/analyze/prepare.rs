@@ -425,8 +425,8 @@ fn deseasonalise(p: &mut Prepared) {
 /// Each day's size comes from a least-squares fit of a line plus the scaled profile over its
 /// own samples (the line takes any growth within the day). Sizes are shrunk toward their mean
 /// by how much they vary beyond their own standard errors (inflated for the residual's lag-one
-/// correlation). When the days do not differ by more than noise, or by less than a tenth, the
-/// profile is taken off as it is (sizes 1, level 0).
+/// correlation). When the days do not differ by more than noise, or by less than a twentieth,
+/// the profile is taken off as it is (sizes 1, level 0).
 fn day_scales(p: &Prepared, profile: &[f64], x0: f64) -> (Vec<f64>, f64) {
     const DAY: f64 = 24.0;
     let bins = profile.len();
@@ -478,9 +478,9 @@ fn day_scales(p: &Prepared, profile: &[f64], x0: f64) -> (Vec<f64>, f64) {
     let worst = whole[worst];
     let rest: Vec<&DayFit> = fits.iter().enumerate().filter(|&(k, _)| k != worst).map(|(_, f)| &f.2).collect();
     let own = own.min(spread_of(&rest, var_of).1);
-    // Days that differ by less than a tenth are one size, and the profile is taken off as it
-    // is: a leak's bend inside a day alone moves that day's fitted size by about that much.
-    if own.sqrt() < 0.1 * mean.abs() {
+    // Days that differ by less than a twentieth are one size, and the profile is taken off as
+    // it is.
+    if own.sqrt() < 0.05 * mean.abs() {
         return plain;
     }
     let shrink = |f: &DayFit, toward: f64| (toward + own / (own + var_of(f)) * (f.size - toward)).clamp(0.0, 2.0);
@@ -499,7 +499,7 @@ fn day_scales(p: &Prepared, profile: &[f64], x0: f64) -> (Vec<f64>, f64) {
     for ((s, e, _), size) in fits.iter().zip(&sizes) {
         scale[*s..*e].iter_mut().for_each(|x| *x = *size);
     }
-    (scale, wave_zero(p, &fits, quiet_level))
+    (scale, wave_zero(p, &fits, quiet_level, inflate))
 }
 
 /// DerSimonian–Laird over the days' sizes: their precision-weighted mean, the variance of the
@@ -528,10 +528,12 @@ fn spread_of(fits: &[&DayFit], var_of: impl Fn(&DayFit) -> f64) -> (f64, f64, us
 /// can also keep its daily mean and swing less: the zero is the profile's mean. The day's level
 /// under its wave is `level + size · zero`; the zero that leaves those levels smoothest (least
 /// squared second differences over whole consecutive days, which a steady trend does not move)
-/// is taken, kept between the two.
-fn wave_zero(p: &Prepared, fits: &[(usize, usize, DayFit)], quiet: f64) -> f64 {
+/// is taken, kept between the two. Sizes that drift evenly from day to day cannot tell the two
+/// apart from a trend: unless the estimate stands two standard errors (the day levels' own
+/// noise, inflated by `inflate`) off the mean, the mean is kept, which moves no day's level.
+fn wave_zero(p: &Prepared, fits: &[(usize, usize, DayFit)], quiet: f64, inflate: f64) -> f64 {
     let whole = |s: usize, e: usize| is_whole(p, s, e);
-    let (mut num, mut den) = (0.0, 0.0);
+    let (mut num, mut den, mut var) = (0.0, 0.0, 0.0);
     for w in fits.windows(3) {
         let [(s0, e0, a), (s1, e1, b), (s2, e2, c)] = w else { continue };
         if !(whole(*s0, *e0) && whole(*s1, *e1) && whole(*s2, *e2)) || e0 != s1 || e1 != s2 {
@@ -541,11 +543,17 @@ fn wave_zero(p: &Prepared, fits: &[(usize, usize, DayFit)], quiet: f64) -> f64 {
         let ds = a.size - 2.0 * b.size + c.size;
         num -= dl * ds;
         den += ds * ds;
+        var += ds * ds * (a.level_var + 4.0 * b.level_var + c.level_var) * inflate;
     }
     if den <= 0.0 {
-        return quiet;
+        return 0.0;
     }
-    (num / den).clamp(quiet.min(0.0), quiet.max(0.0))
+    let zero = num / den;
+    let se = var.sqrt() / den;
+    if zero.abs() < 2.0 * se {
+        return 0.0;
+    }
+    zero.clamp(quiet.min(0.0), quiet.max(0.0))
 }
 
 /// Whether the samples `start..end` span most of a day (18 hours).
@@ -602,8 +610,10 @@ struct DayFit {
     var: f64,
     /// The line's slope.
     slope: f64,
-    /// The day's mean level under its wave (the mean of `y - size · profile`).
+    /// The day's mean level under its wave (the mean of `y - size · profile`), and its variance
+    /// under independent noise.
     level: f64,
+    level_var: f64,
     /// Sums for the residual's lag-one correlation: Σ eᵢ eᵢ₋₁ and Σ eᵢ².
     lag_num: f64,
     lag_den: f64,
@@ -654,7 +664,15 @@ fn fit_day(p: &Prepared, profile: &[f64], x0: f64, start: usize, end: usize, slo
         }
         prev = Some(e);
     }
-    Some(DayFit { size, var: rss / dof * var_factor, slope, level: ym - size * pm, lag_num, lag_den: rss })
+    Some(DayFit {
+        size,
+        var: rss / dof * var_factor,
+        slope,
+        level: ym - size * pm,
+        level_var: rss / dof / mf,
+        lag_num,
+        lag_den: rss,
+    })
 }
 
 fn correlation(a: &[f64], b: &[f64]) -> f64 {
