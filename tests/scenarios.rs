@@ -631,3 +631,34 @@ fn a_wave_that_fades_evenly_is_no_leak() {
         assert_eq!(r.verdict, Verdict::NoLeak, "seed {seed}: {}", r.summary);
     }
 }
+
+/// A leak that restarts every few dozen buckets of the search, each climb only a few noise σ
+/// tall, so no single fall stands out as a drop: the falls touched most lag-8 differences,
+/// which then read as noise near φ = 1, and the noise estimate, inflated twentyfold, hid the
+/// whole leak ("stable").
+#[test]
+fn a_leak_restarted_again_and_again_is_found() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let n = 5_400; // 90 h at one a minute
+    let (onset, cuts) = (0.25, [0.42, 0.59, 0.76, 0.93]);
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(230 + seed), n, 0.45, 1.0 * MIB);
+        let mut s = Series::new("worker", Unit::Bytes);
+        let start = 1_727_740_800_000;
+        for (i, e) in noise.iter().enumerate() {
+            let u = i as f64 / n as f64;
+            let since = cuts.iter().rev().find(|&&c| u >= c).copied().unwrap_or(onset);
+            // 5 MiB (5 σ) a lifetime of 17 % of the window, then a restart to the baseline.
+            let grown = 5.0 * MIB * ((u - since) / 0.17).clamp(0.0, 1.0);
+            s.push(start + i as i64 * 60_000, 5.5 * 1024.0 * MIB + grown + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        let window = (n as i64) * 60_000;
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        assert_eq!(r.pattern, "recurring-leak", "seed {seed}: {}", r.summary);
+        assert!(r.restarts_ms.len() >= 3, "seed {seed}: restarts {:?}: {}", r.restarts_ms, r.summary);
+        assert_onset_within_5_percent(&r, start + (onset * window as f64) as i64, window, seed);
+    }
+}

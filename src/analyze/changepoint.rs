@@ -406,6 +406,8 @@ pub fn segment_linear(buckets: &[Bucket], prefix: &Prefix, min_len: usize) -> Li
 /// otherwise inflate the penalty a hundredfold and hide itself: the leak analysis caps both.
 /// The generic detector keeps the uncapped variance, which scores better on the Turing Change
 /// Point benchmark (F1 0.751 against 0.724), whose series are mostly not trends of that kind.
+/// With `cap_variance`, falls too many to leave half the lag-8 differences clear of them are
+/// read at a shorter lag (below).
 pub fn segment_linear_with(
     buckets: &[Bucket],
     prefix: &Prefix,
@@ -441,9 +443,27 @@ pub fn segment_linear_with(
     };
     // Lag 8 resolves strong correlation (the ratio runs from 1 at φ = 0 to 8 as φ → 1); the
     // lag-8 differences that reach across a jump are left out of its scale.
-    let lag = if m >= 48 { 8 } else { 2 };
+    let mut lag = if m >= 48 { 8 } else { 2 };
+    let jumps = bucket_jumps(buckets);
+    let mut lagged = clear_of_jumps(&second(lag), lag, &jumps);
+    // Falls every few dozen buckets (a leak restarted again and again) touch most lag-8
+    // differences: the leak analysis then reads φ at the longest shorter lag (4, then 2) whose
+    // differences mostly clear them. Rises that many are growth in steps, which the coarser
+    // lag rightly reads as one climb.
+    let falls = jumps.iter().filter(|j| j.1).count();
+    if cap_variance && lag == 8 && 2 * falls > jumps.len() {
+        for shorter in [4, 2] {
+            if lagged.is_some() {
+                break;
+            }
+            if let Some(clear) = clear_of_jumps(&second(shorter), shorter, &jumps) {
+                lag = shorter;
+                lagged = Some(clear);
+            }
+        }
+    }
     let d1 = robust_scale(&second(1)).powi(2);
-    let d2 = robust_scale(&clear_of_jumps(buckets, &second(lag), lag)).powi(2);
+    let d2 = robust_scale(&lagged.unwrap_or_else(|| second(lag))).powi(2);
     if d1 <= 0.0 {
         // Perfectly smooth pieces: any real change costs far more than nothing.
         let b = pelt_linear(m, min_len, 1e-12, prefix);
@@ -474,13 +494,10 @@ pub fn segment_linear_with(
     LinearSegmentation { boundaries, noise_var: var * ys * ys, rho, penalty: 3.0 * ln_m * var * ys * ys }
 }
 
-/// The lag-`lag` second differences (centred on buckets `lag..m − lag`) whose reach holds no
-/// jump. A jump (a restart, a step) touches 2·lag − 1 of them, so a few would otherwise swell
-/// their scale and read as strong correlation. Jumps are found in the differences across two
+/// Jumps between buckets, each with whether it falls: found in the differences across two
 /// buckets, `y[i+1] − y[i−1]`, which hold a jump whole even where a bucket straddles it, beyond
-/// 3.5 robust scales of their median (the trend's own step). All of them when that would keep
-/// fewer than half.
-fn clear_of_jumps(buckets: &[Bucket], lagged: &[f64], lag: usize) -> Vec<f64> {
+/// 3.5 robust scales of their median (the trend's own step).
+fn bucket_jumps(buckets: &[Bucket]) -> Vec<(usize, bool)> {
     let m = buckets.len();
     let across: Vec<f64> = (1..m.saturating_sub(1))
         .map(|i| {
@@ -488,11 +505,25 @@ fn clear_of_jumps(buckets: &[Bucket], lagged: &[f64], lag: usize) -> Vec<f64> {
             (c.y - a.y) / (1.0 / a.w + 1.0 / c.w).sqrt()
         })
         .collect();
-    let (Some(centre), scale) = robust_centre_and_scale(&across) else { return lagged.to_vec() };
-    let jumps: Vec<usize> =
-        across.iter().enumerate().filter(|(_, d)| (**d - centre).abs() > 3.5 * scale).map(|(i, _)| i + 1).collect();
-    if jumps.is_empty() || scale <= 0.0 {
-        return lagged.to_vec();
+    let (Some(centre), scale) = robust_centre_and_scale(&across) else { return Vec::new() };
+    if scale <= 0.0 {
+        return Vec::new();
+    }
+    across
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| (**d - centre).abs() > 3.5 * scale)
+        .map(|(i, &d)| (i + 1, d < centre))
+        .collect()
+}
+
+/// The lag-`lag` second differences (centred on buckets `lag..m − lag`) whose reach holds none
+/// of the `jumps` ([`bucket_jumps`]). A jump (a restart, a step) touches 2·lag − 1 of them, so a
+/// few would otherwise swell their scale and read as strong correlation. `None` when that would
+/// keep fewer than half.
+fn clear_of_jumps(lagged: &[f64], lag: usize, jumps: &[(usize, bool)]) -> Option<Vec<f64>> {
+    if jumps.is_empty() {
+        return Some(lagged.to_vec());
     }
     let mut next = 0;
     let kept: Vec<f64> = lagged
@@ -500,18 +531,14 @@ fn clear_of_jumps(buckets: &[Bucket], lagged: &[f64], lag: usize) -> Vec<f64> {
         .enumerate()
         .filter(|&(j, _)| {
             let centre = j + lag;
-            while next < jumps.len() && jumps[next] + lag < centre {
+            while next < jumps.len() && jumps[next].0 + lag < centre {
                 next += 1;
             }
-            jumps.get(next).is_none_or(|&c| c > centre + lag)
+            jumps.get(next).is_none_or(|&(c, _)| c > centre + lag)
         })
         .map(|(_, &e)| e)
         .collect();
-    if 2 * kept.len() >= lagged.len() {
-        kept
-    } else {
-        lagged.to_vec()
-    }
+    (2 * kept.len() >= lagged.len()).then_some(kept)
 }
 
 /// Residuals of the buckets around the least-squares lines of the segmentation with the given
