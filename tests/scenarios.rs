@@ -662,3 +662,40 @@ fn a_leak_restarted_again_and_again_is_found() {
         assert_onset_within_5_percent(&r, start + (onset * window as f64) as i64, window, seed);
     }
 }
+
+/// A leak in steps whose last step is followed at once by a drain that frees most of the
+/// growth: the step's jump up once owned every fall after it (as a spike's up-stroke does),
+/// so the drain was not counted and the climb read as a warm-up that levelled off.
+#[test]
+fn a_drain_right_after_the_last_step_stops_the_leak() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (240, 40_000); // 2.7 h
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(250 + seed), n, 0.6, 1.2 * MIB);
+        let mut s = Series::new("cache", Unit::Bytes);
+        let start = 1_726_690_000_000;
+        for (i, e) in noise.iter().enumerate() {
+            let u = i as f64 / n as f64;
+            // Eight steps of 5 MiB from 0.28 to 0.42, a ninth of 15 MiB at 0.55, then a drain
+            // over 0.55–0.62 to 10 MiB above the start (75 % freed), flat after.
+            let steps = (((u - 0.28) / 0.02).floor() + 1.0).clamp(0.0, 8.0) * 5.0 * MIB;
+            let grown = if u < 0.55 {
+                steps
+            } else {
+                let top = 55.0 * MIB;
+                top - (top - 10.0 * MIB) * ((u - 0.55) / 0.07).clamp(0.0, 1.0)
+            };
+            s.push(start + i as i64 * step, 600.0 * MIB + grown + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        assert_eq!(r.pattern, "stopped-leak", "seed {seed}: {}", r.summary);
+        let window = (n as i64) * step;
+        assert_onset_within_5_percent(&r, start + (0.28 * window as f64) as i64, window, seed);
+        // Growth stopped with the last step: the drain began at 0.55.
+        let stop = r.stop_ms.map(|ms| (ms - start) as f64 / window as f64);
+        assert!(stop.is_some_and(|u| (u - 0.55).abs() <= 0.05), "seed {seed}: stop {stop:?}: {}", r.summary);
+    }
+}

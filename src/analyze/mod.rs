@@ -1213,7 +1213,7 @@ fn classify(
     }
     // The series ends flat or falling: find the last rise.
     let last_up = (0..=last_index).rev().find(|&k| moves[k].0 == 1);
-    let falls_after = |k: usize| -> f64 {
+    let falls_after = |k: usize| -> (f64, Option<usize>) {
         let mut fall = 0.0;
         let mut from = k + 1;
         // A short piece right after the climb (a blip at the top, a drop the fit smeared): the
@@ -1226,32 +1226,51 @@ fn classify(
             }
             from = k + 3;
         }
+        // A later rise (a spike's up-stroke, a new climb) owns the falls after it, down to the
+        // level it rose from: memory freed deeper than that, beyond the noise (a leak's last
+        // step, then a drain below the steps before it), gives back the climb's growth too.
+        // The later rise: its piece, the level it rose from, the lowest level since.
+        let mut later: Option<(usize, f64, f64)> = None;
         for j in from..=last_index {
-            // A later rise (a spike's up-stroke, a new climb) owns the falls after it.
-            if jump_size(j) > 3.0 * noise.sigma || pieces[j].rise() > 3.0 * noise.sigma {
-                break;
+            let p = &pieces[j];
+            // A piece's level at its middle: the ends of a short steep piece overshoot.
+            let level = p.line.at((p.x_start + p.x_end) / 2.0);
+            if let Some((_, _, lowest)) = later.as_mut() {
+                *lowest = lowest.min(level);
+                continue;
+            }
+            if jump_size(j) > 3.0 * noise.sigma || p.rise() > 3.0 * noise.sigma {
+                let base = if jump_size(j) > 3.0 * noise.sigma {
+                    pieces[j - 1].line.at(p.x_start)
+                } else {
+                    p.line.at(p.x_start)
+                };
+                later = Some((j, base, base));
+                continue;
             }
             // A fall between the fitted lines counts even where the search called the boundary
             // a bend, once it is clearly larger than the noise (3 σ, as for a jump): a quick
             // drain after the peak often sits inside one boundary.
-            let xb = pieces[j].x_start;
-            let gap =
-                if pieces[j].jump_before { jump_size(j) } else { pieces[j].line.at(xb) - pieces[j - 1].line.at(xb) };
-            if pieces[j].jump_before || gap < -3.0 * noise.sigma {
+            let xb = p.x_start;
+            let gap = if p.jump_before { jump_size(j) } else { p.line.at(xb) - pieces[j - 1].line.at(xb) };
+            if p.jump_before || gap < -3.0 * noise.sigma {
                 fall -= gap.min(0.0);
             }
             // A drain may be short (few samples for a rank test): its size alone counts.
-            if moves[j].0 == -1 || pieces[j].rise() < -3.0 * noise.sigma {
-                fall -= pieces[j].rise();
+            if moves[j].0 == -1 || p.rise() < -3.0 * noise.sigma {
+                fall -= p.rise();
             }
         }
-        fall
+        match later {
+            Some((j, base, lowest)) if base - lowest > 3.0 * noise.sigma => (fall + base - lowest, Some(j)),
+            _ => (fall, None),
+        }
     };
     if let Some(k) = last_up {
         let s = run_start(k);
         let rise: f64 = pieces[s..=k].iter().map(Piece::rise).sum();
         let duration: f64 = pieces[s..=k].iter().map(Piece::duration).sum();
-        let fall = falls_after(k);
+        let (fall, drained_after) = falls_after(k);
         let long = duration >= (0.08 * span).max(4.0 * bucket_width);
         let evidence = pieces[s..=k].iter().map(|p| movement(p, noise, false).1).fold(0.0, f64::max);
         if fall >= 0.4 * rise {
@@ -1276,11 +1295,17 @@ fn classify(
                 result.onset = Some(onset_of(first_run));
                 result.growth_piece = Some(k);
                 result.evidence = evidence;
-                let next = &pieces[(k + 1).min(last_index)];
-                // The peak: the centre of the knots that fit about as well as the best one.
+                // The peak: the centre of the knots that fit about as well as the best one; a
+                // jump up that the drain followed at once peaks where it lands.
+                let top = drained_after.unwrap_or(k);
+                let next = &pieces[(top + 1).min(last_index)];
                 let tolerance = 3.84 * noise.search_var;
-                let peak = fit_bend_within(x, y, pieces[k].first, next.end, tolerance)
-                    .map_or(pieces[k].end - 1, |b| (b.low_index + b.high_index).div_ceil(2));
+                let peak = if drained_after.is_some() && jump_size(top) > 0.0 && pieces[top].rise() < 0.0 {
+                    pieces[top].first
+                } else {
+                    fit_bend_within(x, y, pieces[top].first, next.end, tolerance)
+                        .map_or(pieces[top].end - 1, |b| (b.low_index + b.high_index).div_ceil(2))
+                };
                 result.stop = Some(peak);
             } else {
                 result.shape = Shape::Spike;
