@@ -1129,7 +1129,11 @@ fn classify(
                     let used = p.end - lo;
                     let n = if used > trend::BEND_DIRECT { trend::BEND_DIRECT / 2 } else { used } as f64;
                     let penalty = 2.0 * libm::log(n) * t.long_run_var;
-                    if t.index < i && t.first_slope > 0.0 && t.sse + penalty < t.hinge_sse {
+                    // A first stage under a tenth of the climb's slope is no stage of growth but a
+                    // flat stretch that the deseasonalised or correlated noise tilts: the hinge
+                    // places that onset.
+                    let gentle = t.first_slope > (0.1 * p.slope.slope).max(0.0);
+                    if t.index < i && gentle && t.sse + penalty < t.hinge_sse {
                         return (t.index, t.low_index, t.high_index.max(t.index));
                     }
                 }
