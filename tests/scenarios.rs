@@ -743,3 +743,32 @@ fn a_leak_under_a_daily_wave_begins_when_it_begins() {
     let far = late.iter().filter(|(_, at)| at.is_none_or(|u| (u - onset).abs() > 0.1)).count();
     assert!(late.len() <= 1 && far == 0, "onsets off by more than 5 % of the window: {late:?}");
 }
+
+/// A small leak over a long window that stopped and was drained, the drain under 3 σ of one
+/// sample's noise but sure over its hundreds of samples, and about as fast as the climb: the drain
+/// counted only when it was large beside one sample's noise, so the climb read as a warm-up.
+#[test]
+fn a_sure_but_small_drain_stops_the_leak() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (5_300, 140_000); // 8.6 days
+    let window = n as i64 * step;
+    let (onset, top, drained) = (0.36, 0.52, 0.64);
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(290 + seed), n, 0.3, 30.0 * MIB);
+        let mut s = Series::new("worker", Unit::Bytes);
+        let start = 1_727_913_600_000;
+        for (i, e) in noise.iter().enumerate() {
+            let u = i as f64 / n as f64;
+            // 3 σ of growth, then 63 % of it (1.9 σ) freed at four fifths of the pace it grew.
+            let grown = 90.0 * MIB * ((u - onset) / (top - onset)).clamp(0.0, 1.0)
+                - 57.0 * MIB * ((u - top) / (drained - top)).clamp(0.0, 1.0);
+            s.push(start + i as i64 * step, 1900.0 * MIB + grown + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        assert_eq!(r.pattern, "stopped-leak", "seed {seed}: {}", r.summary);
+        assert_onset_within_5_percent(&r, start + (onset * window as f64) as i64, window, seed);
+    }
+}

@@ -1260,8 +1260,15 @@ fn classify(
             if p.jump_before || gap < -3.0 * noise.sigma {
                 fall -= gap.min(0.0);
             }
-            // A drain may be short (few samples for a rank test): its size alone counts.
-            if moves[j].0 == -1 || p.rise() < -3.0 * noise.sigma {
+            // A drain may be short (few samples for a rank test): its size alone counts. Or
+            // small beside the noise of a sample, yet sure over many (rank test, interval and
+            // long-run z) and at least half as fast as the climb rose: a warm-up's plateau may
+            // settle, but slowly.
+            let sure_drain = p.test.p < 0.01
+                && moves[j].1 < -3.0
+                && p.slope.high < 0.0
+                && p.slope.slope < -0.5 * pieces[k].slope.slope;
+            if moves[j].0 == -1 || p.rise() < -3.0 * noise.sigma || sure_drain {
                 fall -= p.rise();
             }
         }
