@@ -96,6 +96,23 @@ fn assert_onset_within_5_percent(r: &leakscope::report::SeriesReport, truth: i64
     );
 }
 
+/// A byte series of one sample per `noise` value, `step` ms apart from `start`: `value(u)`
+/// plus the noise, `u` the sample's share of the window (0 at the first).
+fn series_of(
+    name: &str,
+    start: i64,
+    step: i64,
+    noise: &[f64],
+    value: impl Fn(f64) -> f64,
+) -> leakscope::series::Series {
+    let mut s = leakscope::series::Series::new(name, leakscope::series::Unit::Bytes);
+    let n = noise.len() as f64;
+    for (i, e) in noise.iter().enumerate() {
+        s.push(start + i as i64 * step, value(i as f64 / n) + e);
+    }
+    s
+}
+
 fn verdict_of(pattern: Pattern, seed: u64) -> (Verdict, String) {
     let sc = scenario(pattern, seed);
     let r = analyze_series(&sc.series, &AnalyzeOptions::default());
@@ -291,22 +308,18 @@ fn growth_that_slows_but_goes_on_is_a_leak() {
 /// short to rise beyond the noise on its own resumes the leak; it does not stop it.
 #[test]
 fn small_restarts_keep_the_first_onset_and_a_short_last_climb_resumes() {
-    use leakscope::series::{Series, Unit};
     use leakscope::synth::{ar1_noise, Rng};
     const MIB: f64 = 1024.0 * 1024.0;
     let n = 6_000; // 100 h at one a minute
     let (onset, cuts) = (0.15, [0.45, 0.75, 0.95]);
     for seed in 0..4 {
         let noise = ar1_noise(&mut Rng::new(70 + seed), n, 0.6, 1.0 * MIB);
-        let mut s = Series::new("worker", Unit::Bytes);
         let start = 1_722_470_400_000;
-        for (i, e) in noise.iter().enumerate() {
-            let u = i as f64 / n as f64;
+        let s = series_of("worker", start, 60_000, &noise, |u| {
             let since = cuts.iter().rev().find(|&&c| u >= c).copied().unwrap_or(onset);
             // 5 MiB a lifetime of 30 % of the window.
-            let grown = 5.0 * MIB * ((u - since) / 0.3).max(0.0);
-            s.push(start + i as i64 * 60_000, 900.0 * MIB + grown + e);
-        }
+            900.0 * MIB + 5.0 * MIB * ((u - since) / 0.3).max(0.0)
+        });
         let r = analyze_series(&s, &AnalyzeOptions::default());
         let window = (n as i64) * 60_000;
         assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
@@ -641,22 +654,18 @@ fn a_wave_that_fades_evenly_is_no_leak() {
 /// whole leak ("stable").
 #[test]
 fn a_leak_restarted_again_and_again_is_found() {
-    use leakscope::series::{Series, Unit};
     use leakscope::synth::{ar1_noise, Rng};
     const MIB: f64 = 1024.0 * 1024.0;
     let n = 5_400; // 90 h at one a minute
     let (onset, cuts) = (0.25, [0.42, 0.59, 0.76, 0.93]);
     for seed in 0..4 {
         let noise = ar1_noise(&mut Rng::new(230 + seed), n, 0.45, 1.0 * MIB);
-        let mut s = Series::new("worker", Unit::Bytes);
         let start = 1_727_740_800_000;
-        for (i, e) in noise.iter().enumerate() {
-            let u = i as f64 / n as f64;
+        let s = series_of("worker", start, 60_000, &noise, |u| {
             let since = cuts.iter().rev().find(|&&c| u >= c).copied().unwrap_or(onset);
             // 5 MiB (5 σ) a lifetime of 17 % of the window, then a restart to the baseline.
-            let grown = 5.0 * MIB * ((u - since) / 0.17).clamp(0.0, 1.0);
-            s.push(start + i as i64 * 60_000, 5.5 * 1024.0 * MIB + grown + e);
-        }
+            5.5 * 1024.0 * MIB + 5.0 * MIB * ((u - since) / 0.17).clamp(0.0, 1.0)
+        });
         let r = analyze_series(&s, &AnalyzeOptions::default());
         let window = (n as i64) * 60_000;
         assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
@@ -671,27 +680,20 @@ fn a_leak_restarted_again_and_again_is_found() {
 /// so the drain was not counted and the climb read as a warm-up that levelled off.
 #[test]
 fn a_drain_right_after_the_last_step_stops_the_leak() {
-    use leakscope::series::{Series, Unit};
     use leakscope::synth::{ar1_noise, Rng};
     const MIB: f64 = 1024.0 * 1024.0;
     let (n, step) = (240, 40_000); // 2.7 h
     for seed in 0..4 {
         let noise = ar1_noise(&mut Rng::new(250 + seed), n, 0.6, 1.2 * MIB);
-        let mut s = Series::new("cache", Unit::Bytes);
         let start = 1_726_690_000_000;
-        for (i, e) in noise.iter().enumerate() {
-            let u = i as f64 / n as f64;
+        let s = series_of("cache", start, step, &noise, |u| {
             // Eight steps of 5 MiB from 0.28 to 0.42, a ninth of 15 MiB at 0.55, then a drain
             // over 0.55–0.62 to 10 MiB above the start (75 % freed), flat after.
             let steps = (((u - 0.28) / 0.02).floor() + 1.0).clamp(0.0, 8.0) * 5.0 * MIB;
-            let grown = if u < 0.55 {
-                steps
-            } else {
-                let top = 55.0 * MIB;
-                top - (top - 10.0 * MIB) * ((u - 0.55) / 0.07).clamp(0.0, 1.0)
-            };
-            s.push(start + i as i64 * step, 600.0 * MIB + grown + e);
-        }
+            let top = 55.0 * MIB;
+            let grown = if u < 0.55 { steps } else { top - (top - 10.0 * MIB) * ((u - 0.55) / 0.07).clamp(0.0, 1.0) };
+            600.0 * MIB + grown
+        });
         let r = analyze_series(&s, &AnalyzeOptions::default());
         assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
         assert_eq!(r.pattern, "stopped-leak", "seed {seed}: {}", r.summary);
@@ -709,7 +711,6 @@ fn a_drain_right_after_the_last_step_stops_the_leak() {
 /// start, three days early, on three seeds of six.
 #[test]
 fn a_leak_under_a_daily_wave_begins_when_it_begins() {
-    use leakscope::series::{Series, Unit};
     use leakscope::synth::{ar1_noise, Rng};
     const MIB: f64 = 1024.0 * 1024.0;
     let (n, step) = (9_000, 70_000); // 7.3 days
@@ -719,17 +720,15 @@ fn a_leak_under_a_daily_wave_begins_when_it_begins() {
     let mut late = Vec::new();
     for seed in 0..6 {
         let noise = ar1_noise(&mut Rng::new(270 + seed), n, 0.4, 100.0 * MIB);
-        let mut s = Series::new("api", Unit::Bytes);
-        for (i, e) in noise.iter().enumerate() {
-            let hours = i as f64 * step as f64 / 3_600_000.0;
-            let u = i as f64 / n as f64;
+        let s = series_of("api", start, step, &noise, |u| {
+            let hours = u * window as f64 / 3_600_000.0;
             // An afternoon bump of 1.6 GiB whose size drifts by ±15 % over the week, and 5 GiB
             // of growth from the onset to the end.
             let drift = 1.0 + 0.15 * libm::sin(std::f64::consts::TAU * hours / 175.0 + 4.71);
             let bump = drift * libm::exp(3.0 * (libm::cos(std::f64::consts::TAU * (hours - 3.0) / 24.0) - 1.0));
             let grown = 5.0 * 1024.0 * MIB * ((u - onset) / (1.0 - onset)).max(0.0);
-            s.push(start + i as i64 * step, 6.5 * 1024.0 * MIB + 1600.0 * MIB * bump + grown + e);
-        }
+            6.5 * 1024.0 * MIB + 1600.0 * MIB * bump + grown
+        });
         let r = analyze_series(&s, &AnalyzeOptions::default());
         assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
         assert_eq!(r.pattern, "seasonal-leak", "seed {seed}: {}", r.summary);
@@ -749,7 +748,6 @@ fn a_leak_under_a_daily_wave_begins_when_it_begins() {
 /// counted only when it was large beside one sample's noise, so the climb read as a warm-up.
 #[test]
 fn a_sure_but_small_drain_stops_the_leak() {
-    use leakscope::series::{Series, Unit};
     use leakscope::synth::{ar1_noise, Rng};
     const MIB: f64 = 1024.0 * 1024.0;
     let (n, step) = (5_300, 140_000); // 8.6 days
@@ -757,15 +755,12 @@ fn a_sure_but_small_drain_stops_the_leak() {
     let (onset, top, drained) = (0.36, 0.52, 0.64);
     for seed in 0..4 {
         let noise = ar1_noise(&mut Rng::new(290 + seed), n, 0.3, 30.0 * MIB);
-        let mut s = Series::new("worker", Unit::Bytes);
         let start = 1_727_913_600_000;
-        for (i, e) in noise.iter().enumerate() {
-            let u = i as f64 / n as f64;
+        let s = series_of("worker", start, step, &noise, |u| {
             // 3 σ of growth, then 63 % of it (1.9 σ) freed at four fifths of the pace it grew.
-            let grown = 90.0 * MIB * ((u - onset) / (top - onset)).clamp(0.0, 1.0)
-                - 57.0 * MIB * ((u - top) / (drained - top)).clamp(0.0, 1.0);
-            s.push(start + i as i64 * step, 1900.0 * MIB + grown + e);
-        }
+            1900.0 * MIB + 90.0 * MIB * ((u - onset) / (top - onset)).clamp(0.0, 1.0)
+                - 57.0 * MIB * ((u - top) / (drained - top)).clamp(0.0, 1.0)
+        });
         let r = analyze_series(&s, &AnalyzeOptions::default());
         assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
         assert_eq!(r.pattern, "stopped-leak", "seed {seed}: {}", r.summary);
