@@ -628,21 +628,20 @@ fn short_teeth_are_a_saw_tooth() {
 /// a rising trend behind, called a leak.
 #[test]
 fn a_wave_that_fades_evenly_is_no_leak() {
-    use leakscope::series::{Series, Unit};
     use leakscope::synth::{ar1_noise, Rng};
     const MIB: f64 = 1024.0 * 1024.0;
     let (n, step) = (4_500, 100_000); // 5.2 days
     let start = 1_727_568_000_000; // a Sunday, 00:00 UTC
+    let window = n as i64 * step;
     for seed in 0..4 {
         let noise = ar1_noise(&mut Rng::new(210 + seed), n, 0.4, 2.0 * MIB);
-        let mut s = Series::new("api", Unit::Bytes);
-        for (i, e) in noise.iter().enumerate() {
-            let hours = i as f64 * step as f64 / 3_600_000.0;
+        let s = series_of("api", start, step, &noise, |u| {
+            let hours = u * window as f64 / 3_600_000.0;
             let size = 1.2 - 0.35 * hours / 125.0;
             // A business-hours bump around 14:00, mean zero over the day.
             let bump = libm::exp(2.0 * (libm::cos(std::f64::consts::TAU * (hours - 14.0) / 24.0) - 1.0)) - 0.3085;
-            s.push(start + i as i64 * step, 1024.0 * MIB + 80.0 * MIB * size * bump + e);
-        }
+            1024.0 * MIB + 80.0 * MIB * size * bump
+        });
         let r = analyze_series(&s, &AnalyzeOptions::default());
         assert_eq!(r.verdict, Verdict::NoLeak, "seed {seed}: {}", r.summary);
     }

@@ -445,7 +445,8 @@ pub fn segment_linear_with(
     // lag-8 differences that reach across a jump are left out of its scale.
     let mut lag = if m >= 48 { 8 } else { 2 };
     let jumps = bucket_jumps(buckets);
-    let mut lagged = clear_of_jumps(&second(lag), lag, &jumps);
+    let all = second(lag);
+    let mut lagged = clear_of_jumps(&all, lag, &jumps);
     // Falls every few dozen buckets (a leak restarted again and again) touch most lag-8
     // differences: the leak analysis then reads φ at the longest shorter lag (4, then 2) whose
     // differences mostly clear them. Rises that many are growth in steps, which the coarser
@@ -463,7 +464,8 @@ pub fn segment_linear_with(
         }
     }
     let d1 = robust_scale(&second(1)).powi(2);
-    let d2 = robust_scale(&lagged.unwrap_or_else(|| second(lag))).powi(2);
+    // All of the lag-8 (or lag-2) differences when no lag leaves half of them clear.
+    let d2 = robust_scale(&lagged.unwrap_or(all)).powi(2);
     if d1 <= 0.0 {
         // Perfectly smooth pieces: any real change costs far more than nothing.
         let b = pelt_linear(m, min_len, 1e-12, prefix);

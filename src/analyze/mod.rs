@@ -1243,12 +1243,9 @@ fn classify(
                 *lowest = lowest.min(level);
                 continue;
             }
-            if jump_size(j) > 3.0 * noise.sigma || p.rise() > 3.0 * noise.sigma {
-                let base = if jump_size(j) > 3.0 * noise.sigma {
-                    pieces[j - 1].line.at(p.x_start)
-                } else {
-                    p.line.at(p.x_start)
-                };
+            let jumped = jump_size(j) > 3.0 * noise.sigma;
+            if jumped || p.rise() > 3.0 * noise.sigma {
+                let base = if jumped { pieces[j - 1].line.at(p.x_start) } else { p.line.at(p.x_start) };
                 later = Some((j, base, base));
                 continue;
             }
