@@ -579,7 +579,8 @@ fn a_quieter_weekend_is_no_leak_and_keeps_the_onset() {
         }
     }
     // Before the days were sized apart: 7 false alarms in 48; of 48 leaks, 4 inconclusive and 24
-    // with onsets off by 5 % or more. Now: no false alarm, 10 onsets off.
+    // with onsets off by 5 % or more. Then 1 false alarm and 4 onsets off; with the wave's zero
+    // judged against a bent trend, 2 onsets off.
     assert!(false_alarms.len() <= 1, "false alarms:\n{}", false_alarms.join("\n"));
     assert!(missed.len() * 4 <= leaks, "onsets off by 5 % of the window or more:\n{}", missed.join("\n"));
 }
@@ -765,4 +766,44 @@ fn a_sure_but_small_drain_stops_the_leak() {
         assert_eq!(r.pattern, "stopped-leak", "seed {seed}: {}", r.summary);
         assert_onset_within_5_percent(&r, start + (onset * window as f64) as i64, window, seed);
     }
+}
+
+/// A leak that slows as it grows (a cache without eviction filling ever more slowly), under a
+/// daily wave that keeps its mean and whose size drifts by ±15 % over a week. Days growing
+/// bigger as the leak began read as memory that sits at its base in the quiet hours (a level
+/// that rises with the wave's size): the wave's "zero" moved every day's level, tilting the days
+/// before the leak, and the onset went to the window's start on all six seeds. The zero is now
+/// judged against trends that may bend and curve, with the days' scatter about them. Two seeds
+/// (the drift's trough right at the onset) still go to the start: a smooth drift of sizes and a
+/// slowing climb can stand for each other over eight days.
+#[test]
+fn a_slowing_leak_under_a_drifting_wave_begins_when_it_begins() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (20_000, 35_000); // 8.1 days
+    let start = 1_727_959_200_000; // 12:40 UTC
+    let window = n as i64 * step;
+    let onset = 0.34;
+    let mut off = Vec::new();
+    for seed in 0..6 {
+        let noise = ar1_noise(&mut Rng::new(310 + seed), n, 0.5, 1.0 * MIB);
+        let s = series_of("cache", start, step, &noise, |u| {
+            let hours = u * window as f64 / 3_600_000.0;
+            // A 24 MiB evening wave about the day's mean, its size drifting over the week, and
+            // 12 MiB of growth, half of it in the climb's first 30 %. 0.3085 is the shape's mean.
+            let drift = 1.0 + 0.15 * libm::sin(std::f64::consts::TAU * hours / 175.0 + 2.0 + 0.15 * seed as f64);
+            let shape = libm::exp(2.0 * (libm::cos(std::f64::consts::TAU * (hours - 6.0) / 24.0) - 1.0));
+            let wave = 24.0 * MIB * drift * (shape - 0.3085);
+            let climb = ((u - onset) / (1.0 - onset)).max(0.0);
+            let grown = 12.0 * MIB * libm::log(1.0 + climb / 0.2) / libm::log(6.0);
+            384.0 * MIB + wave + grown
+        });
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        let at = r.onset.map(|o| (o.ms - start) as f64 / window as f64);
+        if at.is_none_or(|u| (u - onset).abs() > 0.05) {
+            off.push((seed, at, r.summary));
+        }
+    }
+    assert!(off.len() <= 2, "onsets off by more than 5 % of the window: {off:#?}");
 }

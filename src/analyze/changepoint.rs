@@ -770,7 +770,7 @@ fn least_squares_sse(rows: impl Iterator<Item = (f64, [f64; 3], f64)> + Clone) -
 
 /// Solves `a · x = b` (N × N) by Gaussian elimination with partial pivoting, without allocating;
 /// `None` when singular.
-fn solve_fixed<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> Option<[f64; N]> {
+pub(crate) fn solve_fixed<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> Option<[f64; N]> {
     let scale = a.iter().flat_map(|r| r.iter()).fold(0.0f64, |m, v| m.max(v.abs()));
     if scale <= 0.0 || !scale.is_finite() {
         return None;

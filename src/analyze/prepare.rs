@@ -526,12 +526,20 @@ fn spread_of(fits: &[&DayFit], var_of: impl Fn(&DayFit) -> f64) -> (f64, f64, us
 /// The level a day's wave is scaled around. Memory that follows load sits at its base when load
 /// is lowest, so a quieter day is lower all day: the zero is the profile's quiet level. Memory
 /// can also keep its daily mean and swing less: the zero is the profile's mean. The day's level
-/// under its wave is `level + size · zero`; the zero that leaves those levels smoothest (least
-/// squared second differences over whole consecutive days, which a steady trend does not move)
-/// is taken, kept between the two. Sizes that drift evenly from day to day cannot tell the two
-/// apart from a trend: unless the estimate stands two standard errors (the day levels' own
-/// noise, inflated by `inflate`) off the mean, the mean is kept, which moves no day's level.
+/// under its wave is `level + size · zero`; the zero that lets a smooth trend through those
+/// levels best is taken, kept between the two. Sizes that drift evenly from day to day cannot
+/// tell the two apart from a trend: unless the estimate stands clearly off the mean, the mean
+/// is kept, which moves no day's level.
 fn wave_zero(p: &Prepared, fits: &[(usize, usize, DayFit)], quiet: f64, inflate: f64) -> f64 {
+    let zero = bent_trend_zero(p, fits, inflate).unwrap_or_else(|| smooth_days_zero(p, fits, inflate));
+    zero.clamp(quiet.min(0.0), quiet.max(0.0))
+}
+
+/// The wave's zero from under six whole days: the one that leaves the levels smoothest (least
+/// squared second differences over whole consecutive days, which a steady trend does not move),
+/// kept when it stands two standard errors (the day levels' own noise, inflated by `inflate`)
+/// off the mean, else 0.
+fn smooth_days_zero(p: &Prepared, fits: &[(usize, usize, DayFit)], inflate: f64) -> f64 {
     let whole = |s: usize, e: usize| is_whole(p, s, e);
     let (mut num, mut den, mut var) = (0.0, 0.0, 0.0);
     for w in fits.windows(3) {
@@ -549,11 +557,81 @@ fn wave_zero(p: &Prepared, fits: &[(usize, usize, DayFit)], quiet: f64, inflate:
         return 0.0;
     }
     let zero = num / den;
-    let se = var.sqrt() / den;
-    if zero.abs() < 2.0 * se {
+    if zero.abs() < 2.0 * var.sqrt() / den {
         return 0.0;
     }
-    zero.clamp(quiet.min(0.0), quiet.max(0.0))
+    zero
+}
+
+/// The wave's zero from six whole days or more: the days' levels under their waves,
+/// `level + size · zero`, fitted by a trend that may bend once (a leak's onset bends it, and
+/// sizes that happen to drift then would otherwise carry the estimate), the bend at the best
+/// of the days' middles and the points between; from eight days, also by one that curves as
+/// well (a leak that slows). Sizes that drift smoothly can stand in for a curve, so the zero
+/// must stand a Student's t 99 % point of standard errors (the larger of the fit's scatter and
+/// the days' own noise) off the mean under both. `Some(0.0)` when it does not; `None` for
+/// fewer days.
+fn bent_trend_zero(p: &Prepared, fits: &[(usize, usize, DayFit)], inflate: f64) -> Option<f64> {
+    let days: Vec<(f64, &DayFit)> = fits
+        .iter()
+        .filter(|(s, e, _)| is_whole(p, *s, *e))
+        .map(|(s, e, f)| ((p.x[*s] + p.x[*e - 1]) / 2.0, f))
+        .collect();
+    let m = days.len();
+    if m < 6 {
+        return None;
+    }
+    let own = days.iter().map(|(_, f)| f.level_var).sum::<f64>() / m as f64 * inflate;
+    let t0 = days[0].0;
+    // The zero and its standard error under a bent trend, curved too when `curve`.
+    let zero_under = |curve: bool| -> Option<(f64, f64)> {
+        let fit = |knot: f64| {
+            let row = |t: f64, f: &DayFit| {
+                let u = (t - t0) / 24.0;
+                [1.0, u, ((t - knot) / 24.0).max(0.0), if curve { u * u } else { 0.0 }, -f.size]
+            };
+            let mut a = [[0.0; 5]; 5];
+            let mut rhs = [0.0; 5];
+            if !curve {
+                // The curve's column is all zeros: pinned to 0 so the system stays solvable.
+                a[3][3] = 1.0;
+            }
+            for (t, f) in &days {
+                let r = row(*t, f);
+                for i in 0..5 {
+                    for j in 0..5 {
+                        a[i][j] += r[i] * r[j];
+                    }
+                    rhs[i] += r[i] * f.level;
+                }
+            }
+            let theta = super::changepoint::solve_fixed(a, rhs)?;
+            let sse: f64 = days
+                .iter()
+                .map(|(t, f)| {
+                    let r = row(*t, f);
+                    (f.level - (0..5).map(|i| r[i] * theta[i]).sum::<f64>()).powi(2)
+                })
+                .sum();
+            let inverse_zz = super::changepoint::solve_fixed(a, [0.0, 0.0, 0.0, 0.0, 1.0])?[4];
+            Some((sse, theta[4], inverse_zz))
+        };
+        let knots = (0..m).map(|k| days[k].0).chain((1..m).map(|k| (days[k - 1].0 + days[k].0) / 2.0));
+        let (sse, zero, inverse_zz) = knots.filter_map(fit).min_by(|a, b| a.0.total_cmp(&b.0))?;
+        let dof = m - if curve { 5 } else { 4 };
+        let se = ((sse / dof as f64).max(own) * inverse_zz.max(0.0)).sqrt();
+        Some((zero, student_t_99(dof) * se))
+    };
+    let (zero, bound) = zero_under(false)?;
+    let holds = |(z, b): (f64, f64)| z.abs() >= b && z * zero > 0.0;
+    let curved_holds = m < 8 || zero_under(true).is_some_and(holds);
+    Some(if holds((zero, bound)) && curved_holds { zero } else { 0.0 })
+}
+
+/// The two-sided 99 % point of Student's t with `dof` degrees of freedom.
+fn student_t_99(dof: usize) -> f64 {
+    const TABLE: [f64; 10] = [63.66, 9.92, 5.84, 4.60, 4.03, 3.71, 3.50, 3.36, 3.25, 3.17];
+    TABLE.get(dof.wrapping_sub(1)).copied().unwrap_or(2.576 + 5.8 / dof as f64)
 }
 
 /// Whether the samples `start..end` span most of a day (18 hours).
