@@ -450,6 +450,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     }
     report.restarts_ms.sort_unstable();
     // Changepoints and chart segments.
+    let spacing = changepoint::median_in_place(&mut px.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>());
     for &ms in &report.restarts_ms {
         report.changepoints.push(Changepoint { ms, kind: ChangeKind::Restart });
     }
@@ -461,11 +462,29 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
             }
         }
         for p in &life.pieces {
+            // A piece's line reaches the next piece's start, but not across a gap in the
+            // samples, nor farther than its own samples span: the steep line of two samples
+            // a minute apart, carried on for the quarter hour to the next tooth's floor (or over
+            // a gap of hours), ran off the chart, below zero.
+            let last = px.get(p.end.saturating_sub(1)).copied().unwrap_or(p.x_start).max(p.x_start);
+            let reach = p.x_end - last;
+            let end = if reach > 2.0 * spacing || reach > last - p.x_start { last } else { p.x_end };
+            // Nor beyond the values it was fitted to: a line through a jump of a few samples
+            // overshoots both levels.
+            let (lo, hi) = py
+                .get(p.first..p.end)
+                .unwrap_or_default()
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+            let at = |h: f64| {
+                let v = p.line.at(h);
+                to_value(if lo <= hi { v.clamp(lo, hi) } else { v })
+            };
             report.segments.push(Segment {
                 start_ms: to_ms(p.x_start),
-                end_ms: to_ms(p.x_end),
-                start_value: to_value(p.line.at(p.x_start)),
-                end_value: to_value(p.line.at(p.x_end)),
+                end_ms: to_ms(end),
+                start_value: at(p.x_start),
+                end_value: at(end),
             });
         }
     }
