@@ -838,3 +838,27 @@ fn chart_segments_stay_among_the_data() {
     }
     assert!(off.is_empty(), "segments off the data:\n{}", off.join("\n"));
 }
+
+/// A cache warms up after a restart and levels off; hours later a leak begins. The tail of the
+/// warm-up's approach still rose a little, surely (its rank test), across the plateau: that
+/// slope, a sixteenth of either climb's, bridged the warm-up and the leak into one climb, and
+/// the onset went to the window's start.
+#[test]
+fn a_leak_after_a_warm_up_begins_after_the_plateau() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (4_000, 30_000); // 33 h
+    let start = 1_729_717_200_000;
+    let window = n as i64 * step;
+    let onset = 0.5;
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(900 + seed), n, 0.6, 3.0 * MIB);
+        // 100 MiB of warm-up (time constant 1.7 h), then 60 MiB of leak from the middle.
+        let s = series_of("cache", start, step, &noise, |u| {
+            500.0 * MIB + 100.0 * MIB * (1.0 - libm::exp(-20.0 * u)) + 120.0 * MIB * (u - onset).max(0.0)
+        });
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        assert_onset_within_5_percent(&r, start + (onset * window as f64) as i64, window, seed);
+    }
+}

@@ -996,9 +996,15 @@ fn classify(
                 s -= 1;
                 continue;
             }
+            // Not a plateau whose slope is a small fraction of both climbs' (the tail of a
+            // warm-up's approach before a later leak).
             let bridge = |b: usize| {
                 let p = &pieces[b];
-                (p.buckets < 6 || p.test.p < 0.01) && p.slope.low > 0.0 && moves[b].0 == 0
+                let gentler = pieces[b - 1].slope.slope.min(pieces.get(b + 1).map_or(f64::INFINITY, |q| q.slope.slope));
+                (p.buckets < 6 || p.test.p < 0.01)
+                    && p.slope.low > 0.0
+                    && moves[b].0 == 0
+                    && p.slope.slope >= LEVELLED * gentler
             };
             if s > 1 && bridge(s - 1) && moves[s - 2].0 == 1 && !drop_before(s) && !drop_before(s - 1) {
                 s -= 2;
