@@ -862,3 +862,21 @@ fn a_leak_after_a_warm_up_begins_after_the_plateau() {
         assert_onset_within_5_percent(&r, start + (onset * window as f64) as i64, window, seed);
     }
 }
+
+/// Two deploys, each stepping memory up by 20 σ and staying there. The segmentation fits each
+/// jump as a short steep piece between two bends, too short for its rank test to show it rising
+/// and joined to its neighbours without a jump: with no rise and no jump, the series read
+/// "stable" on two seeds of four.
+#[test]
+fn two_deploy_steps_read_as_steps() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(900 + seed), 4_000, 0.6, 3.0 * MIB);
+        let s = series_of("api", 1_729_717_200_000, 30_000, &noise, |u| {
+            500.0 * MIB + if u > 0.3 { 60.0 * MIB } else { 0.0 } + if u > 0.7 { 60.0 * MIB } else { 0.0 }
+        });
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::NoLeak, "step"), "seed {seed}: {}", r.summary);
+    }
+}

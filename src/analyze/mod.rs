@@ -1384,8 +1384,18 @@ fn classify(
         }
         return result;
     }
-    // No gradual rise at all: level jumps decide between step and spike.
-    let jumps: Vec<f64> = (1..=last_index).filter(|&k| significant_jump(k)).map(jump_size).collect();
+    // No gradual rise at all: level jumps decide between step and spike. A jump may also show
+    // as a short steep piece between two bends (a few buckets, its rank test too weak alone):
+    // the lines on either side, fitted apart, stand that far apart across it.
+    let jumps: Vec<f64> = (1..=last_index)
+        .filter_map(|k| {
+            if significant_jump(k) {
+                return Some(jump_size(k));
+            }
+            let smeared = if pieces[k].buckets <= 3 && !pieces[k].jump_before { across(k) } else { None };
+            smeared.filter(|gap| gap.abs() > 3.0 * noise.sigma)
+        })
+        .collect();
     result.shape = match jumps.as_slice() {
         [] => Shape::Stable,
         [up, down, ..] if up.signum() != down.signum() && (up + down).abs() < 0.5 * up.abs() => Shape::Spike,
