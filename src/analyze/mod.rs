@@ -1193,7 +1193,22 @@ fn classify(
     // The next step of a staircase under way is read as the staircase (below), not as a climb
     // of its own.
     if last_dir == 1 && staircase(&result.pieces, &moves, noise).is_none() {
-        let s = run_start(last_index);
+        let mut s = run_start(last_index);
+        // A climb too short to judge alone may be growth resuming after a pause: a long climb
+        // before it, only pieces that neither rose nor fell between, no drop. (A warm-up's
+        // plateau stays flat to its end.)
+        let long_enough =
+            |a: usize, b: usize| pieces[a..=b].iter().map(Piece::duration).sum::<f64>() >= min_leak_duration;
+        if !long_enough(s, last_index) && !drop_before(s) {
+            if let Some(k) = (0..s).rev().find(|&k| moves[k].0 != 0) {
+                let paused =
+                    moves[k].0 == 1 && (k + 1..s).all(|j| pieces[j].rise() > -2.0 * noise.sigma && !drop_before(j));
+                let earlier = run_start(k);
+                if paused && long_enough(earlier, k) {
+                    s = earlier;
+                }
+            }
+        }
         let run_duration: f64 = pieces[s..].iter().map(Piece::duration).sum();
         let last = &pieces[last_index];
         let max_prior_slope = pieces[..last_index]
