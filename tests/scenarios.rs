@@ -901,3 +901,20 @@ fn a_leak_that_paused_before_it_was_freed_is_a_leak() {
         r.summary
     );
 }
+
+/// A leak restarted twice at its limit (the held-out generator's `recurring-leak 3000004`,
+/// kept as a fixture; both drops seen as jumps inside one lifetime). The climb since the last
+/// drop, three hours old, was weighed against the steeper stretch before that drop and read as
+/// a warm-up levelling off: "cache warm-up". Climbs before the last fall are now another
+/// episode.
+#[test]
+fn growth_after_a_fall_is_weighed_on_its_own() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/analysis/restarted-leak-slower-after.csv");
+    let bytes = std::fs::read(path).expect("fixture");
+    let parsed =
+        leakscope::ingest::parse("restarted-leak-slower-after.csv", &bytes, &Default::default()).expect("parses");
+    let r = analyze_series(&parsed.series[0], &AnalyzeOptions::default());
+    assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
+    // The generator restarted it at 2024-10-28 11:19:07 and 21:42:10 UTC.
+    assert!(r.restarts_ms.iter().any(|&ms| (ms - 1_730_151_730_750).abs() < 600_000), "{}", r.summary);
+}

@@ -1211,9 +1211,12 @@ fn classify(
         }
         let run_duration: f64 = pieces[s..].iter().map(Piece::duration).sum();
         let last = &pieces[last_index];
-        let max_prior_slope = pieces[..last_index]
+        // Climbs before the last fall (a drain, a drop) are another episode: they tell
+        // nothing of how fast this one should be growing.
+        let since_fall = (0..last_index).rev().find(|&k| moves[k].0 == -1 || drop_before(k)).map_or(0, |k| k + 1);
+        let max_prior_slope = pieces[since_fall..last_index]
             .iter()
-            .zip(&moves)
+            .zip(&moves[since_fall..])
             .filter(|(_, m)| m.0 == 1)
             .map(|(p, _)| p.slope.slope)
             .fold(0.0, f64::max);
