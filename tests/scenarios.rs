@@ -904,9 +904,9 @@ fn a_leak_that_paused_before_it_was_freed_is_a_leak() {
 
 /// A leak restarted twice at its limit (the held-out generator's `recurring-leak 3000004`,
 /// kept as a fixture; both drops seen as jumps inside one lifetime). The climb since the last
-/// drop, three hours old, was weighed against the steeper stretch before that drop and read as
-/// a warm-up levelling off: "cache warm-up". Climbs before the last fall are now another
-/// episode.
+/// drop was weighed against the steeper stretches before it (the refill right after the drop
+/// among them) and read as a warm-up levelling off: "cache warm-up". Those are now another
+/// episode. Counting the refill in (the drop's own piece) leaves this case a warm-up.
 #[test]
 fn growth_after_a_fall_is_weighed_on_its_own() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/analysis/restarted-leak-slower-after.csv");

@@ -1211,9 +1211,10 @@ fn classify(
         }
         let run_duration: f64 = pieces[s..].iter().map(Piece::duration).sum();
         let last = &pieces[last_index];
-        // Climbs before the last fall (a drain, a drop) are another episode: they tell
-        // nothing of how fast this one should be growing.
-        let since_fall = (0..last_index).rev().find(|&k| moves[k].0 == -1 || drop_before(k)).map_or(0, |k| k + 1);
+        // Climbs before the last fall (a drain, a drop) are another episode, and so is the
+        // piece right after a drop: a restarted process refills its caches and pools faster
+        // than it then grows. Neither tells how fast this climb should be growing.
+        let since_fall = (0..last_index).rev().find(|&k| drop_before(k) || moves[k].0 == -1).map_or(0, |k| k + 1);
         let max_prior_slope = pieces[since_fall..last_index]
             .iter()
             .zip(&moves[since_fall..])
