@@ -51,11 +51,11 @@ build_page() {
   ensure_wasm_target
   ensure_wasm_bindgen
   ensure_npm
-  step "building the wasm module (release)"
-  (cd "$ROOT" && cargo build --release --lib --target wasm32-unknown-unknown)
+  step "building the wasm module (profile wasm: release, optimised for size)"
+  (cd "$ROOT" && cargo build --profile wasm --lib --target wasm32-unknown-unknown)
   rm -rf "$ROOT/www/pkg"
   wasm-bindgen --target web --no-typescript --out-dir "$ROOT/www/pkg" \
-    "$ROOT/target/wasm32-unknown-unknown/release/leakscope.wasm"
+    "$ROOT/target/wasm32-unknown-unknown/wasm/leakscope.wasm"
   step "optimising with wasm-opt -Oz (npm binaryen)"
   "$ROOT/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
