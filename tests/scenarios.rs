@@ -113,6 +113,15 @@ fn series_of(
     s
 }
 
+/// The report on the one series of `tests/fixtures/analysis/NAME` (held-out cases kept as
+/// CSV where no synthetic look-alike reproduces them).
+fn analyze_fixture(name: &str) -> leakscope::report::SeriesReport {
+    let path = format!("{}/tests/fixtures/analysis/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let parsed = leakscope::ingest::parse(name, &bytes, &Default::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    analyze_series(&parsed.series[0], &AnalyzeOptions::default())
+}
+
 fn verdict_of(pattern: Pattern, seed: u64) -> (Verdict, String) {
     let sc = scenario(pattern, seed);
     let r = analyze_series(&sc.series, &AnalyzeOptions::default());
@@ -887,10 +896,7 @@ fn two_deploy_steps_read_as_steps() {
 /// too short to judge alone ("too recent"), and the series read "stable".
 #[test]
 fn a_leak_that_paused_before_it_was_freed_is_a_leak() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/analysis/paused-leak-then-restart.csv");
-    let bytes = std::fs::read(path).expect("fixture");
-    let parsed = leakscope::ingest::parse("paused-leak-then-restart.csv", &bytes, &Default::default()).expect("parses");
-    let r = analyze_series(&parsed.series[0], &AnalyzeOptions::default());
+    let r = analyze_fixture("paused-leak-then-restart.csv");
     assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
     // Growth began at 2024-10-08 06:41:57 UTC and ended, memory freed, at 2024-10-13 10:22:23.
     let (window, truth) = (291.4 * 3_600_000.0, 1_728_369_717_418);
@@ -909,11 +915,7 @@ fn a_leak_that_paused_before_it_was_freed_is_a_leak() {
 /// episode. Counting the refill in (the drop's own piece) leaves this case a warm-up.
 #[test]
 fn growth_after_a_fall_is_weighed_on_its_own() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/analysis/restarted-leak-slower-after.csv");
-    let bytes = std::fs::read(path).expect("fixture");
-    let parsed =
-        leakscope::ingest::parse("restarted-leak-slower-after.csv", &bytes, &Default::default()).expect("parses");
-    let r = analyze_series(&parsed.series[0], &AnalyzeOptions::default());
+    let r = analyze_fixture("restarted-leak-slower-after.csv");
     assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
     // The generator restarted it at 2024-10-28 11:19:07 and 21:42:10 UTC.
     assert!(r.restarts_ms.iter().any(|&ms| (ms - 1_730_151_730_750).abs() < 600_000), "{}", r.summary);

@@ -198,6 +198,10 @@ impl Piece {
     fn rise(&self) -> f64 {
         self.slope.slope * self.duration()
     }
+    /// The fitted level at the piece's middle: the ends of a short steep piece overshoot.
+    fn level(&self) -> f64 {
+        self.line.at((self.x_start + self.x_end) / 2.0)
+    }
 }
 
 /// What a lifetime looks like.
@@ -822,7 +826,7 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64) 
 /// flat pieces after each rise (the last piece for a step under way).
 fn staircase(pieces: &[Piece], moves: &[(i8, f64)], noise: &Noise) -> Option<(usize, Vec<usize>)> {
     let flat: Vec<usize> = (0..pieces.len()).filter(|&k| pieces[k].buckets >= 3 && moves[k].0 == 0).collect();
-    let level = |k: usize| pieces[k].line.at((pieces[k].x_start + pieces[k].x_end) / 2.0);
+    let level = |k: usize| pieces[k].level();
     let short = |k: usize| pieces[k].buckets <= 3;
     let mut steps = Vec::new();
     let mut first = None;
@@ -1209,7 +1213,6 @@ fn classify(
                 }
             }
         }
-        let run_duration: f64 = pieces[s..].iter().map(Piece::duration).sum();
         let last = &pieces[last_index];
         // Climbs before the last fall (a drain, a drop) are another episode, and so is the
         // piece right after a drop: a restarted process refills its caches and pools faster
@@ -1222,7 +1225,7 @@ fn classify(
             .map(|(p, _)| p.slope.slope)
             .fold(0.0, f64::max);
         let concave = max_prior_slope > 0.0 && last.slope.slope < 0.35 * max_prior_slope;
-        if run_duration < min_leak_duration {
+        if !long_enough(s, last_index) {
             result.shape = Shape::TooRecent;
             return result;
         }
@@ -1281,8 +1284,7 @@ fn classify(
         let mut later: Option<(usize, f64, f64)> = None;
         for j in from..=last_index {
             let p = &pieces[j];
-            // A piece's level at its middle: the ends of a short steep piece overshoot.
-            let level = p.line.at((p.x_start + p.x_end) / 2.0);
+            let level = p.level();
             if let Some((_, _, lowest)) = later.as_mut() {
                 *lowest = lowest.min(level);
                 continue;
