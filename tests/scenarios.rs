@@ -920,3 +920,69 @@ fn growth_after_a_fall_is_weighed_on_its_own() {
     // The generator restarted it at 2024-10-28 11:19:07 and 21:42:10 UTC.
     assert!(r.restarts_ms.iter().any(|&ms| (ms - 1_730_151_730_750).abs() < 600_000), "{}", r.summary);
 }
+
+/// A saw tooth of teeth of unequal heights, a collection every 25–50 minutes over 8 hours, is
+/// judged on one floor point per tooth: a dozen or so. A climb of 10 σ on that floor from the
+/// window's middle was split by the segmentation into pieces of two or three teeth, none long
+/// enough for a rank test, and read "gc-sawtooth" (the held-out generator's saw-tooth leaks on
+/// such floors: 24 of its 33 misses). The same saw on a flat floor, on one that warms up and
+/// levels off, and on one that a deploy steps up by as much, stays no leak.
+#[test]
+fn a_climb_on_a_short_floor_of_uneven_teeth_is_a_leak() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (480, 60_000); // 8 h
+    let start = 1_729_717_200_000;
+    let window = n as i64 * step;
+    let (mut misses, mut false_alarms) = (Vec::new(), Vec::new());
+    for seed in 0..12 {
+        let mut rng = Rng::new(700 + seed);
+        let noise = ar1_noise(&mut rng, n, 0.5, 2.0 * MIB);
+        // Teeth: (first sample, length, height).
+        let mut teeth = Vec::new();
+        let mut at = -(rng.uniform() * 20.0) as i64;
+        while at < n as i64 {
+            let len = 25 + (rng.uniform() * 25.0) as i64;
+            teeth.push((at, len, 40.0 * MIB * (0.7 + 0.6 * rng.uniform())));
+            at += len;
+        }
+        let make = |floor: &dyn Fn(f64) -> f64| {
+            let mut s = leakscope::series::Series::new("worker", leakscope::series::Unit::Bytes);
+            for (i, e) in noise.iter().enumerate() {
+                let i = i as i64;
+                let &(first, len, height) = teeth.iter().rfind(|t| t.0 <= i).unwrap_or(&teeth[0]);
+                let tooth = height * (i - first) as f64 / len as f64;
+                s.push(start + i * step, 300.0 * MIB + tooth + floor(i as f64 / n as f64) + e);
+            }
+            s
+        };
+        let flat = analyze_series(&make(&|_| 0.0), &AnalyzeOptions::default());
+        let warm = analyze_series(&make(&|u| 30.0 * MIB * (1.0 - libm::exp(-16.0 * u))), &AnalyzeOptions::default());
+        let step = analyze_series(&make(&|u| if u > 0.55 { 20.0 * MIB } else { 0.0 }), &AnalyzeOptions::default());
+        let leak = analyze_series(&make(&|u| 20.0 * MIB * (2.0 * (u - 0.5)).max(0.0)), &AnalyzeOptions::default());
+        for (what, r) in [("flat", &flat), ("warm-up", &warm), ("step", &step), ("leak", &leak)] {
+            assert!(r.judged_on_floor, "seed {seed}, {what}: {}", r.summary);
+        }
+        for (what, r) in [("flat", &flat), ("warm-up", &warm), ("step", &step)] {
+            if r.verdict != Verdict::NoLeak {
+                false_alarms.push(format!("seed {seed}, {what}: {}", r.summary));
+            }
+        }
+        if leak.verdict != Verdict::Leak {
+            misses.push(format!("seed {seed}: {}", leak.summary));
+        } else {
+            let off = (leak.onset.map_or(0, |o| o.ms) - (start + window / 2)).abs() as f64 / window as f64;
+            // One floor point per tooth: the onset resolves to a tooth, 4–8 % of this window.
+            if off > 0.1 {
+                misses.push(format!("seed {seed}: onset off by {:.1} % ({})", 100.0 * off, leak.summary));
+            }
+        }
+    }
+    // Before, 5 of the 12 leaks read "gc-sawtooth" and one more was dated 16 % early. Now two
+    // stay off: seed 0's climb is 4.4 σ of the floor's tooth-to-tooth noise over five teeth (no
+    // rank test can be sure of five), and seed 6 keeps the early onset (the segmentation's, not
+    // this rule's). The flat saw, the one that warmed up and the one a deploy stepped up are never
+    // a leak.
+    assert!(false_alarms.is_empty(), "{}", false_alarms.join("\n"));
+    assert!(misses.len() <= 2, "{}", misses.join("\n"));
+}

@@ -441,7 +441,11 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         .map(|w| {
             let (a, b) = (w[0], w[1]);
             let min_plateau = if prepared.seasonal { 24.0 } else { 0.0 };
-            let life = if b - a >= min_points { Some(analyze_lifetime(px, py, a, b, min_plateau)) } else { None };
+            let life = if b - a >= min_points {
+                Some(analyze_lifetime(px, py, a, b, min_plateau, prepared.per_tooth))
+            } else {
+                None
+            };
             (a, b, life)
         })
         .collect();
@@ -738,7 +742,7 @@ fn lifetime_noise(x: &[f64], y: &[f64], pieces: &[Piece]) -> Noise {
 }
 
 /// Segments and classifies one lifetime `a..b` of the prepared series.
-fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64) -> LifeResult {
+fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, per_tooth: bool) -> LifeResult {
     let lx = &x[a..b];
     let ly = &y[a..b];
     let mut buckets: Vec<Bucket> = buckets_by_x(lx, ly, SEARCH_BUCKETS);
@@ -798,6 +802,24 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64) 
     let span = (x[b - 1] - x[a]).max(f64::MIN_POSITIVE);
     let scales = Scales { span, bucket_width: span / buckets.len().max(1) as f64, min_plateau };
     let mut result = classify(x, y, pieces, changes, &noise, &scales);
+    if per_tooth
+        && b - a <= SHORT_FLOOR
+        && matches!(result.shape, Shape::Stable | Shape::WarmUp | Shape::TooRecent | Shape::Step | Shape::Spike)
+    {
+        if let Some(climb) = short_floor_climb(x, y, a, b) {
+            result.shape = Shape::Leak;
+            result.onset = Some(climb.onset);
+            result.evidence = climb.test.z;
+            // The pace from the onset on, whatever the pieces after it (as for a staircase).
+            let last = result.pieces.len().saturating_sub(1);
+            if let Some(p) = result.pieces.get_mut(last) {
+                p.slope = climb.slope;
+                p.test = climb.test;
+            }
+            result.growth_piece = Some(last);
+            return result;
+        }
+    }
     // Measure the growth from the refined onset, not from the search's coarser boundary.
     if let (Some((i, _, _)), Some(k)) = (result.onset, result.growth_piece) {
         // Not across a restart between the onset and the piece (the climbs before it).
@@ -814,6 +836,51 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64) 
         }
     }
     result
+}
+
+/// At most this many floor points make a short per-tooth floor (see [`short_floor_climb`]).
+const SHORT_FLOOR: usize = 60;
+
+/// Growth found on a short floor of one point per tooth, from the onset on.
+struct FloorClimb {
+    onset: (usize, usize, usize),
+    slope: Slope,
+    test: MannKendall,
+}
+
+/// A climb on a short floor of one point per tooth (teeth of unequal heights, a few dozen of
+/// them or fewer). Each point is a tooth's minimum, as noisy as a sample and far sparser, so
+/// the segmentation splits a climb into pieces of two or three teeth, too short for any rank
+/// test, and none of them reads as growth. Here the floor is read whole instead: the knot of a
+/// flat-then-linear hinge, and from it on at least five teeth that rise with a Theil–Sen
+/// interval above zero, by the rank test (Hamed–Rao corrected) at p < 0.01 and by more than
+/// 3 σ of the floor's own tooth-to-tooth noise, or at p < 0.05 and by more than 5 σ (five or six
+/// teeth in order cannot reach p < 0.01), and the later half of them still rising at a quarter
+/// of the earlier half's pace or more (a floor that warms up and levels off is no leak).
+fn short_floor_climb(x: &[f64], y: &[f64], a: usize, b: usize) -> Option<FloorClimb> {
+    let (lx, ly) = (x.get(a..b)?, y.get(a..b)?);
+    let sigma = trend::noise_scale(ly);
+    let h = trend::fit_hinge(lx, ly);
+    let k = a + h.index;
+    if b < k + 5 {
+        return None;
+    }
+    let (slope, test) = trend_test(&x[k..b], &y[k..b]);
+    let rise = slope.slope * (x[b - 1] - x[k]);
+    let sure = (test.p < 0.01 && rise > 3.0 * sigma) || (test.p < 0.05 && rise > 5.0 * sigma);
+    if !(sure && test.s > 0.0 && slope.low > 0.0) {
+        return None;
+    }
+    let half = k + (b - k) / 2;
+    if half >= k + 2 && b >= half + 3 {
+        let (early, _) = trend_test(&x[k..=half], &y[k..=half]);
+        let (late, _) = trend_test(&x[half..b], &y[half..b]);
+        if late.slope < LEVELLED * early.slope {
+            return None;
+        }
+    }
+    let onset = (k, k.saturating_sub(h.index_spread).max(a), (k + h.index_spread).min(b - 1));
+    Some(FloorClimb { onset, slope, test })
 }
 
 /// Growth in steps (a cache or pool that grows by chunks and never gives them back): three
