@@ -363,24 +363,7 @@ pub fn draw<DB: DrawingBackend>(
 
     for (k, s) in series.iter().enumerate() {
         let color = colors.series[k % colors.series.len()];
-        let mut path: Vec<(i64, f64)> = Vec::with_capacity(s.points.len() * 2);
-        // Break the line at gaps longer than 5 typical steps.
-        let typical = typical_step(s.points);
-        let mut previous: Option<i64> = None;
-        let mut pieces: Vec<Vec<(i64, f64)>> = Vec::new();
-        for p in s.points {
-            if let Some(prev) = previous {
-                if typical > 0 && p.ms.saturating_sub(prev) > typical.saturating_mul(5) && !path.is_empty() {
-                    pieces.push(std::mem::take(&mut path));
-                }
-            }
-            path.push((p.ms, p.min));
-            if p.max != p.min {
-                path.push((p.ms, p.max));
-            }
-            previous = Some(p.ms);
-        }
-        pieces.push(path);
+        let pieces = line_pieces(s.points);
         let mut first = true;
         for piece in pieces.iter().flat_map(|piece| clip.polyline(piece)) {
             let drawn = chart.draw_series(LineSeries::new(piece, color.stroke_width(1))).map_err(|e| e.to_string())?;
@@ -688,6 +671,33 @@ impl Clip {
     }
 }
 
+/// The series' line, broken at gaps: an interval over 5 typical steps that is also over 5 times
+/// the shorter of the intervals on either side of it. A stretch scraped less often (before a
+/// change of resolution) keeps its line: its every interval is long beside the typical step,
+/// and was drawn as a gap, so those hours showed no data at all.
+fn line_pieces(points: &[Envelope]) -> Vec<Vec<(i64, f64)>> {
+    let typical = typical_step(points);
+    let step = |i: usize| points[i].ms.saturating_sub(points[i - 1].ms);
+    let mut pieces = Vec::new();
+    let mut path: Vec<(i64, f64)> = Vec::with_capacity(points.len() * 2);
+    for (i, p) in points.iter().enumerate() {
+        if i > 0 && typical > 0 && !path.is_empty() {
+            let dt = step(i);
+            let around = [(i >= 2).then(|| step(i - 1)), (i + 1 < points.len()).then(|| step(i + 1))];
+            let local = around.into_iter().flatten().min().unwrap_or(typical);
+            if dt > typical.saturating_mul(5) && dt > local.saturating_mul(5) {
+                pieces.push(std::mem::take(&mut path));
+            }
+        }
+        path.push((p.ms, p.min));
+        if p.max != p.min {
+            path.push((p.ms, p.max));
+        }
+    }
+    pieces.push(path);
+    pieces
+}
+
 fn typical_step(points: &[Envelope]) -> i64 {
     if points.len() < 3 {
         return 0;
@@ -784,6 +794,19 @@ mod tests {
         assert!(y1 - y0 >= 0.1 * gib && y0 < gib - 0.04 * gib, "{y0} {y1}");
         // Other units never force zero in.
         assert!(value_range(40.0, 60.0, &Unit::Percent).0 > 30.0);
+    }
+
+    #[test]
+    fn the_line_breaks_at_gaps_but_not_where_scrapes_were_sparser() {
+        let at = |ms: i64| Envelope { ms, min: 1.0, max: 1.0 };
+        // Six-minute scrapes for 16 hours, one-minute scrapes after, and a 2-hour gap in each.
+        let mut points: Vec<Envelope> = (0..160).map(|i| at(i * 360_000)).collect();
+        points.extend((0..20).map(|i| at(65_000_000 + i * 360_000)));
+        points.extend((0..1000).map(|i| at(80_000_000 + i * 60_000)));
+        points.extend((0..100).map(|i| at(150_000_000 + i * 60_000)));
+        let pieces = line_pieces(&points);
+        let lengths: Vec<usize> = pieces.iter().map(Vec::len).collect();
+        assert_eq!(lengths, [160, 20, 1000, 100]);
     }
 
     #[test]
