@@ -750,6 +750,17 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
         bk.first += a;
         bk.end += a;
     }
+    // A bucket's weight says how well its mean is known. Where the scrape rate changes within
+    // the window (older data downsampled, a new scrape interval), the denser stretch's buckets
+    // hold several times the samples of the others, yet correlated noise wanders slower than
+    // the scrapes and their means are known little better: believed that much more, they split
+    // at every wander, and a steady climb read as a warm-up that had levelled off. So no bucket
+    // weighs more than twice the median bucket.
+    let mut weights: Vec<f64> = buckets.iter().map(|b| b.w).collect();
+    let cap = 2.0 * changepoint::median_in_place(&mut weights);
+    for bk in &mut buckets {
+        bk.w = bk.w.min(cap);
+    }
     let prefix = Prefix::new(&buckets);
     let seg = segment_linear_with(&buckets, &prefix, 2, true);
     let mut starts = vec![0];
