@@ -228,7 +228,7 @@ pub fn draw<DB: DrawingBackend>(
         Some(footer) => {
             let (w, h) = area.dim_in_pixel();
             let (main, foot) = area.split_vertically(h.saturating_sub(22));
-            let style = ("sans-serif", 12).into_font().color(&colors.foreground);
+            let style = (FontFamily::SansSerif, 12).into_font().color(&colors.foreground);
             foot.draw_text(&clip_label(footer, 200), &style, (10, 4)).map_err(|e| e.to_string())?;
             let _ = w;
             main
@@ -236,7 +236,7 @@ pub fn draw<DB: DrawingBackend>(
         None => area.clone(),
     };
     let Some((x0, x1)) = view.x_range.filter(|(a, b)| b > a).or_else(|| default_x_range(series)) else {
-        let style = ("sans-serif", 16).into_font().color(&colors.foreground);
+        let style = (FontFamily::SansSerif, 16).into_font().color(&colors.foreground);
         area.draw_text("no data to draw", &style, (20, 20)).map_err(|e| e.to_string())?;
         return Ok(ChartLayout { left: 0, right: 0, top: 0, bottom: 0, x0: 0, x1: 1, y0: 0.0, y1: 1.0 });
     };
@@ -293,8 +293,8 @@ pub fn draw<DB: DrawingBackend>(
     let y_unit = unit.clone();
     let y_fmt = move |v: &f64| format_value(*v, &y_unit);
 
-    let title_style = ("sans-serif", 17).into_font().color(&colors.foreground);
-    let label_style = ("sans-serif", 12).into_font().color(&colors.foreground);
+    let title_style = (FontFamily::SansSerif, 17).into_font().color(&colors.foreground);
+    let label_style = (FontFamily::SansSerif, 12).into_font().color(&colors.foreground);
     let mut chart = ChartBuilder::on(&area)
         .caption(if view.title.is_empty() { "memory".to_string() } else { clip_label(&view.title, 120) }, title_style)
         .margin(12)
@@ -323,6 +323,8 @@ pub fn draw<DB: DrawingBackend>(
 
     let vline = |ms: i64| vec![(ms, y0), (ms, y1)];
     let primary = series.first().and_then(|s| s.report);
+    // Legend entries (label, line style), drawn last, over the data.
+    let mut legend: Vec<(String, ShapeStyle)> = Vec::new();
 
     // Onset band first, so data draws over it.
     if let Some(onset) = primary.and_then(|r| r.onset) {
@@ -355,25 +357,24 @@ pub fn draw<DB: DrawingBackend>(
             let line = clip.polyline(&[(start, end_value), (mid_end, end_value + g.per_hour * hours(mid_end))]);
             chart
                 .draw_series(line.into_iter().map(|piece| PathElement::new(piece, colors.limit.stroke_width(2))))
-                .map_err(|e| e.to_string())?
-                .label(format!("projection: limit reached {}", describe_ms(ex.ms, axis, tz)))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colors.limit.stroke_width(2)));
+                .map_err(|e| e.to_string())?;
+            legend.push((
+                format!("projection: limit reached {}", describe_ms(ex.ms, axis, tz)),
+                colors.limit.stroke_width(2),
+            ));
         }
     }
 
     for (k, s) in series.iter().enumerate() {
         let color = colors.series[k % colors.series.len()];
         let pieces = line_pieces(s.points);
-        let mut first = true;
+        let mut drawn = false;
         for piece in pieces.iter().flat_map(|piece| clip.polyline(piece)) {
-            let drawn = chart.draw_series(LineSeries::new(piece, color.stroke_width(1))).map_err(|e| e.to_string())?;
-            if first {
-                let name = s.name.to_string();
-                drawn
-                    .label(clip_label(&name, 60))
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
-                first = false;
-            }
+            chart.draw_series(LineSeries::new(piece, color.stroke_width(1))).map_err(|e| e.to_string())?;
+            drawn = true;
+        }
+        if drawn {
+            legend.push((clip_label(s.name, 60), color.stroke_width(3)));
         }
     }
 
@@ -384,15 +385,13 @@ pub fn draw<DB: DrawingBackend>(
             let mins: Vec<f64> = s.points.iter().map(|p| p.min).collect();
             let floor = crate::analyze::floor::gc_floor(&times, &mins);
             let style = colors.floor.stroke_width(2);
-            let mut first = true;
+            let mut drawn = false;
             for piece in clip.polyline(&floor) {
-                let drawn = chart.draw_series(LineSeries::new(piece, style)).map_err(|e| e.to_string())?;
-                if first {
-                    drawn
-                        .label("GC floor (judged on)")
-                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
-                    first = false;
-                }
+                chart.draw_series(LineSeries::new(piece, style)).map_err(|e| e.to_string())?;
+                drawn = true;
+            }
+            if drawn {
+                legend.push(("GC floor (judged on)".to_string(), style));
             }
         }
     }
@@ -425,7 +424,7 @@ pub fn draw<DB: DrawingBackend>(
                 .map_err(|e| e.to_string())?;
             let row = (i % 3) as f64;
             let y = y1 - (y1 - y0) * (0.04 + 0.06 * row);
-            let style = ("sans-serif", 12).into_font().color(&color);
+            let style = (FontFamily::SansSerif, 12).into_font().color(&color);
             chart.draw_series(std::iter::once(Text::new(text, (ms, y), style))).map_err(|e| e.to_string())?;
         }
     }
@@ -437,7 +436,8 @@ pub fn draw<DB: DrawingBackend>(
                     colors.limit.stroke_width(1),
                 )))
                 .map_err(|e| e.to_string())?;
-            let style = ("sans-serif", 12).into_font().color(&colors.limit).pos(Pos::new(HPos::Right, VPos::Bottom));
+            let style =
+                (FontFamily::SansSerif, 12).into_font().color(&colors.limit).pos(Pos::new(HPos::Right, VPos::Bottom));
             chart
                 .draw_series(std::iter::once(Text::new(
                     format!("limit {}", format_value(limit, &unit)),
@@ -455,7 +455,7 @@ pub fn draw<DB: DrawingBackend>(
             .draw_series(std::iter::once(PathElement::new(vline(a.ms), colors.annotation.stroke_width(1))))
             .map_err(|e| e.to_string())?;
         let y = y0 + (y1 - y0) * (0.05 + 0.06 * (i % 4) as f64);
-        let style = ("sans-serif", 12).into_font().color(&colors.annotation);
+        let style = (FontFamily::SansSerif, 12).into_font().color(&colors.annotation);
         chart
             .draw_series(std::iter::once(Text::new(
                 format!("{} {}", clip_label(&a.label, 40), describe_ms(a.ms, axis, tz)),
@@ -464,17 +464,43 @@ pub fn draw<DB: DrawingBackend>(
             )))
             .map_err(|e| e.to_string())?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(colors.background.mix(0.85))
-        .border_style(colors.grid)
-        .label_font(label_style)
-        .draw()
-        .map_err(|e| e.to_string())?;
+    draw_legend(&chart.plotting_area().strip_coord_spec(), &legend, &label_style, &colors)?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     area.present().map_err(|e| e.to_string())?;
     Ok(ChartLayout { left: xr.start, right: xr.end, top: yr.start, bottom: yr.end, x0, x1, y0, y1 })
+}
+
+/// The legend: a box in the plot's upper left with a line swatch and a label per entry (the
+/// layout of plotters' series labels, drawn here from our own list of entries).
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(String, ShapeStyle)],
+    font: &TextStyle,
+    colors: &Palette,
+) -> Result<(), String> {
+    const CORNER: i32 = 5;
+    const MARGIN: i32 = 10;
+    const SWATCH: i32 = 30;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut width = 0;
+    for (label, _) in entries {
+        width = width.max(area.estimate_text_size(label, font).map_err(|e| e.to_string())?.0 as i32);
+    }
+    let line = (font.font.get_size() * 1.25) as i32;
+    let (w, h) = (width + SWATCH + 2 * MARGIN, line * entries.len() as i32 + 2 * MARGIN);
+    let corners = [(CORNER, CORNER), (CORNER + w, CORNER + h)];
+    area.draw(&Rectangle::new(corners, colors.background.mix(0.85).filled())).map_err(|e| e.to_string())?;
+    area.draw(&Rectangle::new(corners, colors.grid)).map_err(|e| e.to_string())?;
+    for (k, (label, style)) in entries.iter().enumerate() {
+        let top = CORNER + MARGIN + k as i32 * line;
+        let (x, y) = (CORNER + MARGIN, top + line / 2);
+        area.draw(&PathElement::new(vec![(x, y), (x + 18, y)], *style)).map_err(|e| e.to_string())?;
+        area.draw(&Text::new(label.as_str(), (CORNER + MARGIN + SWATCH, top), font.clone()))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// A linear value axis whose tick positions we choose (round binary sizes for bytes).
