@@ -1027,3 +1027,42 @@ fn a_change_of_scrape_interval_does_not_split_a_climb() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+/// A two-and-a-half-day export under a daily wave: the moving average leaves residuals over
+/// only a day and a half, too little to see its profile come back on even and odd days, so the
+/// wave stayed in. Its afternoon swings read as climbs, drains and plateaus: the leak under it
+/// as "seasonal" or a warm-up, and the wave alone, on some seeds, as a leak.
+#[test]
+fn a_daily_wave_over_two_and_a_half_days_is_taken_out() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (3_600, 60_000); // 60 h
+    let start = 1_727_611_200_000; // 12:00 UTC
+    let window = n as i64 * step;
+    let onset = 0.4;
+    let mut misses = Vec::new();
+    for seed in 0..8 {
+        let noise = ar1_noise(&mut Rng::new(610 + seed), n, 0.6, 20.0 * MIB);
+        let wave = |u: f64| {
+            let hours = u * window as f64 / 3_600_000.0;
+            // An afternoon bump of 300 MiB (15 σ).
+            300.0 * MIB * libm::exp(3.0 * (libm::cos(std::f64::consts::TAU * (hours - 3.0) / 24.0) - 1.0))
+        };
+        let calm =
+            analyze_series(&series_of("api", start, step, &noise, |u| 2048.0 * MIB + wave(u)), &Default::default());
+        if calm.verdict == Verdict::Leak {
+            misses.push(format!("seed {seed}, wave alone: {}", calm.summary));
+        }
+        // 200 MiB (10 σ) of growth from the onset on.
+        let grown = |u: f64| 200.0 * MIB * ((u - onset) / (1.0 - onset)).max(0.0);
+        let r = analyze_series(
+            &series_of("api", start, step, &noise, |u| 2048.0 * MIB + wave(u) + grown(u)),
+            &Default::default(),
+        );
+        let at = r.onset.map(|o| (o.ms - start) as f64 / window as f64);
+        if r.verdict != Verdict::Leak || r.pattern != "seasonal-leak" || at.is_none_or(|u| (u - onset).abs() > 0.05) {
+            misses.push(format!("seed {seed}, leak: {} ({}, onset at {at:?})", r.summary, r.pattern));
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
