@@ -318,7 +318,12 @@ fn restarts(y: &[f64], drops: &[Drop], min_life: usize) -> Vec<usize> {
         let accumulated = pre - start_level;
         let fall = pre - post;
         let biggest_jump = life.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
-        let gradual = biggest_jump < 0.5 * accumulated;
+        // Grown before the fall, not just at it: memory stood above half the growth for three
+        // times as many samples as the fall took. A spike of a few minutes climbs about as fast
+        // as it falls.
+        let above = life.iter().rev().take_while(|&&v| v - start_level > 0.5 * accumulated).count();
+        let sustained = above >= 3 * (d.after - d.before);
+        let gradual = biggest_jump < 0.5 * accumulated && sustained;
         if accumulated > 0.0 && fall >= 0.5 * accumulated && post - start_level <= 0.5 * accumulated && gradual {
             out.push(d.after);
             life_start = d.after;
