@@ -1,10 +1,11 @@
 //! Preparation of a series before trend analysis: restarts (a large, abrupt drop toward the
-//! lifetime's starting level after gradual growth) split it into lifetimes; a GC saw tooth (many
-//! such drops) has its teeth's ramps taken off, which leaves the floor at every sample (teeth of
-//! unequal heights give one minimum each instead); daily seasonality is estimated over whole
-//! periods (the residual from a 24-hour centred moving average, averaged by time of day) and
-//! removed, at each day's own size where days differ (quieter weekends). Gaps are kept as gaps:
-//! nothing is interpolated.
+//! lifetime's starting level after growth held for a while) split it into lifetimes; a GC saw
+//! tooth (many such drops) has its teeth's ramps taken off, which leaves the floor at every
+//! sample (teeth of unequal heights give one minimum each instead); daily seasonality is
+//! estimated over whole periods (the residual from a 24-hour centred moving average, averaged
+//! by time of day) and removed, at each day's own size where days differ (quieter weekends),
+//! or, over two to three days, by a fit of a trend and the day's harmonics that each half of
+//! the window must repeat. Gaps are kept as gaps: nothing is interpolated.
 //!
 //! Pure numeric code on `(x in hours, y)` slices; no series model, no report, no web types.
 
