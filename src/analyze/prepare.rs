@@ -341,7 +341,7 @@ const SHORT_HARMONICS: usize = 4;
 /// to see its profile repeat on even and odd days, so a daily wave over a two-day export stayed
 /// in, and its swings read as climbs, drains and plateaus. Instead: a weighted least-squares fit
 /// of a quadratic trend plus the day's first [`SHORT_HARMONICS`] harmonics (each sample weighing
-/// the time it stands for, as in the moving average). The profile is taken off when it explains
+/// the time it stands for, [`time_weights`]). The profile is taken off when it explains
 /// a quarter of what the trend leaves, and the same fit on each half of the window (a day or
 /// more each) gives profiles that agree: correlated at 0.8 or more on 48 points of the day,
 /// amplitudes within 3/2 of each other, each explaining a quarter of what its half's trend
@@ -354,14 +354,8 @@ fn deseasonalise_short(p: &mut Prepared) {
         return;
     }
     let x0 = p.x[0];
-    let mut spacing: Vec<f64> = p.x.windows(2).map(|w| w[1] - w[0]).collect();
-    let cap = 2.0 * median_of(&spacing);
-    spacing.iter_mut().for_each(|d| *d = d.min(cap));
-    let weight = |i: usize| {
-        let before = if i > 0 { spacing[i - 1] } else { spacing[0] };
-        0.5 * (before + spacing.get(i).copied().unwrap_or(before))
-    };
-    let fit = |lo: usize, hi: usize| harmonic_fit(&p.x[lo..hi], &p.y[lo..hi], x0, |i| weight(lo + i));
+    let weights = time_weights(&p.x);
+    let fit = |lo: usize, hi: usize| harmonic_fit(&p.x[lo..hi], &p.y[lo..hi], &weights[lo..hi], x0);
     let middle = p.x.partition_point(|&x| x < x0 + (p.x[n - 1] - x0) / 2.0);
     let (Some(whole), Some(first), Some(second)) = (fit(0, n), fit(0, middle), fit(middle, n)) else { return };
     let grid = |c: &HarmonicFit| -> Vec<f64> { (0..GRID).map(|b| c.profile(b as f64 * DAY / GRID as f64)).collect() };
@@ -408,9 +402,9 @@ impl HarmonicFit {
 /// Weighted least squares of `y` on `1, u, u²` (`u` the position scaled to −1…1) and the
 /// harmonics of a 24-hour day (phases from `x0`), via the normal equations. `None` when there
 /// are too few samples or the system is singular.
-fn harmonic_fit(x: &[f64], y: &[f64], x0: f64, weight: impl Fn(usize) -> f64) -> Option<HarmonicFit> {
+fn harmonic_fit(x: &[f64], y: &[f64], weights: &[f64], x0: f64) -> Option<HarmonicFit> {
     const K: usize = 3 + 2 * SHORT_HARMONICS;
-    let n = x.len().min(y.len());
+    let n = x.len().min(y.len()).min(weights.len());
     if n < 4 * K {
         return None;
     }
@@ -439,7 +433,7 @@ fn harmonic_fit(x: &[f64], y: &[f64], x0: f64, weight: impl Fn(usize) -> f64) ->
     };
     let (mut ata, mut aty, mut vv) = ([[0.0; K]; K], [0.0; K], 0.0);
     for (i, &yi) in y.iter().enumerate().take(n) {
-        let (r, w, v) = (row(i), weight(i), yi - y_mean);
+        let (r, w, v) = (row(i), weights[i], yi - y_mean);
         vv += w * v * v;
         for (a, &ra) in r.iter().enumerate() {
             aty[a] += w * ra * v;
@@ -468,6 +462,22 @@ fn harmonic_fit(x: &[f64], y: &[f64], x0: f64, weight: impl Fn(usize) -> f64) ->
     Some(HarmonicFit { harmonics, detrended_var: sum_dd / sum_w - mean_d * mean_d })
 }
 
+/// Each sample's weight in a daily fit: the time it stands for, half the spacing on either side,
+/// each capped at twice the median spacing next to a gap, so that a stretch scraped more often
+/// does not outweigh the rest of its day. `x` must hold two samples or more.
+fn time_weights(x: &[f64]) -> Vec<f64> {
+    let mut spacing: Vec<f64> = x.windows(2).map(|w| w[1] - w[0]).collect();
+    let cap = 2.0 * median_of(&spacing);
+    spacing.iter_mut().for_each(|d| *d = d.min(cap));
+    (0..x.len())
+        .map(|i| {
+            let before = if i > 0 { spacing[i - 1] } else { spacing[0] };
+            let after = spacing.get(i).copied().unwrap_or(before);
+            0.5 * (before + after)
+        })
+        .collect()
+}
+
 /// Removes a daily profile estimated over whole days when it is strong relative to the residual.
 fn deseasonalise(p: &mut Prepared) {
     const DAY: f64 = 24.0;
@@ -478,21 +488,13 @@ fn deseasonalise(p: &mut Prepared) {
     }
     let x0 = p.x[0];
     let x1 = p.x[n - 1];
-    // Centred 24-hour moving average over time (two pointers, prefix sums): each sample weighs
-    // the time it stands for, up to twice the median spacing next to a gap, so that a stretch
-    // scraped more often does not outweigh the rest of its day.
-    let mut spacing: Vec<f64> = p.x.windows(2).map(|w| w[1] - w[0]).collect();
-    let cap = 2.0 * median_of(&spacing);
-    spacing.iter_mut().for_each(|d| *d = d.min(cap));
-    let weight = |i: usize| {
-        let before = if i > 0 { spacing[i - 1] } else { spacing[0] };
-        let after = spacing.get(i).copied().unwrap_or(before);
-        0.5 * (before + after)
-    };
+    // Centred 24-hour moving average over time (two pointers, prefix sums), each sample
+    // weighing the time it stands for (see `time_weights`).
+    let weights = time_weights(&p.x);
     let mut prefix = vec![0.0; n + 1];
     let mut prefix_w = vec![0.0; n + 1];
     for i in 0..n {
-        let w = weight(i);
+        let w = weights[i];
         prefix[i + 1] = prefix[i] + w * p.y[i];
         prefix_w[i + 1] = prefix_w[i] + w;
     }
