@@ -139,6 +139,83 @@ pub fn suite(per_pattern: usize, base_seed: u64) -> Vec<Scenario> {
 
 /// One scenario of `pattern`, deterministic in `seed`.
 pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
+    scenario_with_truth(pattern, seed).0
+}
+
+/// How a leak scenario was made, for fits that know everything but the onset (the bench's
+/// `oracle`): what the best possible placement of the onset is, given the noise.
+#[derive(Debug, Clone)]
+pub struct Truth {
+    /// Each sample's position in the window: 0 at the first sample, 1 at the window's end.
+    pub u: Vec<f64>,
+    /// Each sample less the leak's growth and the noise: the level, teeth and daily wave.
+    pub without_leak: Vec<f64>,
+    /// The true onset, as a position in the window.
+    pub u0: f64,
+    /// The leak's shape, up to its size.
+    pub shape: LeakShape,
+}
+
+/// The shape of a leak's growth, given its onset, up to a factor.
+#[derive(Debug, Clone)]
+pub enum LeakShape {
+    /// Linear from the onset.
+    Ramp,
+    /// Slope 1 from the onset to `bend`, rising linearly to `k` over `ramp`, then `k`.
+    Accelerating {
+        /// Where the slope starts to rise.
+        bend: f64,
+        /// Over how much of the window it rises.
+        ramp: f64,
+        /// By what factor.
+        k: f64,
+    },
+    /// Linear from the onset, back to nothing at every cut, then linear again at the same pace.
+    Recurring {
+        /// The restarts.
+        cuts: Vec<f64>,
+    },
+    /// Linear from the onset to `u1`, then drained over `drain` down to `keep` of the peak.
+    Stopped {
+        /// Where growth stopped.
+        u1: f64,
+        /// How long the drain took.
+        drain: f64,
+        /// The share of the peak left after it.
+        keep: f64,
+    },
+}
+
+impl LeakShape {
+    /// The growth at `u` of a leak with onset `u0`, up to a factor.
+    pub fn at(&self, u: f64, u0: f64) -> f64 {
+        if u < u0 {
+            return 0.0;
+        }
+        match self {
+            LeakShape::Ramp => u - u0,
+            LeakShape::Accelerating { bend, ramp, k } => {
+                // The slope's integral from 0, before the onset is applied.
+                let integral = |x: f64| {
+                    let first = x.min(*bend);
+                    let ramped = (x - bend).clamp(0.0, *ramp);
+                    let rising = if *ramp > 0.0 { ramped + (k - 1.0) * ramped * ramped / (2.0 * ramp) } else { 0.0 };
+                    first + rising + k * (x - bend - ramp).max(0.0)
+                };
+                integral(u) - integral(u0)
+            }
+            LeakShape::Recurring { cuts } => u - cuts.iter().rev().find(|&&c| u >= c).copied().unwrap_or(u0).max(u0),
+            LeakShape::Stopped { u1, drain, keep } => {
+                let peak = (u.min(*u1) - u0).max(0.0);
+                let drained = if u > *u1 { ((u - u1) / drain).min(1.0) * (1.0 - keep) } else { 0.0 };
+                peak * (1.0 - drained)
+            }
+        }
+    }
+}
+
+/// [`scenario`], with the parts it was made of when it leaks.
+pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Truth>) {
     let mut rng = Rng::new(seed ^ 0x5EED_0000_0000_0000);
     let seasonal = matches!(pattern, Pattern::SeasonalLeak | Pattern::Seasonal);
     let window_ms =
@@ -163,6 +240,9 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
     let phi = rng.range(0.5, 0.95);
     let growth = sigma * log_uniform(&mut rng, 3.0, 50.0);
     let mut y: Vec<f64> = vec![base; n];
+    // The leak's own growth, apart from the level, teeth and wave (for [`Truth`]).
+    let mut leak: Vec<f64> = vec![0.0; n];
+    let mut shape = None;
     let mut onset = None;
     let mut stop = None;
     let mut restarts = Vec::new();
@@ -171,10 +251,11 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
     match pattern {
         Pattern::SteadyLeak | Pattern::SeasonalLeak => {
             let u0 = if rng.uniform() < 0.15 { 0.0 } else { rng.range(0.1, 0.6) };
-            for (v, &x) in y.iter_mut().zip(&u) {
+            for (v, &x) in leak.iter_mut().zip(&u) {
                 *v += growth * ((x - u0) / (1.0 - u0)).max(0.0);
             }
             onset = Some(at(u0));
+            shape = Some((u0, LeakShape::Ramp));
         }
         Pattern::AcceleratingLeak => {
             // Slope s1 from the onset, ramping to k·s1 over part of the rest (traffic growth,
@@ -207,11 +288,12 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
             let first_stage = (bend - u0) / total * g;
             let g = if first_stage < 4.0 * sigma { g * 4.0 * sigma / first_stage } else { g };
             growth_sigmas = g / sigma;
-            for (v, &x) in y.iter_mut().zip(&u) {
+            for (v, &x) in leak.iter_mut().zip(&u) {
                 let pos = (x.clamp(0.0, 1.0) * steps as f64) as usize;
                 *v += g * acc[pos.min(steps)] / total;
             }
             onset = Some(at(u0));
+            shape = Some((u0, LeakShape::Accelerating { bend, ramp, k }));
         }
         Pattern::SawtoothLeak | Pattern::GcSawtooth => {
             let period = log_uniform(&mut rng, 8.0, 60.0) * step_ms;
@@ -228,11 +310,12 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
                 let phase = ((t - last_gc) / (next_gc - last_gc)).clamp(0.0, 1.0);
                 *v += amp * phase;
                 if u0 <= 1.0 {
-                    *v += growth * ((u[i] - u0) / (1.0 - u0)).max(0.0);
+                    leak[i] += growth * ((u[i] - u0) / (1.0 - u0)).max(0.0);
                 }
             }
             if u0 <= 1.0 {
                 onset = Some(at(u0));
+                shape = Some((u0, LeakShape::Ramp));
             }
         }
         Pattern::RecurringLeak => {
@@ -244,25 +327,27 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
                 cuts.push(u0 + life * r as f64 * rng.range(0.95, 1.05));
             }
             let rate = growth / life;
-            for (v, &x) in y.iter_mut().zip(&u) {
+            for (v, &x) in leak.iter_mut().zip(&u) {
                 let since = cuts.iter().rev().find(|&&c| x >= c).copied().unwrap_or(u0);
                 *v += rate * (x - since).max(0.0);
             }
             onset = Some(at(u0));
             restarts = cuts.iter().map(|&c| at(c)).collect();
+            shape = Some((u0, LeakShape::Recurring { cuts }));
         }
         Pattern::StoppedLeak => {
             let u0 = rng.range(0.1, 0.35);
             let u1 = u0 + rng.range(0.25, 0.45);
             let drain = rng.range(0.02, 0.1);
             let keep = if rng.uniform() < 0.5 { 0.0 } else { rng.range(0.0, 0.3) };
-            for (v, &x) in y.iter_mut().zip(&u) {
+            for (v, &x) in leak.iter_mut().zip(&u) {
                 let peak = growth * ((x.min(u1) - u0) / (u1 - u0)).max(0.0);
                 let drained = if x > u1 { ((x - u1) / drain).min(1.0) * (1.0 - keep) } else { 0.0 };
                 *v += peak * (1.0 - drained);
             }
             onset = Some(at(u0));
             stop = Some(at(u1));
+            shape = Some((u0, LeakShape::Stopped { u1, drain, keep }));
         }
         Pattern::CacheWarmUp => {
             let u0 = if rng.uniform() < 0.5 { 0.0 } else { rng.range(0.0, 0.3) };
@@ -310,9 +395,10 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
             *v += amp * (libm::sin(day + phase) + second * libm::sin(2.0 * day + phase));
         }
     }
+    let without_leak = y.clone();
     let noise = ar1_noise(&mut rng, n, phi, sigma);
-    for (v, e) in y.iter_mut().zip(noise) {
-        *v += e;
+    for ((v, e), l) in y.iter_mut().zip(noise).zip(&leak) {
+        *v += l + e;
     }
     // A gap (scrape outage) somewhere away from the onset, in a fifth of the scenarios.
     let mut keep = vec![true; n];
@@ -340,7 +426,13 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
     if rng.uniform() < 0.5 {
         series.limit = Some(base + growth * 3.0 + 10.0 * sigma);
     }
-    Scenario {
+    let truth = shape.map(|(u0, shape)| Truth {
+        u: (0..n).filter(|&i| keep[i]).map(|i| u[i]).collect(),
+        without_leak: (0..n).filter(|&i| keep[i]).map(|i| without_leak[i]).collect(),
+        u0,
+        shape,
+    });
+    let scenario = Scenario {
         pattern,
         seed,
         series,
@@ -350,7 +442,8 @@ pub fn scenario(pattern: Pattern, seed: u64) -> Scenario {
         window_ms: window_ms as i64,
         growth_sigmas,
         phi,
-    }
+    };
+    (scenario, truth)
 }
 
 #[cfg(test)]

@@ -6,10 +6,11 @@
 //! cargo run --profile bench --bin leakscope-bench -- suite   # accuracy only
 //! cargo run --profile bench --bin leakscope-bench -- suite --draws 10   # pooled over ten draws
 //! cargo run --profile bench --bin leakscope-bench -- speed   # speed only
+//! cargo run --profile bench --bin leakscope-bench -- oracle --draws 10   # the onset's bound
 //! ```
 
 use leakscope::analyze::{analyze_series, AnalyzeOptions};
-use leakscope::scenarios::{evaluate, suite};
+use leakscope::scenarios::{evaluate, scenario_with_truth, suite, Pattern, Truth};
 use leakscope::series::{Series, Unit};
 use leakscope::synth::{ar1_noise, Rng};
 use std::time::Instant;
@@ -26,6 +27,10 @@ fn main() {
     if what.is_empty() || what == "suite" {
         run_suite(verbose);
     }
+    if what == "oracle" {
+        run_oracle();
+        return;
+    }
     if what == "many" {
         let many: Vec<Series> = (0..10_000).map(|k| leak_series(1000, 100 + k)).collect();
         let t = Instant::now();
@@ -41,20 +46,19 @@ fn main() {
     println!("peak memory (VmHWM): {}", peak_memory());
 }
 
+/// The number after `name` on the command line, if any.
+fn flag(name: &str) -> Option<u64> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok())
+}
+
 fn run_suite(verbose: bool) {
     let per_pattern = 40;
     // `leakscope-bench suite -v --seed N` runs a different draw (held-out check).
-    let args: Vec<String> = std::env::args().collect();
-    let base_seed = args.iter().position(|a| a == "--seed").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok());
-    let base_seed = base_seed.unwrap_or(1);
+    let base_seed = flag("--seed").unwrap_or(1);
     // `--draws N` pools N draws (seeds from base, base + 1000, …): one draw of 480 scenarios
     // moves the onset figure by a point or two either way.
-    let draws: u64 = args
-        .iter()
-        .position(|a| a == "--draws")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
+    let draws = flag("--draws").unwrap_or(1);
     let started = Instant::now();
     let scenarios: Vec<_> = (0..draws.max(1)).flat_map(|k| suite(per_pattern, base_seed + 1000 * k)).collect();
     let m = evaluate(&scenarios);
@@ -98,6 +102,105 @@ fn run_suite(verbose: bool) {
             println!("  miss: {f}");
         }
     }
+}
+
+/// The onset target's bound: on the suite's leaks, the share of onsets within 5 % of the window
+/// that a fit knowing everything but the onset places, beside the engine's. The fit is given
+/// each scenario's level, teeth and daily wave (taken off the samples) and the leak's shape up
+/// to its size (the bend, restarts and drain where there are any), and finds the onset by least
+/// squares over a grid of 1/400 of the window. The noise is all that is left to it, so no
+/// method reading the samples alone can be expected to do better, bar luck.
+fn run_oracle() {
+    let draws = flag("--draws").unwrap_or(1);
+    let per_pattern = 40;
+    let started = Instant::now();
+    // Per leak pattern: leaks, oracle within 5 %, detected with an onset, engine within 5 %,
+    // oracle within 5 % on those detected.
+    let mut rows: Vec<(Pattern, [usize; 5])> =
+        Pattern::ALL.iter().filter(|p| p.is_leak()).map(|&p| (p, [0; 5])).collect();
+    for k in 0..draws.max(1) {
+        let base_seed = 1 + 1000 * k;
+        for (p, pattern) in Pattern::ALL.iter().enumerate() {
+            if !pattern.is_leak() {
+                continue;
+            }
+            for i in 0..per_pattern {
+                // The suite's seeds (`scenarios::suite`).
+                let seed = base_seed.wrapping_add((p as u64) << 32).wrapping_add(i as u64);
+                let (sc, Some(truth)) = scenario_with_truth(*pattern, seed) else { continue };
+                let oracle_ok = (oracle_onset(&sc.series.values, &truth) - truth.u0).abs() <= 0.05;
+                let r = analyze_series(&sc.series, &AnalyzeOptions::default());
+                let Some(row) = rows.iter_mut().find(|r| r.0 == *pattern) else { continue };
+                let c = &mut row.1;
+                c[0] += 1;
+                c[1] += usize::from(oracle_ok);
+                if let (leakscope::report::Verdict::Leak, Some(o), Some(t)) = (r.verdict, r.onset, sc.onset_ms) {
+                    c[2] += 1;
+                    c[3] += usize::from(((o.ms - t) as f64 / sc.window_ms.max(1) as f64).abs() <= 0.05);
+                    c[4] += usize::from(oracle_ok);
+                }
+            }
+        }
+    }
+    println!(
+        "onset within 5 % of the window: a fit knowing all but the onset, and the engine ({} draws of the suite's leaks, {:.1} s)",
+        draws.max(1),
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "  {:<18} {:>5} {:>8} {:>9} {:>8} {:>17}",
+        "pattern", "leaks", "oracle", "detected", "engine", "oracle, detected"
+    );
+    let share = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    let mut total = [0; 5];
+    for (p, c) in &rows {
+        println!(
+            "  {:<18} {:>5} {:>7.1}% {:>9} {:>7.1}% {:>16.1}%",
+            p.name(),
+            c[0],
+            share(c[1], c[0]),
+            c[2],
+            share(c[3], c[2]),
+            share(c[4], c[2])
+        );
+        for (t, v) in total.iter_mut().zip(c) {
+            *t += v;
+        }
+    }
+    println!(
+        "  {:<18} {:>5} {:>7.1}% {:>9} {:>7.1}% {:>16.1}%",
+        "all",
+        total[0],
+        share(total[1], total[0]),
+        total[2],
+        share(total[3], total[2]),
+        share(total[4], total[2])
+    );
+}
+
+/// The onset (as a position in the window) of the least-squares fit of `level + size × shape`
+/// to the samples less their level, teeth and wave, over onsets on a grid of 1/400.
+fn oracle_onset(values: &[f64], truth: &Truth) -> f64 {
+    let z: Vec<f64> = values.iter().zip(&truth.without_leak).map(|(v, w)| v - w).collect();
+    let n = z.len().min(truth.u.len()) as f64;
+    let mean_z = z.iter().sum::<f64>() / n.max(1.0);
+    let szz: f64 = z.iter().map(|v| (v - mean_z) * (v - mean_z)).sum();
+    let mut best = (f64::INFINITY, 0.0);
+    for j in 0..=300 {
+        let c = j as f64 / 400.0;
+        let f: Vec<f64> = truth.u.iter().map(|&u| truth.shape.at(u, c)).collect();
+        let mean_f = f.iter().sum::<f64>() / n.max(1.0);
+        let (mut sff, mut szf) = (0.0, 0.0);
+        for (fi, zi) in f.iter().zip(&z) {
+            sff += (fi - mean_f) * (fi - mean_f);
+            szf += (fi - mean_f) * (zi - mean_z);
+        }
+        let sse = if sff > 0.0 { szz - szf * szf / sff } else { szz };
+        if sse < best.0 {
+            best = (sse, c);
+        }
+    }
+    best.1
 }
 
 fn leak_series(n: usize, seed: u64) -> Series {
