@@ -583,6 +583,49 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         onset = Some((i, i.saturating_sub(h.index_spread).max(a), (i + h.index_spread).min(b - 1)));
         earliest -= 1;
     }
+    // A leak that restarted and resumed grows at much the same pace in every lifetime: the
+    // same code path under the same load. The later lifetimes measure that pace over whole
+    // lifetimes, far better than the stretch after the onset in the first one does. With the
+    // slope known, only the level and the bend are left to fit there, and the bend is where
+    // the line meets the flat level. It replaces the free fit's onset when the first lifetime
+    // grows at that pace: the free slope's hinge is no better by more than chance (3.84 times
+    // the residuals' long-run variance, χ² with one degree of freedom at 95 %).
+    //
+    // The first climb ends at the lifetime's own first restart, when the segmentation found one
+    // inside it (drops between climbs); the climbs after that one count among the later ones.
+    let (a, b, ref onset_life) = lives[earliest];
+    let inner = onset_life.as_ref().and_then(|l| l.restarts.iter().copied().filter(|&r| r > a && r < b).min());
+    let b = inner.unwrap_or(b);
+    let growth_of = |l: &LifeResult| l.growth_piece.and_then(|g| l.pieces.get(g)).map(|p| (p.first, p.end));
+    let mut others: Vec<(&[f64], &[f64])> = leak_lives
+        .iter()
+        .filter(|&&k| k > earliest)
+        .filter_map(|&k| lives[k].2.as_ref())
+        .filter(|l| l.shape == Shape::Leak)
+        .filter_map(growth_of)
+        .filter_map(|(f, e)| Some((px.get(f..e)?, py.get(f..e)?)))
+        .collect();
+    if let Some(l) = onset_life.as_ref().filter(|_| inner.is_some()) {
+        if let Some((f, e)) = growth_of(l).filter(|&(first, _)| first >= b) {
+            others.extend(px.get(f..e).zip(py.get(f..e)));
+        }
+    }
+    // One climb with no jump in it: a jump may be a restart the detector missed.
+    let onset_life_is_leak = onset_life.as_ref().is_none_or(|l| {
+        matches!(l.shape, Shape::Leak | Shape::Accelerating) && !l.pieces.iter().any(|p| p.jump_before && p.first < b)
+    });
+    let in_first_climb = onset.is_some_and(|(i, _, _)| i < b);
+    if !others.is_empty() && onset_life_is_leak && in_first_climb {
+        if let (Some(lx), Some(ly)) = (px.get(a..b), py.get(a..b)) {
+            if let Some(f) = trend::fit_hinge_sharing_slope(lx, ly, &others) {
+                if f.sse - f.apart_sse <= 3.84 * f.long_run_var {
+                    let i = a + f.hinge.index;
+                    let spread = f.hinge.index_spread;
+                    onset = Some((i, i.saturating_sub(spread).max(a), (i + spread).min(b - 1)));
+                }
+            }
+        }
+    }
     if let Some((i, lo, hi)) = onset {
         let get = |k: usize| px.get(k).copied().unwrap_or(0.0);
         // Never narrower than the sampling: the bend lies somewhere between neighbouring samples.

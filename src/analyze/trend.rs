@@ -142,6 +142,104 @@ pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
     Hinge { index: k, level, slope, index_spread: (hi - lo).div_ceil(2) }
 }
 
+/// A flat-then-linear fit whose slope is shared with other stretches of growth
+/// ([`fit_hinge_sharing_slope`]), beside the fits with slopes of their own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SharedHinge {
+    /// The fit, with the shared slope.
+    pub hinge: Hinge,
+    /// The residual sum of squares of the joint fit (the hinge and the other stretches' lines).
+    pub sse: f64,
+    /// The same with a slope for the hinge apart from the other stretches' one: a parameter more.
+    pub apart_sse: f64,
+    /// The long-run variance of the free hinge's residuals, `σ²(1 + ρ)/(1 − ρ)` with ρ their
+    /// lag-one correlation: the scale of a chance difference between the two fits.
+    pub long_run_var: f64,
+}
+
+/// Least-squares fit of `y = level + slope · max(0, x − x[index])` whose slope is shared with
+/// straight lines through `others` (each with a level of its own): the same growth elsewhere, as
+/// in the later lifetimes of a leak that restarts. Every candidate bend in O(n) with suffix sums.
+/// The other stretches pin the slope down, so the bend is placed by where the line meets the flat
+/// level rather than traded against a slope of its own, far more tightly. `None` with fewer than
+/// four samples, no other stretch of two samples or more, or a shared slope that is not positive.
+pub fn fit_hinge_sharing_slope(x: &[f64], y: &[f64], others: &[(&[f64], &[f64])]) -> Option<SharedHinge> {
+    let n = x.len().min(y.len());
+    if n < 4 {
+        return None;
+    }
+    // The other stretches' centred sums: each line has its own level, so only the slope is shared.
+    let (mut oxx, mut oxy, mut oyy) = (0.0, 0.0, 0.0);
+    for (ox, oy) in others {
+        let m = ox.len().min(oy.len());
+        if m < 2 {
+            continue;
+        }
+        let mx = ox[..m].iter().sum::<f64>() / m as f64;
+        let my = oy[..m].iter().sum::<f64>() / m as f64;
+        for (a, b) in ox[..m].iter().zip(&oy[..m]) {
+            oxx += (a - mx) * (a - mx);
+            oxy += (a - mx) * (b - my);
+            oyy += (b - my) * (b - my);
+        }
+    }
+    if oxx <= 0.0 {
+        return None;
+    }
+    // Centred, so the running sums keep their precision.
+    let xc = x[0];
+    let yc = y[..n].iter().sum::<f64>() / n as f64;
+    let nf = n as f64;
+    let syy: f64 = y[..n].iter().map(|v| (v - yc) * (v - yc)).sum();
+    let (mut sx, mut sxx, mut sxy, mut sy) = (0.0, 0.0, 0.0, 0.0);
+    let mut sse = vec![f64::INFINITY; n];
+    let mut slope_at = vec![0.0; n];
+    for k in (0..n).rev() {
+        let (u, v) = (x[k] - xc, y[k] - yc);
+        sx += u;
+        sxx += u * u;
+        sxy += u * v;
+        sy += v;
+        if k + 2 >= n {
+            continue;
+        }
+        let m = (n - k) as f64;
+        // Over the samples from the bend on, h = x − x[k]: Σh, Σh², Σh·y (y centred, so the
+        // hinge's centred cross-product is Σh·y itself).
+        let sh = sx - u * m;
+        let shh = sxx - 2.0 * u * sx + u * u * m - sh * sh / nf;
+        let shy = sxy - u * sy;
+        let (den, num) = (shh + oxx, shy + oxy);
+        sse[k] = (syy + oyy - num * num / den).max(0.0);
+        slope_at[k] = num / den;
+    }
+    let (k, best) =
+        sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc });
+    let slope = slope_at[k];
+    if !best.is_finite() || slope <= 0.0 {
+        return None;
+    }
+    let xk = x[k];
+    let level = y[..n].iter().zip(&x[..n]).map(|(v, t)| v - slope * (t - xk).max(0.0)).sum::<f64>() / nf;
+    let free = fit_hinge(&x[..n], &y[..n]);
+    let free_sse = hinge_sse_at(x, y, 0, free.index, n);
+    let apart_sse = free_sse + (oyy - oxy * oxy / oxx).max(0.0);
+    let fx = x[free.index];
+    let rho =
+        super::changepoint::lag_one_of(n, |i| y[i] - free.level - free.slope * (x[i] - fx).max(0.0)).clamp(0.0, 0.98);
+    let long_run_var = (free_sse / (nf - 3.0).max(1.0)).max(0.0) * (1.0 + rho) / (1.0 - rho);
+    // Bends within a likelihood-ratio of ~2 of the best, as for the free hinge.
+    let tolerance = best + 4.0 * long_run_var;
+    let lo = (0..=k).rev().take_while(|&i| sse[i] <= tolerance).last().unwrap_or(k);
+    let hi = (k..n).take_while(|&i| sse[i] <= tolerance).last().unwrap_or(k);
+    Some(SharedHinge {
+        hinge: Hinge { index: k, level, slope, index_spread: (hi - lo).div_ceil(2) },
+        sse: best,
+        apart_sse,
+        long_run_var,
+    })
+}
+
 /// Least-squares fit of "flat, then a jump and linear growth" over `lo..hi`: a constant before
 /// the knot and a free line from it, the two fitted apart (growth that starts steeply, a
 /// concave leak seen at a coarse scale). Returns the knot (the first sample of the line), the
@@ -842,6 +940,30 @@ mod tests {
         let s = theil_sen(&x, &y);
         assert!((s.slope - 2.0).abs() < 1e-9);
         assert!(s.low <= 2.0 && s.high >= 2.0);
+    }
+
+    #[test]
+    fn a_shared_slope_pins_a_short_climb_down() {
+        // Flat to 80, then 20 samples at 0.5 a sample, under a deterministic jitter; elsewhere 100
+        // samples of the same growth.
+        let wobble = |t: f64| ((t as u64 * 7919) % 13) as f64 / 6.0 - 1.0;
+        let x: Vec<f64> = (0..100).map(f64::from).collect();
+        let y: Vec<f64> = x.iter().map(|&t| 0.5 * (t - 80.0).max(0.0) + wobble(t)).collect();
+        let ox: Vec<f64> = (200..300).map(f64::from).collect();
+        let oy: Vec<f64> = ox.iter().map(|&t| 3.0 + 0.5 * (t - 200.0) + wobble(t)).collect();
+        let shared = fit_hinge_sharing_slope(&x, &y, &[(&ox, &oy)]).expect("a fit");
+        assert!((shared.hinge.index as i64 - 80).abs() <= 2, "{shared:?}");
+        assert!((shared.hinge.slope - 0.5).abs() < 0.05, "{shared:?}");
+        // The same growth: the slope of its own buys next to nothing.
+        assert!(shared.sse - shared.apart_sse <= 3.84 * shared.long_run_var, "{shared:?}");
+        // Growth three times as fast elsewhere is no shared pace.
+        let fast: Vec<f64> = ox.iter().map(|&t| 3.0 + 1.5 * (t - 200.0) + wobble(t)).collect();
+        let apart = fit_hinge_sharing_slope(&x, &y, &[(&ox, &fast)]).expect("a fit");
+        assert!(apart.sse - apart.apart_sse > 3.84 * apart.long_run_var, "{apart:?}");
+        // Nothing to share with, or nothing rising: no fit.
+        assert!(fit_hinge_sharing_slope(&x, &y, &[]).is_none());
+        let falling: Vec<f64> = ox.iter().map(|&t| -0.5 * t).collect();
+        assert!(fit_hinge_sharing_slope(&x, &y.iter().map(|v| -v).collect::<Vec<_>>(), &[(&ox, &falling)]).is_none());
     }
 
     #[test]
