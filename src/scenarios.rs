@@ -481,6 +481,11 @@ pub struct SuiteMetrics {
     pub onset_covered: usize,
     /// Widths of the onset windows of detected leaks, as fractions of the window.
     pub onset_widths: Vec<f64>,
+    /// Stopped leaks reported as leaks, and among them those whose reported stop lies within
+    /// 5 % of the window of the true one (none reported counts as wrong).
+    pub stops: (usize, usize),
+    /// Signed errors of the reported stops, as fractions of the window (late is positive).
+    pub stop_errors: Vec<f64>,
     /// Per pattern: (scenarios, correct verdicts, pattern name matches).
     pub per_pattern: Vec<(Pattern, usize, usize, usize)>,
     /// Per leak pattern, in the order of [`Pattern::ALL`]: (detected with an onset, onset
@@ -548,6 +553,14 @@ pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
                     onset_err = Some(signed);
                     if e <= 0.05 {
                         m.onset_ok += 1;
+                    }
+                }
+                if let Some(t) = sc.stop_ms {
+                    m.stops.0 += 1;
+                    if let Some(stop) = r.stop_ms {
+                        let e = (stop - t) as f64 / sc.window_ms.max(1) as f64;
+                        m.stop_errors.push(e);
+                        m.stops.1 += usize::from(e.abs() <= 0.05);
                     }
                 }
             }

@@ -32,6 +32,9 @@ fn suite_meets_the_targets() {
     // lucky one: over ten draws the onset is 0.934 (`onset_accuracy_target`, not met yet), so
     // this is a regression floor, a scenario or two under the figure.
     assert!(m.onset_accuracy() >= 0.955, "{summary}");
+    // Stopped leaks found whose stop is within 5 % of the window: 35 of 38 on this draw, 0.957
+    // over ten draws (0.798 when a continuous bend placed the peak).
+    assert!(m.stops.1 >= 34, "stops {:?}, {summary}", m.stops);
 }
 
 /// A draw the engine was not tuned on. Regression floors at the measured figures less a
@@ -1176,4 +1179,40 @@ fn a_leak_that_comes_back_late_after_restarts_keeps_its_first_onset() {
     }
     assert!(found >= 26, "{found} of 40 read as a leak restarted twice");
     assert!(misses.len() <= 5, "{}", misses.join("\n"));
+}
+
+/// A leak that stopped, its memory freed within 20 minutes. A continuous bend over the climb
+/// and the level after it meets that level well before the peak (the line has to come down
+/// somewhere): the stop read 30–55 minutes early (6–12 % of the window) on 35 of the 36 read as
+/// a stopped leak. Two lines fitted apart put it at the fall: all 36 within 5 % now.
+#[test]
+fn a_stopped_leak_stops_at_its_peak() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (480, 60_000); // 8 h
+    let start = 1_727_395_200_000;
+    let window = n as i64 * step;
+    let (onset, peak, drain) = (0.3, 0.6, 0.04);
+    let (mut found, mut misses) = (0, Vec::new());
+    for seed in 0..40 {
+        let noise = ar1_noise(&mut Rng::new(930 + seed), n, 0.7, 4.0 * MIB);
+        // 24 MiB (6 σ) from 02:24 to 04:48, then all of it freed by 05:07.
+        let s = series_of("api", start, step, &noise, |u| {
+            let rise = 24.0 * MIB * ((u.min(peak) - onset) / (peak - onset)).max(0.0);
+            let freed = ((u - peak) / drain).clamp(0.0, 1.0);
+            1024.0 * MIB + rise * (1.0 - freed)
+        });
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        if r.verdict != Verdict::Leak || r.stop_ms.is_none() {
+            continue;
+        }
+        found += 1;
+        let truth = start + (peak * window as f64) as i64;
+        let off = r.stop_ms.map(|t| (t - truth) as f64 / window as f64);
+        if !off.is_some_and(|e| e.abs() <= 0.05) {
+            misses.push(format!("seed {seed}: stop off by {off:?}: {}", r.summary));
+        }
+    }
+    assert!(found >= 35, "{found} of 40 read as a stopped leak");
+    assert!(misses.len() <= 1, "{}", misses.join("\n"));
 }

@@ -1478,8 +1478,16 @@ fn classify(
                 let peak = if drained_after.is_some() && jump_size(top) > 0.0 && pieces[top].rise() < 0.0 {
                     pieces[top].first
                 } else {
-                    fit_bend_within(x, y, pieces[top].first, next.end, tolerance)
-                        .map_or(pieces[top].end - 1, |b| (b.low_index + b.high_index).div_ceil(2))
+                    // A continuous bend puts the knot where the climb's line meets the level
+                    // after the drain; when the memory was freed at once, in a fall the size of
+                    // a jump (3 σ), that meeting point lies well before the peak, since the line
+                    // has to come down to the level somewhere. Two lines fitted apart put the
+                    // split at the fall itself, the peak at the last sample before it.
+                    match trend::fit_two_lines(x, y, pieces[top].first, next.end) {
+                        Some((k, jump)) if jump < -3.0 * noise.sigma => k - 1,
+                        _ => fit_bend_within(x, y, pieces[top].first, next.end, tolerance)
+                            .map_or(pieces[top].end - 1, |b| (b.low_index + b.high_index).div_ceil(2)),
+                    }
                 };
                 result.stop = Some(peak);
             } else {

@@ -240,6 +240,50 @@ pub fn fit_hinge_sharing_slope(x: &[f64], y: &[f64], others: &[(&[f64], &[f64])]
     })
 }
 
+/// Least-squares fit of two lines apart over `lo..hi`, each with its own level and slope: the
+/// first sample of the second line (searched over every split with three samples or more on
+/// either side), and the jump between the two lines there (the second's value less the
+/// first's, negative for a fall). O(hi − lo) with running sums. `None` with fewer than six
+/// samples.
+pub fn fit_two_lines(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<(usize, f64)> {
+    let hi = hi.min(x.len()).min(y.len());
+    if hi < lo + 6 {
+        return None;
+    }
+    let n = hi - lo;
+    // Centred, so the running sums keep their precision.
+    let (xc, yc) = (x[lo], y[lo..hi].iter().sum::<f64>() / n as f64);
+    // Running sums of 1, u, u², v, u·v, v² from the start.
+    let mut prefix = vec![[0.0f64; 6]; n + 1];
+    for i in 0..n {
+        let (u, v) = (x[lo + i] - xc, y[lo + i] - yc);
+        let p = prefix[i];
+        prefix[i + 1] = [p[0] + 1.0, p[1] + u, p[2] + u * u, p[3] + v, p[4] + u * v, p[5] + v * v];
+    }
+    // The best line over `a..b` (offsets into the stretch): its residual sum of squares, level
+    // at the mean and slope.
+    let line = |a: usize, b: usize| {
+        let (p, q) = (prefix[a], prefix[b]);
+        let [w, su, suu, sv, suv, svv] = [q[0] - p[0], q[1] - p[1], q[2] - p[2], q[3] - p[3], q[4] - p[4], q[5] - p[5]];
+        let (mu, mv) = (su / w, sv / w);
+        let (sxx, sxy, syy) = (suu - su * mu, suv - su * mv, svv - sv * mv);
+        let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+        ((syy - slope * sxy).max(0.0), mu, mv, slope)
+    };
+    let (mut best, mut at) = (f64::INFINITY, lo + 3);
+    for k in 3..=n - 3 {
+        let sse = line(0, k).0 + line(k, n).0;
+        if sse < best {
+            (best, at) = (sse, lo + k);
+        }
+    }
+    let (_, lu, lv, ls) = line(0, at - lo);
+    let (_, ru, rv, rs) = line(at - lo, n);
+    // Both lines' values at the split, halfway between its samples.
+    let u = (x[at - 1] + x[at]) / 2.0 - xc;
+    Some((at, (rv + rs * (u - ru)) - (lv + ls * (u - lu))))
+}
+
 /// Least-squares fit of "flat, then a jump and linear growth" over `lo..hi`: a constant before
 /// the knot and a free line from it, the two fitted apart (growth that starts steeply, a
 /// concave leak seen at a coarse scale). Returns the knot (the first sample of the line), the
@@ -964,6 +1008,21 @@ mod tests {
         assert!(fit_hinge_sharing_slope(&x, &y, &[]).is_none());
         let falling: Vec<f64> = ox.iter().map(|&t| -0.5 * t).collect();
         assert!(fit_hinge_sharing_slope(&x, &y.iter().map(|v| -v).collect::<Vec<_>>(), &[(&ox, &falling)]).is_none());
+    }
+
+    #[test]
+    fn two_lines_split_at_a_fall() {
+        // A climb of 0.5 a sample to 140, freed at once to 5, then level, under a small jitter.
+        let x: Vec<f64> = (0..200).map(f64::from).collect();
+        let y: Vec<f64> =
+            x.iter().map(|&t| if t < 140.0 { 0.5 * t } else { 5.0 } + ((t as u64 * 7919) % 13) as f64 / 13.0).collect();
+        let (at, jump) = fit_two_lines(&x, &y, 0, 200).expect("a fit");
+        assert_eq!(at, 140);
+        assert!((jump + 64.5).abs() < 1.0, "{jump}");
+        // On a stretch of its own, from the middle of the climb.
+        let (at, _) = fit_two_lines(&x, &y, 100, 200).expect("a fit");
+        assert_eq!(at, 140);
+        assert!(fit_two_lines(&x, &y, 0, 5).is_none());
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! from `src/scenarios.rs` (the suite the engine was tuned on), that draws the design's twelve
 //! patterns (`shared/DESIGN.md`) with other shapes and other production artefacts, and scores the
 //! verdicts as the tuning suite does: recall (leaks called `leak`), false alarms (look-alikes
-//! called `leak`), and onset accuracy (detected leaks whose onset is within 5 % of the window).
+//! called `leak`), onset accuracy (detected leaks whose onset is within 5 % of the window), and
+//! stop accuracy (stopped leaks found whose stop is within 5 % of the window).
 //!
 //! What it draws: windows of 2 h – 14 d sampled every 10 s – 5 min, on a Prometheus-like grid with
 //! missed scrapes, at jittered push intervals, or with a change of resolution, with scrape gaps;
@@ -907,6 +908,9 @@ struct Outcome {
     pattern: String,
     /// |reported − true onset| / window, for detected leaks.
     onset_error: Option<f64>,
+    /// For stopped leaks reported as leaks: |reported − true stop| / window, or infinity when no
+    /// stop was reported.
+    stop_error: Option<f64>,
     reason: String,
 }
 
@@ -918,7 +922,20 @@ fn score(scenario: &Scenario) -> Outcome {
         (Verdict::Leak, Some(truth), Some(found)) => Some((found.ms - truth).abs() as f64 / scenario.window_ms),
         _ => None,
     };
-    Outcome { verdict: report.verdict, correct, pattern: report.pattern, onset_error, reason: report.reason }
+    let stop_error = match (report.verdict, scenario.stop_ms) {
+        (Verdict::Leak, Some(truth)) => {
+            Some(report.stop_ms.map_or(f64::INFINITY, |found| (found - truth).abs() as f64 / scenario.window_ms))
+        }
+        _ => None,
+    };
+    Outcome {
+        verdict: report.verdict,
+        correct,
+        pattern: report.pattern,
+        onset_error,
+        stop_error,
+        reason: report.reason,
+    }
 }
 
 fn percent(part: usize, whole: usize) -> f64 {
@@ -964,6 +981,13 @@ fn print_figures(
         onset_ok as f64 / detected.max(1) as f64
     );
     println!("  median onset error  {:.2} % of the window", median_onset_error * 100.0);
+    let stops: Vec<f64> = outcomes.iter().filter_map(|o| o.stop_error).collect();
+    let stops_ok = stops.iter().filter(|&&e| e <= ONSET_TOLERANCE).count();
+    println!(
+        "  stop accuracy       {:.3} ({stops_ok}/{} stopped leaks found, stop within 5 % of the window)",
+        stops_ok as f64 / stops.len().max(1) as f64,
+        stops.len()
+    );
     println!(
         "  {:<18} {:>4} {:>11} {:>9} {:>5} {:>8} {:>7}",
         "pattern", "n", "verdict ok", "onset ok", "leak", "no-leak", "inconc."

@@ -77,6 +77,15 @@ fn run_suite(verbose: bool) {
     println!("  false alarms      {:.3} ({}/{})", m.false_alarm_rate(), m.false_alarms, m.look_alikes);
     println!("  onset accuracy    {:.3} (within 5 % of the window)", m.onset_accuracy());
     println!("  median onset err  {:.2} % of the window", m.median_onset_error() * 100.0);
+    let mut stop_errors = m.stop_errors.clone();
+    stop_errors.sort_by(f64::total_cmp);
+    println!(
+        "  stop              {:.3} of the stopped leaks found put it within 5 % ({}/{}); median error {:+.2} %",
+        m.stops.1 as f64 / m.stops.0.max(1) as f64,
+        m.stops.1,
+        m.stops.0,
+        stop_errors.get(stop_errors.len() / 2).copied().unwrap_or(0.0) * 100.0
+    );
     println!(
         "  onset window      holds the true onset for {:.3}; median width {:.2} % of the window",
         m.onset_coverage(),
