@@ -1216,3 +1216,32 @@ fn a_stopped_leak_stops_at_its_peak() {
     assert!(found >= 35, "{found} of 40 read as a stopped leak");
     assert!(misses.len() <= 1, "{}", misses.join("\n"));
 }
+
+/// A leak ended by a restart it did not come back from (the fix went out with the restart):
+/// growth stopped at the restart. It was reported as restarted, with no stop, on all 20; now
+/// the stop is the last sample before the fall.
+#[test]
+fn a_leak_a_restart_ended_stops_at_the_restart() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (480, 60_000); // 8 h
+    let start = 1_727_395_200_000;
+    let window = n as i64 * step;
+    let (onset, restart) = (0.2, 0.65);
+    let mut misses = Vec::new();
+    for seed in 0..20 {
+        let noise = ar1_noise(&mut Rng::new(1040 + seed), n, 0.7, 4.0 * MIB);
+        // 40 MiB (10 σ) from 01:36 to 05:12, then restarted to the baseline, and flat.
+        let s = series_of("api", start, step, &noise, |u| {
+            let grown = if u < restart { (u - onset).max(0.0) / (restart - onset) } else { 0.0 };
+            1024.0 * MIB + 40.0 * MIB * grown
+        });
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        let truth = start + (restart * window as f64) as i64;
+        let off = r.stop_ms.map(|t| (t - truth) as f64 / window as f64);
+        if r.verdict != Verdict::Leak || r.restarts_ms.is_empty() || !off.is_some_and(|e| e.abs() <= 0.05) {
+            misses.push(format!("seed {seed}: stop off by {off:?}: {}", r.summary));
+        }
+    }
+    assert!(misses.len() <= 1, "{}", misses.join("\n"));
+}

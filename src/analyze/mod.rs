@@ -653,6 +653,24 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         || (!last_life.restarts.is_empty() && last_life.shape != Shape::Stopped);
     if last_life.shape == Shape::Stopped {
         report.stop_ms = last_life.stop.and_then(|i| px.get(i)).map(|&h| to_ms(h));
+    } else if !report.resumed_after_restart && !leaking(last_life.shape) {
+        // Restarted, and the leak did not come back: growth ended with the restart that closed
+        // the last leaking lifetime (a fix deployed with it, or a drain as quick as one). The
+        // stop is the last sample before that fall. Only when the time since shows it: the top
+        // of the slope's 95 % interval over every lifetime after that one under half the pace
+        // the leak grew at. A short last lifetime, one the leak is back in but has not yet
+        // grown far, says nothing either way.
+        let last_leak = leak_lives.last().copied();
+        let pace = last_leak
+            .and_then(|k| lives[k].2.as_ref())
+            .and_then(|l| l.growth_piece.and_then(|g| l.pieces.get(g)))
+            .map(|p| p.slope.slope);
+        let ended_by = last_leak.and_then(|k| bounds.get(k + 1)).copied().filter(|&i| i < px.len());
+        if let (Some(i), Some(pace)) = (ended_by, pace) {
+            if px.len() - i >= MIN_POINTS && trend_test(&px[i..], &py[i..]).0.high < 0.5 * pace {
+                report.stop_ms = px.get(i.saturating_sub(1)).map(|&h| to_ms(h));
+            }
+        }
     }
     // Growth: the current rate when the last lifetime still grows, else the longest leak piece.
     let ongoing = matches!(last_life.shape, Shape::Leak | Shape::Accelerating);
@@ -698,6 +716,9 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         "sawtooth-leak"
     } else if prepared.seasonal {
         "seasonal-leak"
+    } else if report.stop_ms.is_some() && !report.resumed_after_restart && leak_lives.len() == 1 && earliest == first {
+        // One leaking lifetime, ended by a restart it did not come back from: it stopped.
+        "stopped-leak"
     } else if !report.restarts_ms.is_empty()
         && (leak_lives.len() > 1 || earliest < first || ended_by_restart(first) || !last_life.restarts.is_empty())
     {
