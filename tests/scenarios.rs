@@ -32,9 +32,9 @@ fn suite_meets_the_targets() {
     // lucky one: over ten draws the onset is 0.934 (`onset_accuracy_target`, not met yet), so
     // this is a regression floor, a scenario or two under the figure.
     assert!(m.onset_accuracy() >= 0.955, "{summary}");
-    // Stopped leaks found whose stop is within 5 % of the window: 35 of 38 on this draw, 0.957
+    // Stopped leaks found whose stop is within 5 % of the window: 36 of 38 on this draw, 0.969
     // over ten draws (0.798 when a continuous bend placed the peak).
-    assert!(m.stops.1 >= 34, "stops {:?}, {summary}", m.stops);
+    assert!(m.stops.1 >= 35, "stops {:?}, {summary}", m.stops);
 }
 
 /// A draw the engine was not tuned on. Regression floors at the measured figures less a
