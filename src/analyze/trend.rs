@@ -115,8 +115,7 @@ pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
         let a = (total_y - b * su) / nf;
         sse[k] = total_yy - a * total_y - b * suy;
     }
-    let (best, best_sse) =
-        sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc });
+    let (best, best_sse) = best_of(&sse);
     let k = best;
     let [sx, sxx, sxy, sy] = suffix_from(k, [0.0; 4], n);
     let xk = x[k];
@@ -131,15 +130,38 @@ pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
         let b = (nf * suy - su * total_y) / det;
         ((total_y - b * su) / nf, b)
     };
+    let hinge = Hinge { index: k, level, slope, index_spread: 0 };
     // Bends within a likelihood-ratio of ~2 (Δ SSE ≤ 4σ²) count as equally good, σ² the
     // long-run variance of the residuals: correlated noise (AR(1), lag-one correlation ρ) moves
     // the best bend about as much as white noise of variance σ²(1 + ρ)/(1 − ρ) would.
-    let rho = super::changepoint::lag_one_of(n, |i| y[i] - level - slope * (x[i] - xk).max(0.0)).clamp(0.0, 0.98);
-    let sigma2 = (best_sse / (nf - 3.0).max(1.0)).max(0.0) * (1.0 + rho) / (1.0 - rho);
-    let tolerance = best_sse + 4.0 * sigma2;
-    let lo = (0..=k).rev().take_while(|&i| sse[i] <= tolerance).last().unwrap_or(k);
-    let hi = (k..n).take_while(|&i| sse[i] <= tolerance).last().unwrap_or(k);
-    Hinge { index: k, level, slope, index_spread: (hi - lo).div_ceil(2) }
+    let tolerance = best_sse + 4.0 * hinge_long_run_var(&x[..n], &y[..n], &hinge, best_sse);
+    let (lo, hi) = within_limit(&sse, k, tolerance);
+    Hinge { index_spread: (hi - lo).div_ceil(2), ..hinge }
+}
+
+/// The long-run variance `σ²(1 + ρ)/(1 − ρ)` of a hinge's residuals, `sse` their sum of
+/// squares (σ² over n − 3 degrees of freedom) and ρ their lag-one correlation, clamped to
+/// [0, 0.98].
+fn hinge_long_run_var(x: &[f64], y: &[f64], hinge: &Hinge, sse: f64) -> f64 {
+    let n = x.len().min(y.len());
+    let Some(&xk) = x.get(hinge.index) else { return 0.0 };
+    let rho =
+        super::changepoint::lag_one_of(n, |i| y[i] - hinge.level - hinge.slope * (x[i] - xk).max(0.0)).clamp(0.0, 0.98);
+    (sse / (n as f64 - 3.0).max(1.0)).max(0.0) * (1.0 + rho) / (1.0 - rho)
+}
+
+/// The position and value of the smallest entry of a fit's residual profile over its knots
+/// (the first of equals); `(0, ∞)` when none is finite.
+fn best_of(profile: &[f64]) -> (usize, f64) {
+    profile.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc })
+}
+
+/// The first and last knots around `best` between which the profile stays within `limit`: the
+/// knots whose fit is about as good as the best one.
+fn within_limit(profile: &[f64], best: usize, limit: f64) -> (usize, usize) {
+    let low = (0..=best).rev().take_while(|&i| profile[i] <= limit).last().unwrap_or(best);
+    let high = (best..profile.len()).take_while(|&i| profile[i] <= limit).last().unwrap_or(best);
+    (low, high)
 }
 
 /// A flat-then-linear fit whose slope is shared with other stretches of growth
@@ -213,8 +235,7 @@ pub fn fit_hinge_sharing_slope(x: &[f64], y: &[f64], others: &[(&[f64], &[f64])]
         sse[k] = (syy + oyy - num * num / den).max(0.0);
         slope_at[k] = num / den;
     }
-    let (k, best) =
-        sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc });
+    let (k, best) = best_of(&sse);
     let slope = slope_at[k];
     if !best.is_finite() || slope <= 0.0 {
         return None;
@@ -224,14 +245,10 @@ pub fn fit_hinge_sharing_slope(x: &[f64], y: &[f64], others: &[(&[f64], &[f64])]
     let free = fit_hinge(&x[..n], &y[..n]);
     let free_sse = hinge_sse_at(x, y, 0, free.index, n);
     let apart_sse = free_sse + (oyy - oxy * oxy / oxx).max(0.0);
-    let fx = x[free.index];
-    let rho =
-        super::changepoint::lag_one_of(n, |i| y[i] - free.level - free.slope * (x[i] - fx).max(0.0)).clamp(0.0, 0.98);
-    let long_run_var = (free_sse / (nf - 3.0).max(1.0)).max(0.0) * (1.0 + rho) / (1.0 - rho);
+    let long_run_var = hinge_long_run_var(&x[..n], &y[..n], &free, free_sse);
     // Bends within a likelihood-ratio of ~2 of the best, as for the free hinge.
     let tolerance = best + 4.0 * long_run_var;
-    let lo = (0..=k).rev().take_while(|&i| sse[i] <= tolerance).last().unwrap_or(k);
-    let hi = (k..n).take_while(|&i| sse[i] <= tolerance).last().unwrap_or(k);
+    let (lo, hi) = within_limit(&sse, k, tolerance);
     Some(SharedHinge {
         hinge: Hinge { index: k, level, slope, index_spread: (hi - lo).div_ceil(2) },
         sse: best,
@@ -327,14 +344,12 @@ pub fn fit_flat_then_line(
     };
     let sse: Vec<f64> =
         (0..n).map(|k| if k < 4 || n - k < 4 { f64::INFINITY } else { (flat_sse(k) + line_sse(k)).max(0.0) }).collect();
-    let (best, best_sse) =
-        sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &v)| if v < acc.1 { (i, v) } else { acc });
+    let (best, best_sse) = best_of(&sse);
     if !best_sse.is_finite() {
         return None;
     }
     let limit = best_sse + tolerance;
-    let low = (0..=best).rev().take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
-    let high = (best..n).take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
+    let (low, high) = within_limit(&sse, best, limit);
     Some(((lo + best, lo + low, lo + high), best_sse))
 }
 
@@ -447,14 +462,12 @@ fn fit_two_stage_direct(
             }
         }
     }
-    let (best, best_sse) =
-        sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &s)| if s < acc.1 { (i, s) } else { acc });
+    let (best, best_sse) = best_of(&sse);
     if !best_sse.is_finite() {
         return None;
     }
     let limit = best_sse + tolerance / (ysc * ysc);
-    let low = (0..=best).rev().take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
-    let high = (best..kb).take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
+    let (low, high) = within_limit(&sse, best, limit);
     // The first slope at the best knot, for the caller's judgement.
     let uk = u[best];
     let sh = ru[best] - r1[best] * uk;
@@ -585,8 +598,7 @@ pub fn fit_two_knots(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<TwoKn
     let phi = if lag0 > 0.0 { (lag1 / lag0).clamp(0.0, 0.95) } else { 0.0 };
     let long_run_var = sse / (nf - 5.0).max(1.0) * (1.0 + phi) / (1.0 - phi);
     let limit = sse + 2.0 * libm::log(nf) * long_run_var;
-    let low = (0..=j).rev().take_while(|&i| best_by_first[i] <= limit).last().unwrap_or(j);
-    let high = (j..m).take_while(|&i| best_by_first[i] <= limit).last().unwrap_or(j);
+    let (low, high) = within_limit(&best_by_first, j, limit);
     Some(TwoKnots {
         index: to_raw(j),
         low_index: to_raw(low),
@@ -881,15 +893,13 @@ fn fit_bend_direct(x: &[f64], y: &[f64], lo: usize, hi: usize, tolerance: f64) -
             params[k] = [t[0], t[1], t[2]];
         }
     }
-    let (best, best_sse) =
-        sse.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, &s)| if s < acc.1 { (i, s) } else { acc });
+    let (best, best_sse) = best_of(&sse);
     if !best_sse.is_finite() {
         return None;
     }
     let tol = tolerance / (ysc * ysc);
     let limit = best_sse + tol;
-    let low = (0..=best).rev().take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
-    let high = (best..n).take_while(|&i| sse[i] <= limit).last().unwrap_or(best);
+    let (low, high) = within_limit(&sse, best, limit);
     let [a, b, c] = params[best];
     Some(Bend {
         index: lo + best,
