@@ -128,13 +128,18 @@ fn log_uniform(rng: &mut Rng, lo: f64, hi: f64) -> f64 {
 /// The suite: `per_pattern` scenarios of every pattern, seeds `base_seed..`.
 pub fn suite(per_pattern: usize, base_seed: u64) -> Vec<Scenario> {
     let mut out = Vec::with_capacity(per_pattern * Pattern::ALL.len());
-    for (p, pattern) in Pattern::ALL.iter().enumerate() {
+    for pattern in Pattern::ALL {
         for i in 0..per_pattern {
-            let seed = base_seed.wrapping_add((p as u64) << 32).wrapping_add(i as u64);
-            out.push(scenario(*pattern, seed));
+            out.push(scenario(pattern, suite_seed(pattern, i, base_seed)));
         }
     }
     out
+}
+
+/// The seed of the `i`-th scenario of `pattern` in the suite drawn from `base_seed`.
+pub fn suite_seed(pattern: Pattern, i: usize, base_seed: u64) -> u64 {
+    let p = Pattern::ALL.iter().position(|&q| q == pattern).unwrap_or(0);
+    base_seed.wrapping_add((p as u64) << 32).wrapping_add(i as u64)
 }
 
 /// One scenario of `pattern`, deterministic in `seed`.
@@ -511,6 +516,11 @@ impl SuiteMetrics {
     /// Median onset error as a fraction of the window.
     pub fn median_onset_error(&self) -> f64 {
         let mut e = self.onset_errors.clone();
+        crate::analyze::changepoint::median_in_place(&mut e)
+    }
+    /// Median signed stop error as a fraction of the window (late is positive).
+    pub fn median_stop_error(&self) -> f64 {
+        let mut e = self.stop_errors.clone();
         crate::analyze::changepoint::median_in_place(&mut e)
     }
     /// Detected leaks whose onset window holds the true onset / detected leaks with an onset:

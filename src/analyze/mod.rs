@@ -235,6 +235,13 @@ struct LifeResult {
     restarts: Vec<usize>,
 }
 
+impl LifeResult {
+    /// The piece whose slope measures the growth, if any.
+    fn growth(&self) -> Option<&Piece> {
+        self.growth_piece.and_then(|g| self.pieces.get(g))
+    }
+}
+
 /// The time scales a lifetime is judged on (x units: hours on time axes).
 #[derive(Clone, Copy)]
 struct Scales {
@@ -596,7 +603,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     let (a, b, ref onset_life) = lives[earliest];
     let inner = onset_life.as_ref().and_then(|l| l.restarts.iter().copied().filter(|&r| r > a && r < b).min());
     let b = inner.unwrap_or(b);
-    let growth_of = |l: &LifeResult| l.growth_piece.and_then(|g| l.pieces.get(g)).map(|p| (p.first, p.end));
+    let growth_of = |l: &LifeResult| l.growth().map(|p| (p.first, p.end));
     let mut others: Vec<(&[f64], &[f64])> = leak_lives
         .iter()
         .filter(|&&k| k > earliest)
@@ -661,10 +668,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         // the leak grew at. A short last lifetime, one the leak is back in but has not yet
         // grown far, says nothing either way.
         let last_leak = leak_lives.last().copied();
-        let pace = last_leak
-            .and_then(|k| lives[k].2.as_ref())
-            .and_then(|l| l.growth_piece.and_then(|g| l.pieces.get(g)))
-            .map(|p| p.slope.slope);
+        let pace = last_leak.and_then(|k| lives[k].2.as_ref()).and_then(LifeResult::growth).map(|p| p.slope.slope);
         let ended_by = last_leak.and_then(|k| bounds.get(k + 1)).copied().filter(|&i| i < px.len());
         if let (Some(i), Some(pace)) = (ended_by, pace) {
             if px.len() - i >= MIN_POINTS && trend_test(&px[i..], &py[i..]).0.high < 0.5 * pace {
@@ -675,12 +679,12 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     // Growth: the current rate when the last lifetime still grows, else the longest leak piece.
     let ongoing = matches!(last_life.shape, Shape::Leak | Shape::Accelerating);
     let growth_piece = if ongoing {
-        last_life.growth_piece.and_then(|g| last_life.pieces.get(g)).copied()
+        last_life.growth().copied()
     } else {
         leak_lives
             .iter()
             .filter_map(|&k| lives[k].2.as_ref())
-            .filter_map(|l| l.growth_piece.and_then(|g| l.pieces.get(g)).copied())
+            .filter_map(|l| l.growth().copied())
             .max_by(|a, b| a.duration().total_cmp(&b.duration()))
     };
     if let Some(g) = growth_piece {

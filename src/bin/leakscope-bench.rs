@@ -10,7 +10,7 @@
 //! ```
 
 use leakscope::analyze::{analyze_series, AnalyzeOptions};
-use leakscope::scenarios::{evaluate, scenario_with_truth, suite, Pattern, Truth};
+use leakscope::scenarios::{evaluate, scenario_with_truth, suite, suite_seed, Pattern, Truth};
 use leakscope::series::{Series, Unit};
 use leakscope::synth::{ar1_noise, Rng};
 use std::time::Instant;
@@ -77,14 +77,12 @@ fn run_suite(verbose: bool) {
     println!("  false alarms      {:.3} ({}/{})", m.false_alarm_rate(), m.false_alarms, m.look_alikes);
     println!("  onset accuracy    {:.3} (within 5 % of the window)", m.onset_accuracy());
     println!("  median onset err  {:.2} % of the window", m.median_onset_error() * 100.0);
-    let mut stop_errors = m.stop_errors.clone();
-    stop_errors.sort_by(f64::total_cmp);
     println!(
         "  stop              {:.3} of the stopped leaks found put it within 5 % ({}/{}); median error {:+.2} %",
         m.stops.1 as f64 / m.stops.0.max(1) as f64,
         m.stops.1,
         m.stops.0,
-        stop_errors.get(stop_errors.len() / 2).copied().unwrap_or(0.0) * 100.0
+        m.median_stop_error() * 100.0
     );
     println!(
         "  onset window      holds the true onset for {:.3}; median width {:.2} % of the window",
@@ -129,17 +127,14 @@ fn run_oracle() {
         Pattern::ALL.iter().filter(|p| p.is_leak()).map(|&p| (p, [0; 5])).collect();
     for k in 0..draws.max(1) {
         let base_seed = 1 + 1000 * k;
-        for (p, pattern) in Pattern::ALL.iter().enumerate() {
-            if !pattern.is_leak() {
-                continue;
-            }
+        for pattern in Pattern::ALL.into_iter().filter(|p| p.is_leak()) {
             for i in 0..per_pattern {
-                // The suite's seeds (`scenarios::suite`).
-                let seed = base_seed.wrapping_add((p as u64) << 32).wrapping_add(i as u64);
-                let (sc, Some(truth)) = scenario_with_truth(*pattern, seed) else { continue };
+                let (sc, Some(truth)) = scenario_with_truth(pattern, suite_seed(pattern, i, base_seed)) else {
+                    continue;
+                };
                 let oracle_ok = (oracle_onset(&sc.series.values, &truth) - truth.u0).abs() <= 0.05;
                 let r = analyze_series(&sc.series, &AnalyzeOptions::default());
-                let Some(row) = rows.iter_mut().find(|r| r.0 == *pattern) else { continue };
+                let Some(row) = rows.iter_mut().find(|r| r.0 == pattern) else { continue };
                 let c = &mut row.1;
                 c[0] += 1;
                 c[1] += usize::from(oracle_ok);
