@@ -7,6 +7,7 @@
 //! cargo run --profile bench --bin leakscope-bench -- suite --draws 10   # pooled over ten draws
 //! cargo run --profile bench --bin leakscope-bench -- speed   # speed only
 //! cargo run --profile bench --bin leakscope-bench -- oracle --draws 10   # the onset's bound
+//! cargo run --profile bench --bin leakscope-bench -- oracle --draws 10 -v   # and the engine's misses
 //! ```
 
 use leakscope::analyze::{analyze_series, AnalyzeOptions};
@@ -28,7 +29,7 @@ fn main() {
         run_suite(verbose);
     }
     if what == "oracle" {
-        run_oracle();
+        run_oracle(verbose);
         return;
     }
     if what == "many" {
@@ -117,7 +118,7 @@ fn run_suite(verbose: bool) {
 /// to its size (the bend, restarts and drain where there are any), and finds the onset by least
 /// squares over a grid of 1/400 of the window. The noise is all that is left to it, so no
 /// method reading the samples alone can be expected to do better, bar luck.
-fn run_oracle() {
+fn run_oracle(verbose: bool) {
     let draws = flag("--draws").unwrap_or(1);
     let per_pattern = 40;
     let started = Instant::now();
@@ -139,9 +140,21 @@ fn run_oracle() {
                 c[0] += 1;
                 c[1] += usize::from(oracle_ok);
                 if let (leakscope::report::Verdict::Leak, Some(o), Some(t)) = (r.verdict, r.onset, sc.onset_ms) {
+                    let error = (o.ms - t) as f64 / sc.window_ms.max(1) as f64;
                     c[2] += 1;
-                    c[3] += usize::from(((o.ms - t) as f64 / sc.window_ms.max(1) as f64).abs() <= 0.05);
+                    c[3] += usize::from(error.abs() <= 0.05);
                     c[4] += usize::from(oracle_ok);
+                    if verbose && oracle_ok && error.abs() > 0.05 {
+                        println!(
+                            "  engine off, oracle on: {} {} onset {:+.1} % of the window, {:.1} σ, φ {:.2}, {:?}",
+                            pattern.name(),
+                            sc.seed,
+                            100.0 * error,
+                            sc.growth_sigmas,
+                            sc.phi,
+                            truth.shape
+                        );
+                    }
                 }
             }
         }
