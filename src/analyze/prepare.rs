@@ -544,11 +544,15 @@ fn deseasonalise(p: &mut Prepared) {
     if var_profile < 0.25 * var_resid {
         return;
     }
-    if half_counts.iter().flatten().any(|&c| c < 1.0) {
+    // The two halves are compared over the hours of the day both cover: a scrape outage leaves
+    // a few hours of one half empty, and with three or four days in the window it may be the
+    // only day of that half that holds those hours. Half the day in common at least.
+    let common: Vec<usize> = (0..BINS).filter(|&b| half_counts[0][b] >= 1.0 && half_counts[1][b] >= 1.0).collect();
+    if common.len() < BINS / 2 {
         return;
     }
-    let even: Vec<f64> = halves[0].iter().zip(&half_counts[0]).map(|(s, c)| s / c).collect();
-    let odd: Vec<f64> = halves[1].iter().zip(&half_counts[1]).map(|(s, c)| s / c).collect();
+    let mean_of = |h: usize| -> Vec<f64> { common.iter().map(|&b| halves[h][b] / half_counts[h][b]).collect() };
+    let (even, odd) = (mean_of(0), mean_of(1));
     // With a single day on each side a chance resemblance is likelier: ask for more.
     let interior_days = ((x1 - x0) / DAY - 1.0).floor();
     let needed = if interior_days >= 4.0 { 0.6 } else { 0.8 };
@@ -976,6 +980,29 @@ mod tests {
         // The same falls ending teeth that ramp back up are one.
         let saw: Vec<f64> = (0..3000).map(|i| (i % 250) as f64 * 0.05 + 0.3 * rng.normal()).collect();
         assert!(prepare(&x, &saw, true).on_floor);
+    }
+
+    #[test]
+    fn a_gap_in_one_day_of_three_leaves_the_daily_wave_found() {
+        // Three and a half days at five-minute samples, a daily wave of 5 σ, AR(1) noise; a scrape
+        // outage of six hours in the second day, the only odd day the comparison of even and odd
+        // days has whole.
+        let mut rng = crate::synth::Rng::new(5);
+        let noise = crate::synth::ar1_noise(&mut rng, 1008, 0.7, 1.0);
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for (i, e) in noise.iter().enumerate() {
+            let h = i as f64 / 12.0;
+            if (30.0..36.0).contains(&h) {
+                continue;
+            }
+            x.push(h);
+            y.push(5.0 * libm::sin(h / 24.0 * std::f64::consts::TAU) + e);
+        }
+        let p = prepare(&x, &y, true);
+        assert!(p.seasonal);
+        // The wave is taken off: what is left swings by a few σ at most, not by the wave's 10.
+        let (lo, hi) = p.y.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        assert!(hi - lo < 8.0, "{lo} .. {hi}");
     }
 
     #[test]
