@@ -1229,3 +1229,29 @@ fn a_leak_a_restart_ended_stops_at_the_restart() {
     }
     assert!(misses.len() <= 1, "{}", misses.join("\n"));
 }
+
+/// A leak that was restarted while it paused at the top of its climb (its last step, or a
+/// quiet hour): the short flat stretch before the restart is no warm-up's plateau, which lasts.
+/// Before a plateau had to last a quarter of the climb, 15 of these 20 read as a warm-up.
+#[test]
+fn a_short_pause_before_a_restart_is_no_plateau() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (960, 60_000); // 16 h
+    let start = 1_727_395_200_000;
+    let (onset, top, restart) = (0.15, 0.55, 0.61);
+    let mut misses = Vec::new();
+    for seed in 0..20 {
+        let noise = ar1_noise(&mut Rng::new(2040 + seed), n, 0.5, 4.0 * MIB);
+        // 120 MiB (30 σ) from 02:24 to 08:48, flat for an hour, restarted to the baseline.
+        let s = series_of("api", start, step, &noise, |u| {
+            let grown = if u < restart { ((u - onset) / (top - onset)).clamp(0.0, 1.0) } else { 0.0 };
+            1024.0 * MIB + 120.0 * MIB * grown
+        });
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        if r.verdict != Verdict::Leak {
+            misses.push(format!("seed {seed}: {}", r.summary));
+        }
+    }
+    assert!(misses.len() <= 2, "{}", misses.join("\n"));
+}

@@ -1543,7 +1543,11 @@ fn classify(
                     // A tail that still rises surely, at a good part of the climb's slope, is growth
                     // that slowed (a leak that grows like a logarithm or a root), not a plateau.
                     let levelled = slope.low <= 0.0 || slope.slope < LEVELLED * climb;
-                    slope.high < bound * climb && slope.slope > -climb && levelled
+                    // And a plateau lasts: a quarter of the climb at least. A leak's last
+                    // stretch before a restart is often short, and its interval excludes the
+                    // climb's steepest piece on little evidence.
+                    let lasted = x[tail_end - 1] - x[tail_first] >= 0.25 * duration;
+                    slope.high < bound * climb && slope.slope > -climb && levelled && lasted
                 };
             if long && !flattened {
                 result.shape = Shape::Leak;
