@@ -151,6 +151,17 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
         0 | 1 => 4,
         k => 4 * (prepared.teeth[k - 1] - prepared.teeth[0]) / (k - 1),
     };
+    // A fall across a gap in the samples is no abrupt one: a daily wave or a drain may have
+    // brought memory down while nothing was scraped. A restart takes the process down for
+    // minutes, so a fall counts as one across ten sampling intervals at most, or a quarter hour
+    // on a time axis. (A saw tooth's floor judges its own gaps.)
+    let found = if prepared.on_floor {
+        found
+    } else {
+        let spacing = median_in_place(&mut x.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>());
+        let limit = (10.0 * spacing).max(if is_time { 0.25 } else { 0.0 });
+        found.into_iter().filter(|d| x[d.after] - x[d.before] <= limit).collect()
+    };
     prepared.restarts = restarts(&prepared.y, &found, min_life);
     if is_time && span >= 72.0 {
         deseasonalise(&mut prepared);
@@ -1003,6 +1014,34 @@ mod tests {
         // The wave is taken off: what is left swings by a few σ at most, not by the wave's 10.
         let (lo, hi) = p.y.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
         assert!(hi - lo < 8.0, "{lo} .. {hi}");
+    }
+
+    #[test]
+    fn a_fall_across_a_scrape_gap_is_no_restart() {
+        // A daily wave that climbs for half a day, then eight hours of no samples while it comes
+        // back down: the first sample after the gap stands far below the last before it.
+        let mut rng = crate::synth::Rng::new(9);
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for i in 0..600 {
+            let h = i as f64 / 12.0;
+            if (9.0..17.0).contains(&h) {
+                continue;
+            }
+            x.push(h);
+            y.push(10.0 * libm::sin((h - 3.0) / 24.0 * std::f64::consts::TAU) + 0.2 * rng.normal());
+        }
+        assert!(prepare(&x, &y, true).restarts.is_empty());
+        // A leak restarted with three scrapes lost (the process down for a quarter hour) is one.
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for i in 0..600 {
+            if (300..303).contains(&i) {
+                continue;
+            }
+            x.push(i as f64 / 12.0);
+            y.push((i % 300) as f64 * 0.05 + 0.2 * rng.normal());
+        }
+        let p = prepare(&x, &y, true);
+        assert_eq!(p.restarts.len(), 1, "{:?}", p.restarts);
     }
 
     #[test]
