@@ -1110,7 +1110,8 @@ fn classify(
     // A pause inside one climb: a piece that neither rose nor fell beyond the noise, shorter than
     // the rising pieces on either side, whose slopes agree within a factor of 3 (a wander of
     // strongly correlated noise across a steady leak). A plateau between a warm-up and a later
-    // leak is longer, or joins climbs of very different slopes, and still ends the run.
+    // leak is longer, or joins climbs of very different slopes, and still ends the run. The
+    // lifetime's last piece is cut short where the lifetime ends: its length does not count.
     let pause = |b: usize| {
         let (Some(before), Some(after)) = (b.checked_sub(1).and_then(|a| pieces.get(a)), pieces.get(b + 1)) else {
             return false;
@@ -1119,7 +1120,8 @@ fn classify(
         let (s0, s1) = (before.slope.slope, after.slope.slope);
         moves[b].0 == 0
             && p.rise() > -2.0 * noise.sigma
-            && p.duration() < before.duration().min(after.duration())
+            && p.duration()
+                < before.duration().min(if b + 2 == pieces.len() { f64::INFINITY } else { after.duration() })
             && s0 > 0.0
             && s1 > 0.0
             && s0 < 3.0 * s1
