@@ -1201,32 +1201,57 @@ fn a_stopped_leak_stops_at_its_peak() {
     assert!(misses.len() <= 1, "{}", misses.join("\n"));
 }
 
+/// Twenty series of one minute samples from a fixed start, `value` in MiB (of the position in
+/// the window) plus AR(1) noise of `phi` and `sigma` MiB, seeds from `first_seed`, analyzed.
+/// `off` says what is wrong with a report, given the start and the window in ms; the misses
+/// come back with their seeds.
+fn misses_in_noise(
+    first_seed: u64,
+    n: usize,
+    (phi, sigma): (f64, f64),
+    value: impl Fn(f64) -> f64,
+    off: impl Fn(&leakscope::report::SeriesReport, i64, i64) -> Option<String>,
+) -> Vec<String> {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (start, step) = (1_727_395_200_000, 60_000);
+    let window = n as i64 * step;
+    (first_seed..first_seed + 20)
+        .filter_map(|seed| {
+            let noise = ar1_noise(&mut Rng::new(seed), n, phi, sigma * MIB);
+            let s = series_of("api", start, step, &noise, |u| MIB * value(u));
+            let r = analyze_series(&s, &AnalyzeOptions::default());
+            off(&r, start, window).map(|what| format!("seed {seed}: {what}: {}", r.summary))
+        })
+        .collect()
+}
+
+/// How far a reported time (None when missing) stands from position `u` of the window.
+fn off_by(ms: Option<i64>, u: f64, start: i64, window: i64) -> Option<f64> {
+    ms.map(|t| (t - start - (u * window as f64) as i64) as f64 / window as f64)
+}
+
 /// A leak ended by a restart it did not come back from (the fix went out with the restart):
 /// growth stopped at the restart. It was reported as restarted, with no stop, on all 20; now
 /// the stop is the last sample before the fall.
 #[test]
 fn a_leak_a_restart_ended_stops_at_the_restart() {
-    use leakscope::synth::{ar1_noise, Rng};
-    const MIB: f64 = 1024.0 * 1024.0;
-    let (n, step) = (480, 60_000); // 8 h
-    let start = 1_727_395_200_000;
-    let window = n as i64 * step;
     let (onset, restart) = (0.2, 0.65);
-    let mut misses = Vec::new();
-    for seed in 0..20 {
-        let noise = ar1_noise(&mut Rng::new(1040 + seed), n, 0.7, 4.0 * MIB);
-        // 40 MiB (10 σ) from 01:36 to 05:12, then restarted to the baseline, and flat.
-        let s = series_of("api", start, step, &noise, |u| {
+    // 40 MiB (10 σ) over 8 h, from 01:36 to 05:12, then restarted to the baseline, and flat.
+    let misses = misses_in_noise(
+        1040,
+        480,
+        (0.7, 4.0),
+        |u| {
             let grown = if u < restart { (u - onset).max(0.0) / (restart - onset) } else { 0.0 };
-            1024.0 * MIB + 40.0 * MIB * grown
-        });
-        let r = analyze_series(&s, &AnalyzeOptions::default());
-        let truth = start + (restart * window as f64) as i64;
-        let off = r.stop_ms.map(|t| (t - truth) as f64 / window as f64);
-        if r.verdict != Verdict::Leak || r.restarts_ms.is_empty() || !off.is_some_and(|e| e.abs() <= 0.05) {
-            misses.push(format!("seed {seed}: stop off by {off:?}: {}", r.summary));
-        }
-    }
+            1024.0 + 40.0 * grown
+        },
+        |r, start, window| {
+            let off = off_by(r.stop_ms, restart, start, window);
+            let wrong = r.verdict != Verdict::Leak || r.restarts_ms.is_empty() || !off.is_some_and(|e| e.abs() <= 0.05);
+            wrong.then(|| format!("stop off by {off:?}"))
+        },
+    );
     assert!(misses.len() <= 1, "{}", misses.join("\n"));
 }
 
@@ -1235,24 +1260,18 @@ fn a_leak_a_restart_ended_stops_at_the_restart() {
 /// Before a plateau had to last a quarter of the climb, 15 of these 20 read as a warm-up.
 #[test]
 fn a_short_pause_before_a_restart_is_no_plateau() {
-    use leakscope::synth::{ar1_noise, Rng};
-    const MIB: f64 = 1024.0 * 1024.0;
-    let (n, step) = (960, 60_000); // 16 h
-    let start = 1_727_395_200_000;
     let (onset, top, restart) = (0.15, 0.55, 0.61);
-    let mut misses = Vec::new();
-    for seed in 0..20 {
-        let noise = ar1_noise(&mut Rng::new(2040 + seed), n, 0.5, 4.0 * MIB);
-        // 120 MiB (30 σ) from 02:24 to 08:48, flat for an hour, restarted to the baseline.
-        let s = series_of("api", start, step, &noise, |u| {
+    // 120 MiB (30 σ) over 16 h, from 02:24 to 08:48, flat for an hour, restarted to the baseline.
+    let misses = misses_in_noise(
+        2040,
+        960,
+        (0.5, 4.0),
+        |u| {
             let grown = if u < restart { ((u - onset) / (top - onset)).clamp(0.0, 1.0) } else { 0.0 };
-            1024.0 * MIB + 120.0 * MIB * grown
-        });
-        let r = analyze_series(&s, &AnalyzeOptions::default());
-        if r.verdict != Verdict::Leak {
-            misses.push(format!("seed {seed}: {}", r.summary));
-        }
-    }
+            1024.0 + 120.0 * grown
+        },
+        |r, _, _| (r.verdict != Verdict::Leak).then(|| "no leak".to_string()),
+    );
     assert!(misses.len() <= 2, "{}", misses.join("\n"));
 }
 
@@ -1263,24 +1282,20 @@ fn a_short_pause_before_a_restart_is_no_plateau() {
 /// warm-up whose second climb is too short to show.
 #[test]
 fn a_pause_before_the_last_climb_keeps_the_first_onset() {
-    use leakscope::synth::{ar1_noise, Rng};
-    const MIB: f64 = 1024.0 * 1024.0;
-    let (n, step) = (600, 60_000); // 10 h
-    let start = 1_727_395_200_000;
-    let window = n as i64 * step;
-    let mut misses = Vec::new();
-    for seed in 0..20 {
-        let noise = ar1_noise(&mut Rng::new(3040 + seed), n, 0.7, 4.0 * MIB);
-        // 10 MiB an hour from 01:30 to 05:00, flat until 07:48, then 10 MiB an hour again.
-        let s = series_of("api", start, step, &noise, |u| {
+    // Over 10 h: 10 MiB an hour from 01:30 to 05:00, flat until 07:48, then 10 MiB an hour again.
+    let misses = misses_in_noise(
+        3040,
+        600,
+        (0.7, 4.0),
+        |u| {
             let hours = |a: f64, b: f64| 10.0 * (u.min(b) - a).max(0.0);
-            1024.0 * MIB + 10.0 * MIB * (hours(0.15, 0.5) + hours(0.78, 1.0))
-        });
-        let r = analyze_series(&s, &AnalyzeOptions::default());
-        let off = r.onset.map(|o| (o.ms - (start + (0.15 * window as f64) as i64)) as f64 / window as f64);
-        if r.verdict != Verdict::Leak || !off.is_some_and(|e| e.abs() <= 0.05) {
-            misses.push(format!("seed {seed}: onset off by {off:?}: {}", r.summary));
-        }
-    }
+            1024.0 + 10.0 * (hours(0.15, 0.5) + hours(0.78, 1.0))
+        },
+        |r, start, window| {
+            let off = off_by(r.onset.map(|o| o.ms), 0.15, start, window);
+            (r.verdict != Verdict::Leak || !off.is_some_and(|e| e.abs() <= 0.05))
+                .then(|| format!("onset off by {off:?}"))
+        },
+    );
     assert!(misses.len() <= 3, "{}", misses.join("\n"));
 }
