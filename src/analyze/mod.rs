@@ -1260,6 +1260,20 @@ fn classify(
             return (i, i.saturating_sub(h.index_spread).max(p.first), (i + h.index_spread).min(end - 1));
         }
         let prev = &pieces[s - 1];
+        // A glitch right before the climb (a short piece, as a burst of heavy-tailed noise leaves,
+        // with the lines on either side meeting across it) after a flat stretch: the climb began
+        // where a flat-then-rising hinge over the flat stretch, the glitch and the climb puts
+        // the knot, as if the glitch were not there. Read as the climb's start, the glitch's
+        // fall put the onset at its end.
+        let glitch = s >= 2 && moves[s - 2].0 == 0 && across(s - 1).is_some_and(|gap| gap.abs() < 3.0 * noise.sigma);
+        if glitch {
+            let lo = pieces[s - 2].first;
+            if let (Some(hx), Some(hy)) = (x.get(lo..p.end), y.get(lo..p.end)) {
+                let h = trend::fit_hinge(hx, hy);
+                let i = lo + h.index;
+                return (i, i.saturating_sub(h.index_spread).max(lo), (i + h.index_spread).min(p.end - 1));
+            }
+        }
         if moves[s - 1].0 == 0 && !p.jump_before && prev.rise() > 0.0 {
             // A gentle first stage hidden in the flat piece before a steeper climb (growth that
             // accelerates): a flat-then-rising hinge inside that piece, kept only when the stretch
