@@ -174,9 +174,10 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
 /// Whether the drops are a saw tooth's: a collection falls from its tooth's top to the next
 /// tooth's bottom and memory stays down, so at two drops in three or more the last sample
 /// before the fall stands in the top quarter of the stretch since the previous drop, the first
-/// after it in the bottom quarter of the stretch up to the next, and the two after that have
-/// not made up half the fall. Heavy-tailed noise also makes abrupt falls, but from and to
-/// anywhere in the wander around them, and made up within a sample or two.
+/// after it in the bottom quarter of the stretch up to the next, the two after that have not
+/// made up half the fall, and the fall frees half of what the stretch rose from its lowest at
+/// least. Heavy-tailed noise also makes abrupt falls, but from and to anywhere in the wander
+/// around them, made up within a sample or two, and a sliver of a climb they fall in.
 fn saws(y: &[f64], drops: &[Drop]) -> bool {
     let share = |part: &[f64], v: f64| part.iter().filter(|&&p| p < v).count() as f64 / part.len().max(1) as f64;
     let mut hits = 0;
@@ -190,7 +191,15 @@ fn saws(y: &[f64], drops: &[Drop]) -> bool {
         let fall = y[d.before] - y[d.after];
         let allowed = (2.0 / after.len() as f64 + 0.25).clamp(0.5, 0.85) * fall;
         let stays = after.get(1..3).is_none_or(|next| next.iter().all(|&v| v - y[d.after] < allowed));
-        if share(before, y[d.before]) >= 0.75 - 1.0 / before.len() as f64 && share(after, y[d.after]) <= 0.25 && stays {
+        // And it frees at least half of what the tooth grew: a fall of heavy-tailed noise in a
+        // climb frees a sliver of it, though it too lands low in the climb that follows.
+        let low = before.iter().copied().fold(f64::INFINITY, f64::min);
+        let undoes = fall >= 0.5 * (y[d.before] - low);
+        if share(before, y[d.before]) >= 0.75 - 1.0 / before.len() as f64
+            && share(after, y[d.after]) <= 0.25
+            && stays
+            && undoes
+        {
             hits += 1;
         }
     }
@@ -959,32 +968,45 @@ mod tests {
         assert!(p.restarts.is_empty());
     }
 
+    /// 3000 samples of `trend(i)` plus AR(1) noise of coefficient `phi` whose innovations are
+    /// `scale` normal plus `kick(i)` (a heavy tail's far falls, placed).
+    fn kicked(
+        rng: &mut crate::synth::Rng,
+        phi: f64,
+        scale: f64,
+        kick: impl Fn(usize) -> f64,
+        trend: impl Fn(usize) -> f64,
+    ) -> Vec<f64> {
+        let mut e = 0.0;
+        (0..3000)
+            .map(|i| {
+                e = phi * e + scale * rng.normal() + kick(i);
+                trend(i) + e
+            })
+            .collect()
+    }
+
     #[test]
     fn heavy_tailed_falls_are_no_saw_tooth() {
         // Strongly correlated noise whose innovations now and then fall far (a heavy tail): the
         // falls are abrupt, but from and to anywhere in the wander, not tooth tops to bottoms.
         let mut rng = crate::synth::Rng::new(11);
         let x: Vec<f64> = (0..3000).map(|i| i as f64 / 60.0).collect();
-        let mut e = 0.0;
-        let y: Vec<f64> = (0..3000)
-            .map(|i| {
-                let kick = if i % 250 == 120 { -12.0 } else { 0.0 };
-                e = 0.95 * e + 0.3 * rng.normal() + kick;
-                e
-            })
-            .collect();
+        let far = |every: usize, at: usize| move |i: usize| if i % every == at { -12.0 } else { 0.0 };
+        let y = kicked(&mut rng, 0.95, 0.3, far(250, 120), |_| 0.0);
         let p = prepare(&x, &y, true);
         assert!(!p.on_floor);
         // Falls that are made up within two samples, on the climbs of a recurring leak: no saw
         // tooth, and the restarts are found.
-        let mut e = 0.0;
-        let climbs: Vec<f64> = (0..3000)
-            .map(|i| {
-                let kick = if i % 97 == 50 { -12.0 } else { 0.0 };
-                e = 0.3 * e + 0.3 * rng.normal() + kick;
-                (i % 1000) as f64 * 0.03 + e
-            })
-            .collect();
+        let climbs = kicked(&mut rng, 0.3, 0.3, far(97, 50), |i| (i % 1000) as f64 * 0.03);
+        let p = prepare(&x, &climbs, true);
+        assert!(!p.on_floor);
+        assert_eq!(p.restarts, vec![1000, 2000]);
+        // Falls that decay slowly (they stay down, as a collection does), four of them on the
+        // climbs: with the restarts, six drops, and each lands low in the climb after it. But
+        // each frees a sliver of the climb it falls in, where a collection frees its tooth.
+        let slow = |i: usize| if [400, 1400, 1700, 2500].contains(&i) { -1.5 } else { 0.0 };
+        let climbs = kicked(&mut rng, 0.95, 0.02, slow, |i| (i % 1000) as f64 * 0.01);
         let p = prepare(&x, &climbs, true);
         assert!(!p.on_floor);
         assert_eq!(p.restarts, vec![1000, 2000]);
