@@ -153,13 +153,14 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     };
     // A fall across a gap in the samples is no abrupt one: a daily wave or a drain may have
     // brought memory down while nothing was scraped. A restart takes the process down for
-    // minutes, so a fall counts as one across ten sampling intervals at most, or a quarter hour
-    // on a time axis. (A saw tooth's floor judges its own gaps.)
+    // minutes, so a fall counts as one across ten sampling intervals at most, or an hour on a
+    // time axis (room for a slow start or a scrape target that takes a while to reappear).
+    // (A saw tooth's floor judges its own gaps.)
     let found = if prepared.on_floor {
         found
     } else {
         let spacing = median_in_place(&mut x.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>());
-        let limit = (10.0 * spacing).max(if is_time { 0.25 } else { 0.0 });
+        let limit = (10.0 * spacing).max(if is_time { 1.0 } else { 0.0 });
         found.into_iter().filter(|d| x[d.after] - x[d.before] <= limit).collect()
     };
     prepared.restarts = restarts(&prepared.y, &found, min_life);
