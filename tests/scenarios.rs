@@ -1139,26 +1139,19 @@ fn a_restarted_leak_dates_its_first_climb_at_the_later_climbs_pace() {
 /// MiB/h, and back `delay` (a share of the window) after each restart. Returns how many read as
 /// a leak restarted twice, and those of them whose onset is off by more than 5 % of the window.
 fn twice_restarted_onsets(first_seed: u64, rate: f64, delay: f64) -> (usize, Vec<String>) {
-    use leakscope::synth::{ar1_noise, Rng};
-    const MIB: f64 = 1024.0 * 1024.0;
-    let (n, step) = (600, 60_000);
-    let start = 1_727_395_200_000;
-    let window = n as i64 * step;
     let (onset, cuts) = (0.2, [0.45, 0.7]);
+    let window = 600 * MINUTE_MS;
     let (mut found, mut misses) = (0, Vec::new());
-    for seed in first_seed..first_seed + 40 {
-        let noise = ar1_noise(&mut Rng::new(seed), n, 0.85, 4.0 * MIB);
-        let s = series_of("api", start, step, &noise, |u| {
-            let since = cuts.iter().rev().find(|&&c| u >= c).map_or(onset, |c| c + delay);
-            2048.0 * MIB + rate * MIB * 10.0 * (u - since).max(0.0)
-        });
-        let r = analyze_series(&s, &AnalyzeOptions::default());
+    let value = |u: f64| {
+        let since = cuts.iter().rev().find(|&&c| u >= c).map_or(onset, |c| c + delay);
+        2048.0 + rate * 10.0 * (u - since).max(0.0)
+    };
+    for (seed, r) in reports_in_noise(first_seed..first_seed + 40, 600, (0.85, 4.0), value) {
         if r.verdict != Verdict::Leak || r.restarts_ms.len() != 2 {
             continue;
         }
         found += 1;
-        let truth = start + (onset * window as f64) as i64;
-        let off = r.onset.map(|o| (o.ms - truth) as f64 / window as f64);
+        let off = off_by(r.onset.map(|o| o.ms), onset, NOISE_START_MS, window);
         if !off.is_some_and(|e| e.abs() <= 0.05) {
             misses.push(format!("seed {seed}: onset off by {off:?}: {}", r.summary));
         }
@@ -1187,28 +1180,21 @@ fn a_leak_that_comes_back_late_after_restarts_keeps_its_first_onset() {
 /// a stopped leak. Two lines fitted apart put it at the fall: all 36 within 5 % now.
 #[test]
 fn a_stopped_leak_stops_at_its_peak() {
-    use leakscope::synth::{ar1_noise, Rng};
-    const MIB: f64 = 1024.0 * 1024.0;
-    let (n, step) = (480, 60_000); // 8 h
-    let start = 1_727_395_200_000;
-    let window = n as i64 * step;
     let (onset, peak, drain) = (0.3, 0.6, 0.04);
+    let window = 480 * MINUTE_MS; // 8 h
     let (mut found, mut misses) = (0, Vec::new());
-    for seed in 0..40 {
-        let noise = ar1_noise(&mut Rng::new(930 + seed), n, 0.7, 4.0 * MIB);
-        // 24 MiB (6 σ) from 02:24 to 04:48, then all of it freed by 05:07.
-        let s = series_of("api", start, step, &noise, |u| {
-            let rise = 24.0 * MIB * ((u.min(peak) - onset) / (peak - onset)).max(0.0);
-            let freed = ((u - peak) / drain).clamp(0.0, 1.0);
-            1024.0 * MIB + rise * (1.0 - freed)
-        });
-        let r = analyze_series(&s, &AnalyzeOptions::default());
+    // 24 MiB (6 σ) from 02:24 to 04:48, then all of it freed by 05:07.
+    let value = |u: f64| {
+        let rise = 24.0 * ((u.min(peak) - onset) / (peak - onset)).max(0.0);
+        let freed = ((u - peak) / drain).clamp(0.0, 1.0);
+        1024.0 + rise * (1.0 - freed)
+    };
+    for (seed, r) in reports_in_noise(930..970, 480, (0.7, 4.0), value) {
         if r.verdict != Verdict::Leak || r.stop_ms.is_none() {
             continue;
         }
         found += 1;
-        let truth = start + (peak * window as f64) as i64;
-        let off = r.stop_ms.map(|t| (t - truth) as f64 / window as f64);
+        let off = off_by(r.stop_ms, peak, NOISE_START_MS, window);
         if !off.is_some_and(|e| e.abs() <= 0.05) {
             misses.push(format!("seed {seed}: stop off by {off:?}: {}", r.summary));
         }
@@ -1217,27 +1203,40 @@ fn a_stopped_leak_stops_at_its_peak() {
     assert!(misses.len() <= 1, "{}", misses.join("\n"));
 }
 
-/// Twenty series of one minute samples from a fixed start, `value` in MiB (of the position in
-/// the window) plus AR(1) noise of `phi` and `sigma` MiB, seeds from `first_seed`, analyzed.
-/// `off` says what is wrong with a report, given the start and the window in ms; the misses
-/// come back with their seeds.
-fn misses_in_noise(
-    first_seed: u64,
+/// Where the one-minute series of [`reports_in_noise`] start, and their sampling interval.
+const NOISE_START_MS: i64 = 1_727_395_200_000;
+const MINUTE_MS: i64 = 60_000;
+
+/// One series a seed in `seeds`, of `n` one-minute samples from [`NOISE_START_MS`]: `value` in
+/// MiB (of the position in the window) plus AR(1) noise of `phi` and `sigma` MiB, analyzed.
+fn reports_in_noise(
+    seeds: std::ops::Range<u64>,
     n: usize,
     (phi, sigma): (f64, f64),
     value: impl Fn(f64) -> f64,
-    off: impl Fn(&leakscope::report::SeriesReport, i64, i64) -> Option<String>,
-) -> Vec<String> {
+) -> impl Iterator<Item = (u64, leakscope::report::SeriesReport)> {
     use leakscope::synth::{ar1_noise, Rng};
     const MIB: f64 = 1024.0 * 1024.0;
-    let (start, step) = (1_727_395_200_000, 60_000);
-    let window = n as i64 * step;
-    (first_seed..first_seed + 20)
-        .filter_map(|seed| {
-            let noise = ar1_noise(&mut Rng::new(seed), n, phi, sigma * MIB);
-            let s = series_of("api", start, step, &noise, |u| MIB * value(u));
-            let r = analyze_series(&s, &AnalyzeOptions::default());
-            off(&r, start, window).map(|what| format!("seed {seed}: {what}: {}", r.summary))
+    seeds.map(move |seed| {
+        let noise = ar1_noise(&mut Rng::new(seed), n, phi, sigma * MIB);
+        let s = series_of("api", NOISE_START_MS, MINUTE_MS, &noise, |u| MIB * value(u));
+        (seed, analyze_series(&s, &AnalyzeOptions::default()))
+    })
+}
+
+/// [`reports_in_noise`] for twenty seeds from `first_seed`. `off` says what is wrong with a
+/// report, given the start and the window in ms; the misses come back with their seeds.
+fn misses_in_noise(
+    first_seed: u64,
+    n: usize,
+    noise: (f64, f64),
+    value: impl Fn(f64) -> f64,
+    off: impl Fn(&leakscope::report::SeriesReport, i64, i64) -> Option<String>,
+) -> Vec<String> {
+    let window = n as i64 * MINUTE_MS;
+    reports_in_noise(first_seed..first_seed + 20, n, noise, value)
+        .filter_map(|(seed, r)| {
+            off(&r, NOISE_START_MS, window).map(|what| format!("seed {seed}: {what}: {}", r.summary))
         })
         .collect()
 }
