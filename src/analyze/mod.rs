@@ -585,9 +585,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         if !(slope.low > 0.0 && test.p < 0.05) {
             break;
         }
-        let h = trend::fit_hinge(lx, ly);
-        let i = a + h.index;
-        onset = Some((i, i.saturating_sub(h.index_spread).max(a), (i + h.index_spread).min(b - 1)));
+        onset = Some(trend::fit_hinge(lx, ly).onset(a, b - 1));
         earliest -= 1;
     }
     // A leak that restarted and resumed grows at much the same pace in every lifetime: the
@@ -626,9 +624,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         if let (Some(lx), Some(ly)) = (px.get(a..b), py.get(a..b)) {
             if let Some(f) = trend::fit_hinge_sharing_slope(lx, ly, &others) {
                 if f.sse - f.apart_sse <= 3.84 * f.long_run_var {
-                    let i = a + f.hinge.index;
-                    let spread = f.hinge.index_spread;
-                    onset = Some((i, i.saturating_sub(spread).max(a), (i + spread).min(b - 1)));
+                    onset = Some(f.hinge.onset(a, b - 1));
                 }
             }
         }
@@ -958,8 +954,7 @@ fn short_floor_climb(x: &[f64], y: &[f64], a: usize, b: usize) -> Option<FloorCl
             return None;
         }
     }
-    let onset = (k, k.saturating_sub(h.index_spread).max(a), (k + h.index_spread).min(b - 1));
-    Some(FloorClimb { onset, slope, test })
+    Some(FloorClimb { onset: h.onset(a, b - 1), slope, test })
 }
 
 /// Growth in steps (a cache or pool that grows by chunks and never gives them back): three
@@ -1257,7 +1252,7 @@ fn classify(
                     return (t.index, t.low_index, t.high_index.max(t.index));
                 }
             }
-            return (i, i.saturating_sub(h.index_spread).max(p.first), (i + h.index_spread).min(end - 1));
+            return h.onset(p.first, end - 1);
         }
         let prev = &pieces[s - 1];
         // A glitch right before the climb (a short piece, as a burst of heavy-tailed noise leaves,
@@ -1269,9 +1264,7 @@ fn classify(
         if glitch {
             let lo = pieces[s - 2].first;
             if let (Some(hx), Some(hy)) = (x.get(lo..p.end), y.get(lo..p.end)) {
-                let h = trend::fit_hinge(hx, hy);
-                let i = lo + h.index;
-                return (i, i.saturating_sub(h.index_spread).max(lo), (i + h.index_spread).min(p.end - 1));
+                return trend::fit_hinge(hx, hy).onset(lo, p.end - 1);
             }
         }
         if moves[s - 1].0 == 0 && !p.jump_before && prev.rise() > 0.0 {
@@ -1285,11 +1278,7 @@ fn classify(
                     let (slope, test) = trend_test(&x[i..prev.end], &y[i..prev.end]);
                     let rise = slope.slope * (x[prev.end - 1] - x[i]);
                     if h.slope > 0.0 && test.p < 0.01 && slope.low > 0.0 && rise > 3.0 * noise.sigma {
-                        return (
-                            i,
-                            i.saturating_sub(h.index_spread).max(prev.first),
-                            (i + h.index_spread).min(p.end - 1),
-                        );
+                        return h.onset(prev.first, p.end - 1);
                     }
                 }
             }
@@ -1302,7 +1291,7 @@ fn classify(
             };
             let h = trend::fit_hinge(hx, hy);
             let i = prev.first + h.index;
-            let hinge = (i, i.saturating_sub(h.index_spread).max(prev.first), (i + h.index_spread).min(p.end - 1));
+            let hinge = h.onset(prev.first, p.end - 1);
             // Growth that steepens: a gentle first stage inside the flat-looking piece, before
             // the segmentation's bend. A continuous fit with a second knot at that bend places
             // where growth began; it replaces the hinge only when the extra knot pays for

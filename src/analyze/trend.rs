@@ -80,6 +80,15 @@ pub struct Hinge {
     pub index_spread: usize,
 }
 
+impl Hinge {
+    /// The bend and the window of bends that fit nearly as well, as indices into the full
+    /// series when the fit began at `offset`: the window kept within `offset..=last`.
+    pub fn onset(&self, offset: usize, last: usize) -> (usize, usize, usize) {
+        let i = offset + self.index;
+        (i, i.saturating_sub(self.index_spread).max(offset), (i + self.index_spread).min(last))
+    }
+}
+
 /// Least-squares hinge fit over every candidate bend in O(n) using suffix sums (accumulated
 /// from the end as the candidates are visited, so no array of them is kept).
 pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
