@@ -907,6 +907,7 @@ struct Outcome {
     correct: bool,
     pattern: String,
     /// |reported − true onset| / window, for detected leaks.
+    /// Found minus true onset, as a fraction of the window (negative: found early).
     onset_error: Option<f64>,
     /// For stopped leaks reported as leaks: |reported − true stop| / window, or infinity when no
     /// stop was reported.
@@ -919,7 +920,7 @@ fn score(scenario: &Scenario) -> Outcome {
     let correct =
         if scenario.pattern.is_leak() { report.verdict == Verdict::Leak } else { report.verdict == Verdict::NoLeak };
     let onset_error = match (report.verdict, scenario.onset_ms, report.onset) {
-        (Verdict::Leak, Some(truth), Some(found)) => Some((found.ms - truth).abs() as f64 / scenario.window_ms),
+        (Verdict::Leak, Some(truth), Some(found)) => Some((found.ms - truth) as f64 / scenario.window_ms),
         _ => None,
     };
     let stop_error = match (report.verdict, scenario.stop_ms) {
@@ -957,7 +958,7 @@ fn print_figures(
     let look_alikes = scenarios.len() - leaks;
     let false_alarms = pairs().filter(|(s, o)| !s.pattern.is_leak() && o.verdict == Verdict::Leak).count();
     let mut onset_errors: Vec<f64> =
-        pairs().filter(|(s, _)| s.pattern.is_leak()).filter_map(|(_, o)| o.onset_error).collect();
+        pairs().filter(|(s, _)| s.pattern.is_leak()).filter_map(|(_, o)| o.onset_error.map(f64::abs)).collect();
     let onset_ok = onset_errors.iter().filter(|&&e| e <= ONSET_TOLERANCE).count();
     onset_errors.sort_by(f64::total_cmp);
     let median_onset_error = match onset_errors.len() {
@@ -998,7 +999,7 @@ fn print_figures(
         let count = |v: Verdict| of_pattern.iter().filter(|o| o.verdict == v).count();
         let correct = of_pattern.iter().filter(|o| o.correct).count();
         let onset = if pattern.is_leak() {
-            let ok = of_pattern.iter().filter(|o| o.onset_error.is_some_and(|e| e <= ONSET_TOLERANCE)).count();
+            let ok = of_pattern.iter().filter(|o| o.onset_error.is_some_and(|e| e.abs() <= ONSET_TOLERANCE)).count();
             format!("{:.1} %", percent(ok, count(Verdict::Leak)))
         } else {
             "-".into()
@@ -1017,11 +1018,11 @@ fn print_figures(
     println!("  (onset ok: of the detected leaks; verdict ok for a look-alike: no-leak, so inconclusive is a miss)");
     if verbose {
         for (s, o) in pairs() {
-            let onset_missed = o.onset_error.is_some_and(|e| e > ONSET_TOLERANCE);
+            let onset_missed = o.onset_error.is_some_and(|e| e.abs() > ONSET_TOLERANCE);
             if o.correct && !onset_missed {
                 continue;
             }
-            let onset = o.onset_error.map(|e| format!(" onset off by {:.1} %", e * 100.0)).unwrap_or_default();
+            let onset = o.onset_error.map(|e| format!(" onset off by {:+.1} %", e * 100.0)).unwrap_or_default();
             let reason = if o.reason.is_empty() { String::new() } else { format!(" ({})", o.reason) };
             println!(
                 "  miss: {} seed={} n={} growth={:.1}σ phi={:.2} [{}] → {} {}{onset}{reason}",
