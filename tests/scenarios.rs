@@ -1314,3 +1314,27 @@ fn a_pause_before_the_last_climb_keeps_the_first_onset() {
     );
     assert!(misses.len() <= 3, "{}", misses.join("\n"));
 }
+
+/// A spike whose fall went unobserved: 100 MiB over an hour and a half, then eight and a half
+/// hours without samples, after which memory is back at its level. Counted with the gap, the
+/// climb lasted ten hours, long enough for a leak that stopped; it was seen for ninety minutes.
+#[test]
+fn a_spike_whose_fall_is_lost_in_a_gap_is_a_spike() {
+    use leakscope::series::{Series, Unit};
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    for seed in 0..5 {
+        let noise = ar1_noise(&mut Rng::new(300 + seed), 3600, 0.5, 4.0 * MIB);
+        let mut s = Series::new("cache", Unit::Bytes);
+        for (i, e) in noise.iter().enumerate() {
+            let h = i as f64 / 60.0;
+            if (41.5..50.0).contains(&h) {
+                continue;
+            }
+            let spike = if (40.0..41.5).contains(&h) { 100.0 * MIB * (h - 40.0) / 1.5 } else { 0.0 };
+            s.push(NOISE_START_MS + i as i64 * MINUTE_MS, 800.0 * MIB + spike + e);
+        }
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::NoLeak, "seed {seed}: {}", r.summary);
+    }
+}

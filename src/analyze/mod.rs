@@ -1004,6 +1004,19 @@ fn staircase(pieces: &[Piece], moves: &[(i8, f64)], noise: &Noise) -> Option<(us
     (steps.len() >= 3 && ends_on_top && pieces[last].duration() <= 3.0 * typical).then(|| (first.unwrap_or(0), steps))
 }
 
+/// The time within `x[first..=end]` that lies in scrape gaps: each interval's excess over ten
+/// times the median one. A piece runs to the next one's first sample, hence `end` included.
+fn unobserved(x: &[f64], first: usize, end: usize) -> f64 {
+    let Some(xs) = x.get(first..(end + 1).min(x.len())) else { return 0.0 };
+    let mut intervals: Vec<f64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
+    if intervals.is_empty() {
+        return 0.0;
+    }
+    let mid = intervals.len() / 2;
+    let (_, &mut median, _) = intervals.select_nth_unstable_by(mid, f64::total_cmp);
+    xs.windows(2).map(|w| (w[1] - w[0] - 10.0 * median).max(0.0)).sum()
+}
+
 /// How a piece moves, judged against the noise; `at_end` for the lifetime's last piece.
 fn movement(p: &Piece, noise: &Noise, at_end: bool) -> (i8, f64) {
     let m = (p.end - p.first) as f64;
@@ -1475,6 +1488,9 @@ fn classify(
         let s = run_start(k);
         let rise: f64 = pieces[s..=k].iter().map(Piece::rise).sum();
         let duration: f64 = pieces[s..=k].iter().map(Piece::duration).sum();
+        // The time the climb was seen: a spike whose fall went unobserved in a scrape gap
+        // would otherwise have climbed for as long as the gap lasted.
+        let duration = duration - unobserved(x, pieces[s].first, pieces[k].end);
         let (fall, drained_after) = falls_after(k);
         let long = duration >= (0.08 * span).max(4.0 * bucket_width);
         let evidence = pieces[s..=k].iter().map(|p| movement(p, noise, false).1).fold(0.0, f64::max);
