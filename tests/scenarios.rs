@@ -1338,3 +1338,35 @@ fn a_spike_whose_fall_is_lost_in_a_gap_is_a_spike() {
         assert_eq!(r.verdict, Verdict::NoLeak, "seed {seed}: {}", r.summary);
     }
 }
+
+/// A leak of 150 MiB over seven hours, cut short when 40 % of it was freed at once, then flat
+/// for three and a half hours. Growth had not slowed when it stopped, and a cache at its
+/// capacity does not give back a part of itself: a leak that stopped, not a warm-up.
+#[test]
+fn a_leak_cut_short_by_a_partial_drop_is_a_stopped_leak() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (240, 162_000); // 10.8 h at one every 2.7 min
+    let start = 1_722_470_400_000;
+    // Flat for 30 samples, climbing for 135, then 60 % of the climb kept.
+    let (onset, stop) = (30.0 / n as f64, 165.0 / n as f64);
+    let grown = |u: f64| {
+        if u < onset {
+            0.0
+        } else if u < stop {
+            150.0 * (u - onset) / (stop - onset)
+        } else {
+            90.0
+        }
+    };
+    for seed in 0..6 {
+        let noise = ar1_noise(&mut Rng::new(400 + seed), n, 0.7, 10.0 * MIB);
+        let r = analyze_series(
+            &series_of("worker", start, step, &noise, |u| MIB * (900.0 + grown(u))),
+            &AnalyzeOptions::default(),
+        );
+        assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "stopped-leak"), "seed {seed}: {}", r.summary);
+        let stop = r.stop_ms.expect("a stop");
+        assert!((stop - (start + 164 * step)).abs() <= 12 * step, "seed {seed}: {}", r.summary);
+    }
+}

@@ -1494,7 +1494,15 @@ fn classify(
         let (fall, drained_after) = falls_after(k);
         let long = duration >= (0.08 * span).max(4.0 * bucket_width);
         let evidence = pieces[s..=k].iter().map(|p| movement(p, noise, false).1).fold(0.0, f64::max);
-        if fall >= 0.4 * rise {
+        // The climb's own rising pieces (not a glitch or a bridge joined into its run), and
+        // whether growth had slowed by its last piece (under 0.35 of the steepest, as for the
+        // concave test above): a warm-up levelling off.
+        let climb = (s..=k).filter(|&j| moves[j].0 == 1).map(|j| pieces[j].slope.slope).fold(0.0, f64::max);
+        let concave = pieces[k].slope.slope < 0.35 * climb;
+        // Growth that had not slowed, cut short by a sure jump down of a quarter of its rise or
+        // more: memory was freed. A cache at its capacity keeps what it holds.
+        let cut_short = !concave && k < last_index && jump_size(k + 1) < -3.0 * noise.sigma;
+        if fall >= 0.4 * rise || cut_short && fall >= 0.25 * rise {
             if long {
                 // Growth that resumes after the fall at the climb's pace: the fall was a restart,
                 // and the new climb is too short yet to rise beyond the noise on its own.
@@ -1544,11 +1552,7 @@ fn classify(
             // short to have shown growth (fewer than 8 buckets, as in the last few teeth of a
             // saw-tooth floor), the climb is ongoing unless the tail is clearly a plateau (the top
             // of its slope's 95 % interval under half the climb's slope).
-            // Growth that already slowed within the climb (its last rising piece under 0.35 of
-            // its steepest, as for the concave test above) is a warm-up levelling off.
-            // The climb's own rising pieces: not a glitch or a bridge joined into its run.
-            let climb = (s..=k).filter(|&j| moves[j].0 == 1).map(|j| pieces[j].slope.slope).fold(0.0, f64::max);
-            let concave = pieces[k].slope.slope < 0.35 * climb;
+            // Growth that already slowed within the climb (`concave`) is a warm-up levelling off.
             let (tail_first, tail_end) = (pieces[(k + 1).min(last_index)].first, pieces[last_index].end);
             let tail_buckets: usize = pieces[k + 1..].iter().map(|p| p.buckets).sum();
             // Once daily seasonality was taken out, a tail under a day is no plateau yet.
