@@ -177,8 +177,9 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
 /// before the fall stands in the top quarter of the stretch since the previous drop, the first
 /// after it in the bottom quarter of the stretch up to the next, the two after that have not
 /// made up half the fall, and the fall frees half of what the stretch rose from its lowest at
-/// least. Heavy-tailed noise also makes abrupt falls, but from and to anywhere in the wander
-/// around them, made up within a sample or two, and a sliver of a climb they fall in.
+/// least; and five such collections at least. Heavy-tailed noise also makes abrupt falls, but
+/// from and to anywhere in the wander around them, made up within a sample or two, and a sliver
+/// of a climb they fall in.
 fn saws(y: &[f64], drops: &[Drop]) -> bool {
     let share = |part: &[f64], v: f64| part.iter().filter(|&&p| p < v).count() as f64 / part.len().max(1) as f64;
     let mut hits = 0;
@@ -204,7 +205,9 @@ fn saws(y: &[f64], drops: &[Drop]) -> bool {
             hits += 1;
         }
     }
-    3 * hits >= 2 * drops.len()
+    // Five at least: among few drops, the restarts of a leak killed at its limit again and again
+    // make two in three beside a couple of falls of heavy-tailed noise.
+    3 * hits >= 2 * drops.len() && hits >= 5
 }
 
 /// The floor of a saw tooth. When the teeth share one height (the median fall, within
