@@ -990,14 +990,15 @@ fn print_figures(
         stops.len()
     );
     println!(
-        "  {:<18} {:>4} {:>11} {:>9} {:>5} {:>8} {:>7}",
-        "pattern", "n", "verdict ok", "onset ok", "leak", "no-leak", "inconc."
+        "  {:<18} {:>4} {:>11} {:>9} {:>5} {:>8} {:>7} {:>8}",
+        "pattern", "n", "verdict ok", "onset ok", "leak", "no-leak", "inconc.", "named"
     );
     for pattern in Pattern::ALL {
         let of_pattern: Vec<&Outcome> = pairs().filter(|(s, _)| s.pattern == pattern).map(|(_, o)| o).collect();
         let n = of_pattern.len();
         let count = |v: Verdict| of_pattern.iter().filter(|o| o.verdict == v).count();
         let correct = of_pattern.iter().filter(|o| o.correct).count();
+        let named = of_pattern.iter().filter(|o| o.pattern == pattern.name()).count();
         let onset = if pattern.is_leak() {
             let ok = of_pattern.iter().filter(|o| o.onset_error.is_some_and(|e| e.abs() <= ONSET_TOLERANCE)).count();
             format!("{:.1} %", percent(ok, count(Verdict::Leak)))
@@ -1005,17 +1006,19 @@ fn print_figures(
             "-".into()
         };
         println!(
-            "  {:<18} {:>4} {:>9.1} % {:>9} {:>5} {:>8} {:>7}",
+            "  {:<18} {:>4} {:>9.1} % {:>9} {:>5} {:>8} {:>7} {:>6.1} %",
             pattern.name(),
             n,
             percent(correct, n),
             onset,
             count(Verdict::Leak),
             count(Verdict::NoLeak),
-            count(Verdict::Inconclusive)
+            count(Verdict::Inconclusive),
+            percent(named, n)
         );
     }
-    println!("  (onset ok: of the detected leaks; verdict ok for a look-alike: no-leak, so inconclusive is a miss)");
+    println!("  (onset ok: of the detected leaks; verdict ok for a look-alike: no-leak, so inconclusive is a miss;");
+    println!("  named: the report's pattern is the scenario's)");
     if verbose {
         for (s, o) in pairs() {
             let onset_missed = o.onset_error.is_some_and(|e| e.abs() > ONSET_TOLERANCE);
