@@ -1388,3 +1388,22 @@ fn a_leak_cut_short_by_a_partial_drop_is_a_stopped_leak() {
         assert!((stop - (start + 164 * step)).abs() <= 12 * step, "seed {seed}: {}", r.summary);
     }
 }
+
+/// A cache that warms up within the first tenth of a week (95 % after twelve hours), then holds,
+/// is a warm-up, though its climb is too short beside the week to be judged as a leak; a deploy
+/// that steps memory up at once, over the same noise, is a step.
+#[test]
+fn a_short_warm_up_is_named_a_warm_up_and_a_step_a_step() {
+    let n = 7 * 24 * 60;
+    let (tau, size) = (4.0 / (7.0 * 24.0), 40.0);
+    let warm_up = |u: f64| size * (1.0 - libm::exp(-(u - 0.02).max(0.0) / tau));
+    let named = |value: &dyn Fn(f64) -> f64| -> Vec<String> {
+        reports_in_noise(500..510, n, (0.6, 4.0), value)
+            .map(|(_, r)| format!("{} {}", r.verdict.as_str(), r.pattern))
+            .collect()
+    };
+    let warm_ups = named(&warm_up);
+    assert!(warm_ups.iter().all(|p| p == "no-leak cache-warm-up"), "{warm_ups:?}");
+    let steps = named(&|u: f64| if u < 0.4 { 0.0 } else { size });
+    assert!(steps.iter().all(|p| p == "no-leak step"), "{steps:?}");
+}

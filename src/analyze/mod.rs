@@ -1583,7 +1583,9 @@ fn classify(
                 result.evidence = evidence;
                 return result;
             }
-            result.shape = if long { Shape::WarmUp } else { Shape::Step };
+            // Too short for a leak. A rise over four buckets or more is a warm-up that levelled
+            // off early; a step (a deploy, a config change) is over within a few samples.
+            result.shape = if duration >= 4.0 * bucket_width { Shape::WarmUp } else { Shape::Step };
             result.evidence = 0.0;
         }
         return result;
