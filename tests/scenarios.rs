@@ -1389,6 +1389,15 @@ fn a_leak_cut_short_by_a_partial_drop_is_a_stopped_leak() {
     }
 }
 
+/// Asserts that ten seeds of [`reports_in_noise`] (one-minute samples, AR(1) noise of φ 0.6
+/// and 4 MiB) all read `expected` ("verdict pattern").
+fn assert_all_read(first_seed: u64, n: usize, value: &dyn Fn(f64) -> f64, expected: &str) {
+    let read: Vec<String> = reports_in_noise(first_seed..first_seed + 10, n, (0.6, 4.0), value)
+        .map(|(_, r)| format!("{} {}", r.verdict.as_str(), r.pattern))
+        .collect();
+    assert!(read.iter().all(|p| p == expected), "{expected}: {read:?}");
+}
+
 /// A cache that warms up within the first tenth of a week (95 % after twelve hours), then holds,
 /// is a warm-up, though its climb is too short beside the week to be judged as a leak; a deploy
 /// that steps memory up at once, over the same noise, is a step.
@@ -1396,14 +1405,16 @@ fn a_leak_cut_short_by_a_partial_drop_is_a_stopped_leak() {
 fn a_short_warm_up_is_named_a_warm_up_and_a_step_a_step() {
     let n = 7 * 24 * 60;
     let (tau, size) = (4.0 / (7.0 * 24.0), 40.0);
-    let warm_up = |u: f64| size * (1.0 - libm::exp(-(u - 0.02).max(0.0) / tau));
-    let named = |value: &dyn Fn(f64) -> f64| -> Vec<String> {
-        reports_in_noise(500..510, n, (0.6, 4.0), value)
-            .map(|(_, r)| format!("{} {}", r.verdict.as_str(), r.pattern))
-            .collect()
-    };
-    let warm_ups = named(&warm_up);
-    assert!(warm_ups.iter().all(|p| p == "no-leak cache-warm-up"), "{warm_ups:?}");
-    let steps = named(&|u: f64| if u < 0.4 { 0.0 } else { size });
-    assert!(steps.iter().all(|p| p == "no-leak step"), "{steps:?}");
+    assert_all_read(500, n, &|u| size * (1.0 - libm::exp(-(u - 0.02).max(0.0) / tau)), "no-leak cache-warm-up");
+    assert_all_read(500, n, &|u| if u < 0.4 { 0.0 } else { size }, "no-leak step");
+}
+
+/// A bump of 40 MiB over eight minutes in two days of noise of 4 MiB, back to the level after
+/// it: too short for the segmentation to split off, so it read "stable". The noise alone stays
+/// stable.
+#[test]
+fn a_short_bump_is_named_a_spike() {
+    let n = 2 * 24 * 60;
+    assert_all_read(600, n, &|u| if (0.6..0.6 + 8.0 / n as f64).contains(&u) { 40.0 } else { 0.0 }, "no-leak spike");
+    assert_all_read(600, n, &|_| 0.0, "no-leak stable");
 }

@@ -541,6 +541,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         let shape = match (shape, lives.len(), returns_to_level(py)) {
             (Shape::Step | Shape::Spike, 1, Some(true)) => Shape::Spike,
             (Shape::Step | Shape::Spike, 1, Some(false)) => Shape::Step,
+            (Shape::Stable, 1, _) if !prepared.seasonal && bump(px, py) => Shape::Spike,
             _ => shape,
         };
         report.pattern = if prepared.on_floor {
@@ -1002,6 +1003,50 @@ fn staircase(pieces: &[Piece], moves: &[(i8, f64)], noise: &Noise) -> Option<(us
     }
     let ends_on_top = top == last && last + 1 >= end;
     (steps.len() >= 3 && ends_on_top && pieces[last].duration() <= 3.0 * typical).then(|| (first.unwrap_or(0), steps))
+}
+
+/// Whether a series judged stable holds a bump that came back, too short for the segmentation
+/// to split off: a run of two samples or more above the level by three times the samples'
+/// robust spread, over a tenth of the span at most, peaking at over six, and at over twice the
+/// next such excursion. Heavy-tailed noise leaves excursions of six spreads too, but many of
+/// them, of like sizes; a spike stands alone.
+fn bump(x: &[f64], y: &[f64]) -> bool {
+    let n = x.len().min(y.len());
+    if n < 8 {
+        return false;
+    }
+    let level = changepoint::median_in_place(&mut y[..n].to_vec());
+    let spread =
+        1.4826 * changepoint::median_in_place(&mut y[..n].iter().map(|v| (v - level).abs()).collect::<Vec<_>>());
+    if spread <= 0.0 || !spread.is_finite() {
+        return false;
+    }
+    let span = x[n - 1] - x[0];
+    // Every excursion above three spreads: (peak, samples, duration).
+    let mut runs: Vec<(f64, usize, f64)> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let start = i;
+        let mut peak: f64 = 0.0;
+        while i < n && y[i] - level > 3.0 * spread {
+            peak = peak.max(y[i] - level);
+            i += 1;
+        }
+        if i > start {
+            runs.push((peak, i - start, x[i - 1] - x[start]));
+        }
+        i = i.max(start + 1);
+    }
+    runs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match runs.as_slice() {
+        [] => false,
+        [(peak, samples, duration), rest @ ..] => {
+            *peak > 6.0 * spread
+                && *samples >= 2
+                && *duration <= 0.1 * span
+                && rest.first().is_none_or(|r| *peak > 2.0 * r.0)
+        }
+    }
 }
 
 /// The time within `x[first..=end]` that lies in scrape gaps: each interval's excess over ten
