@@ -906,8 +906,7 @@ struct Outcome {
     verdict: Verdict,
     correct: bool,
     pattern: String,
-    /// |reported − true onset| / window, for detected leaks.
-    /// Found minus true onset, as a fraction of the window (negative: found early).
+    /// (reported − true onset) / window, for detected leaks (negative: found early).
     onset_error: Option<f64>,
     /// For stopped leaks reported as leaks: |reported − true stop| / window, or infinity when no
     /// stop was reported.
