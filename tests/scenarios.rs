@@ -1353,7 +1353,7 @@ fn a_spike_whose_fall_is_lost_in_a_gap_is_a_spike() {
             s.push(NOISE_START_MS + i as i64 * MINUTE_MS, 800.0 * MIB + spike + e);
         }
         let r = analyze_series(&s, &AnalyzeOptions::default());
-        assert_eq!(r.verdict, Verdict::NoLeak, "seed {seed}: {}", r.summary);
+        assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::NoLeak, "spike"), "seed {seed}: {}", r.summary);
     }
 }
 
