@@ -1049,17 +1049,14 @@ fn bump(x: &[f64], y: &[f64]) -> bool {
     }
 }
 
-/// The time within `x[first..=end]` that lies in scrape gaps: each interval's excess over ten
-/// times the median one. A piece runs to the next one's first sample, hence `end` included.
+/// The time within `x[first..=end]` that lies in scrape gaps: each interval's excess over
+/// [`prepare::GAP_INTERVALS`] times the median one. A piece runs to the next one's first sample,
+/// hence `end` included.
 fn unobserved(x: &[f64], first: usize, end: usize) -> f64 {
     let Some(xs) = x.get(first..(end + 1).min(x.len())) else { return 0.0 };
-    let mut intervals: Vec<f64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
-    if intervals.is_empty() {
-        return 0.0;
-    }
-    let mid = intervals.len() / 2;
-    let (_, &mut median, _) = intervals.select_nth_unstable_by(mid, f64::total_cmp);
-    xs.windows(2).map(|w| (w[1] - w[0] - 10.0 * median).max(0.0)).sum()
+    let median = changepoint::median_in_place(&mut xs.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>());
+    let limit = prepare::GAP_INTERVALS * median;
+    xs.windows(2).map(|w| (w[1] - w[0] - limit).max(0.0)).sum()
 }
 
 /// How a piece moves, judged against the noise; `at_end` for the lifetime's last piece.

@@ -160,7 +160,7 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
         found
     } else {
         let spacing = median_in_place(&mut x.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>());
-        let limit = (10.0 * spacing).max(if is_time { 1.0 } else { 0.0 });
+        let limit = (GAP_INTERVALS * spacing).max(if is_time { 1.0 } else { 0.0 });
         found.into_iter().filter(|d| x[d.after] - x[d.before] <= limit).collect()
     };
     prepared.restarts = restarts(&prepared.y, &found, min_life);
@@ -171,6 +171,10 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     }
     prepared
 }
+
+/// An interval between samples longer than this many times the median one is a scrape gap:
+/// what happened inside it went unseen.
+pub(crate) const GAP_INTERVALS: f64 = 10.0;
 
 /// Whether the drops are a saw tooth's: a collection falls from its tooth's top to the next
 /// tooth's bottom and memory stays down, so at two drops in three or more the last sample
