@@ -249,8 +249,9 @@ struct Scales {
     span: f64,
     /// The segmentation's bucket width.
     bucket_width: f64,
-    /// The shortest stretch that can show a plateau: a day once daily seasonality was taken out
-    /// (what is left of a day's wave near the window's end can flatten a few hours), else 0.
+    /// The shortest stretch that can show a plateau, or a climb that can show a leak unless it
+    /// is steep: a day once daily seasonality was taken out (what is left of a day's wave can
+    /// flatten or climb for a few hours), else 0.
     min_plateau: f64,
 }
 
@@ -519,7 +520,8 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     };
     if leak_lives.is_empty() {
         if last_life.shape == Shape::TooRecent {
-            return inconclusive(report, "growth began too recently to tell a leak from a warm-up".into());
+            let from = if prepared.seasonal { "a warm-up or the daily wave" } else { "a warm-up" };
+            return inconclusive(report, format!("growth began too recently to tell a leak from {from}"));
         }
         report.verdict = Verdict::NoLeak;
         let shape = lives.iter().filter_map(|l| l.2.as_ref()).map(|l| l.shape).fold(Shape::Stable, |acc, s| {
@@ -1404,11 +1406,19 @@ fn classify(
     // of its own.
     if last_dir == 1 && staircase(&result.pieces, &moves, noise).is_none() {
         let mut s = run_start(last_index);
+        // Once daily seasonality was taken out, a climb is judged after a day too, unless it rose
+        // far beyond the noise (6 σ, the rise beyond which a climb that slowed is no warm-up
+        // either): the adjustment learns one shape for every day, and a day whose wave runs
+        // higher than the learned one climbs for hours.
+        let long_enough = |a: usize, b: usize| {
+            let climb = &pieces[a..=b];
+            let duration = climb.iter().map(Piece::duration).sum::<f64>();
+            let rise = climb.iter().map(Piece::rise).sum::<f64>();
+            duration >= min_leak_duration && (duration >= min_plateau || rise >= 6.0 * noise.sigma)
+        };
         // A climb too short to judge alone may be growth resuming after a pause: a long climb
         // before it, only pieces that neither rose nor fell between, no drop. (A warm-up's
         // plateau stays flat to its end.)
-        let long_enough =
-            |a: usize, b: usize| pieces[a..=b].iter().map(Piece::duration).sum::<f64>() >= min_leak_duration;
         if !long_enough(s, last_index) && !drop_before(s) {
             if let Some(k) = (0..s).rev().find(|&k| moves[k].0 != 0) {
                 let paused =
