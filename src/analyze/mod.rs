@@ -1544,7 +1544,8 @@ fn classify(
         // would otherwise have climbed for as long as the gap lasted.
         let duration = duration - unobserved(x, pieces[s].first, pieces[k].end);
         let (fall, drained_after) = falls_after(k);
-        let long = duration >= (0.08 * span).max(4.0 * bucket_width);
+        let long_climb = (0.08 * span).max(4.0 * bucket_width);
+        let long = duration >= long_climb;
         let evidence = pieces[s..=k].iter().map(|p| movement(p, noise, false).1).fold(0.0, f64::max);
         // The climb's own rising pieces (not a glitch or a bridge joined into its run), and
         // whether growth had slowed by its last piece (under 0.35 of the steepest, as for the
@@ -1570,12 +1571,8 @@ fn classify(
                     result.evidence = evidence;
                     return result;
                 }
-                result.shape = Shape::Stopped;
                 let (first_run, restarts) = walk_back(s);
-                result.restarts = restarts;
-                result.onset = Some(onset_of(first_run));
-                result.growth_piece = Some(k);
-                result.evidence = evidence;
+                let onset = onset_of(first_run);
                 // The peak: the centre of the knots that fit about as well as the best one; a
                 // jump up that the drain followed at once peaks where it lands.
                 let top = drained_after.unwrap_or(k);
@@ -1595,6 +1592,19 @@ fn classify(
                             .map_or(pieces[top].end - 1, |b| (b.low_index + b.high_index).div_ceil(2)),
                     }
                 };
+                // The pieces around a spike reach into the flat stretches on either side of it,
+                // so their climb may pass the bar while the spike's own climb, from the onset to
+                // the peak, does not.
+                let climbed = x[peak] - x[onset.0] - unobserved(x, onset.0, peak);
+                if climbed < long_climb {
+                    result.shape = Shape::Spike;
+                    return result;
+                }
+                result.shape = Shape::Stopped;
+                result.restarts = restarts;
+                result.onset = Some(onset);
+                result.growth_piece = Some(k);
+                result.evidence = evidence;
                 result.stop = Some(peak);
             } else {
                 result.shape = Shape::Spike;
