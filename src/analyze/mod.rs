@@ -1498,6 +1498,8 @@ fn classify(
         // step, then a drain below the steps before it), gives back the climb's growth too.
         // The later rise: its piece, the level it rose from, the lowest level since.
         let mut later: Option<(usize, f64, f64)> = None;
+        // The piece that memory jumped back up to after a dip.
+        let mut back_up = None;
         for j in from..=last_index {
             let p = &pieces[j];
             let level = p.level();
@@ -1505,7 +1507,14 @@ fn classify(
                 *lowest = lowest.min(level);
                 continue;
             }
-            let jumped = jump_size(j) > 3.0 * noise.sigma;
+            // A short dip that memory jumps straight back up from (a blip, a short read): the
+            // lines on either side show no fall, and the dip's own fall was undone at once.
+            let dip = across(j).is_some_and(|gap| gap >= -3.0 * noise.sigma);
+            if back_up != Some(j) && dip && jump_size(j + 1) > 3.0 * noise.sigma {
+                back_up = Some(j + 1);
+                continue;
+            }
+            let jumped = back_up != Some(j) && jump_size(j) > 3.0 * noise.sigma;
             if jumped || p.rise() > 3.0 * noise.sigma {
                 let base = if jumped { pieces[j - 1].line.at(p.x_start) } else { p.line.at(p.x_start) };
                 later = Some((j, base, base));
