@@ -128,6 +128,14 @@ fn analyze_fixture(name: &str) -> leakscope::report::SeriesReport {
     analyze_series(&parsed.series[0], &AnalyzeOptions::default())
 }
 
+/// Asserts that each fixture of `names` reads `verdict` and `pattern`.
+fn assert_fixtures_read(names: &[&str], verdict: Verdict, pattern: &str) {
+    for name in names {
+        let r = analyze_fixture(name);
+        assert_eq!((r.verdict, r.pattern.as_str()), (verdict, pattern), "{name}: {}", r.summary);
+    }
+}
+
 fn verdict_of(pattern: Pattern, seed: u64) -> (Verdict, String) {
     let sc = scenario(pattern, seed);
     let r = analyze_series(&sc.series, &AnalyzeOptions::default());
@@ -1469,10 +1477,8 @@ fn a_climb_under_a_day_on_a_daily_wave_is_too_recent() {
 fn a_spike_among_long_pieces_is_no_stopped_leak() {
     use leakscope::synth::{ar1_noise, Rng};
     const MIB: f64 = 1024.0 * 1024.0;
-    for name in ["spike-decaying-in-15-minutes.csv", "spike-of-47-minutes-in-slow-scrapes.csv"] {
-        let r = analyze_fixture(name);
-        assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::NoLeak, "spike"), "{name}: {}", r.summary);
-    }
+    let spikes = ["spike-decaying-in-15-minutes.csv", "spike-of-47-minutes-in-slow-scrapes.csv"];
+    assert_fixtures_read(&spikes, Verdict::NoLeak, "spike");
     let (n, step) = (240, 60_000); // 4 h
     let mut wrong = Vec::new();
     for seed in 0..8 {
@@ -1500,6 +1506,31 @@ fn a_spike_among_long_pieces_is_no_stopped_leak() {
 /// back, half the climb: a stopped leak (held-out `cache-warm-up 2000011`).
 #[test]
 fn a_dip_at_the_top_of_a_warm_up_is_no_drain() {
-    let r = analyze_fixture("warm-up-with-a-dip-at-the-top.csv");
-    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::NoLeak, "cache-warm-up"), "{}", r.summary);
+    assert_fixtures_read(&["warm-up-with-a-dip-at-the-top.csv"], Verdict::NoLeak, "cache-warm-up");
+}
+
+/// A deploy that steps memory down by 40 σ, in noise that wanders (φ 0.95, held-out `step
+/// 1000010`; a step ramped over a few minutes, `step 8000019`): the wander before the step
+/// climbed for a while, and the step, fourteen to forty times that climb, read as the memory it
+/// grew given back: a stopped leak. A drop of several times the rise is a level shift down.
+/// A leak restarted down to far below where it began (a fresh process holds less than one that
+/// ran for days) stays a leak: the restart splits the lifetimes first.
+#[test]
+fn a_step_down_after_a_wander_is_a_step() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let steps = ["step-down-in-wandering-noise.csv", "ramped-step-down-in-wandering-noise.csv"];
+    assert_fixtures_read(&steps, Verdict::NoLeak, "step");
+    let (n, step) = (720, 60_000); // 12 h
+    for seed in 0..8 {
+        let noise = ar1_noise(&mut Rng::new(720 + seed), n, 0.8, 4.0 * MIB);
+        // Flat for 3 h, 60 MiB (15 σ) over the next 6, then restarted 400 MiB lower.
+        let s = series_of("jvm", 1_722_470_400_000, step, &noise, |u| {
+            let grown = 60.0 * MIB * ((u - 0.25) / 0.5).clamp(0.0, 1.0);
+            2048.0 * MIB + if u < 0.75 { grown } else { -400.0 * MIB }
+        });
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {} ({})", r.summary, r.pattern);
+        assert_eq!(r.restarts_ms.len(), 1, "seed {seed}: {} ({})", r.summary, r.pattern);
+    }
 }

@@ -1564,6 +1564,14 @@ fn classify(
         // Growth that had not slowed, cut short by a sure jump down of a quarter of its rise or
         // more: memory was freed. A cache at its capacity keeps what it holds.
         let cut_short = !concave && k < last_index && jump_size(k + 1) < -3.0 * noise.sigma;
+        // A fall of over three times the rise, after a climb that began on a flat stretch, gives
+        // back no growth: memory went far below where the climb began, a level shift down (a
+        // deploy, a setting), and the climb before it was the noise's wander. (A restart that
+        // undid a leak's gradual growth, however deep, split the lifetimes before this.)
+        if long && s > 0 && fall > 3.0 * rise {
+            result.shape = Shape::Step;
+            return result;
+        }
         if fall >= 0.4 * rise || cut_short && fall >= 0.25 * rise {
             if long {
                 // Growth that resumes after the fall at the climb's pace: the fall was a restart,
