@@ -1453,11 +1453,28 @@ fn classify(
             result.shape = Shape::WarmUp;
             return result;
         }
-        let accelerating = last_index > s && last.slope.slope > 1.8 * pieces[s].slope.slope.max(0.0);
-        result.shape = if accelerating { Shape::Accelerating } else { Shape::Leak };
         let (first_run, restarts) = walk_back(s);
         result.restarts = restarts;
-        result.onset = Some(onset_of(first_run));
+        let onset = onset_of(first_run);
+        let i = onset.0;
+        // Growth that steepens: a last piece much steeper than the first; or, smoothly, with no
+        // bend for the pieces to show, the second half of the climb since the onset surely
+        // faster than the first (its slope's interval above the first half's) by half as much
+        // again. (Restarts between would mix lifetimes into the halves.)
+        let bent = last_index > s && last.slope.slope > 1.8 * pieces[s].slope.slope.max(0.0);
+        let steepens = || {
+            let end = last.end;
+            let middle = i + x[i..end].partition_point(|&v| v < (x[i] + x[end - 1]) / 2.0);
+            if middle < i + 8 || end < middle + 8 {
+                return false;
+            }
+            let (first, _) = trend_test(&x[i..middle], &y[i..middle]);
+            let (second, _) = trend_test(&x[middle..end], &y[middle..end]);
+            second.slope > 1.5 * first.slope.max(0.0) && second.low > first.high
+        };
+        let accelerating = bent || first_run == s && i < last.end && steepens();
+        result.shape = if accelerating { Shape::Accelerating } else { Shape::Leak };
+        result.onset = Some(onset);
         result.growth_piece = Some(last_index);
         result.evidence = pieces[s..].iter().map(|p| movement(p, noise, false).1).fold(0.0, f64::max);
         return result;
