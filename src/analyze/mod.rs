@@ -1468,6 +1468,18 @@ fn classify(
             if middle < i + 8 || end < middle + 8 {
                 return false;
             }
+            // Least-squares paces first, cheaply: a steady leak's halves grow alike.
+            let pace = |a: usize, b: usize| {
+                let (xs, ys) = (&x[a..b], &y[a..b]);
+                let n = xs.len() as f64;
+                let (mx, my) = (xs.iter().sum::<f64>() / n, ys.iter().sum::<f64>() / n);
+                let sxy: f64 = xs.iter().zip(ys).map(|(u, v)| (u - mx) * (v - my)).sum();
+                let sxx: f64 = xs.iter().map(|u| (u - mx) * (u - mx)).sum();
+                sxy / sxx
+            };
+            if pace(middle, end) <= 1.2 * pace(i, middle).max(0.0) {
+                return false;
+            }
             let (first, _) = trend_test(&x[i..middle], &y[i..middle]);
             let (second, _) = trend_test(&x[middle..end], &y[middle..end]);
             second.slope > 1.5 * first.slope.max(0.0) && second.low > first.high
