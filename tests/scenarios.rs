@@ -1551,3 +1551,30 @@ fn a_smooth_acceleration_is_named_accelerating() {
     assert!(named.iter().filter(|p| *p == "accelerating-leak").count() >= 9, "{named:?}");
     assert_all_read(800, n, &|u| size * ((u - onset) / (1.0 - onset)).max(0.0), "leak steady-leak");
 }
+
+/// A leak whose growth slows without levelling off (a root, a logarithm: a map keyed by ever
+/// new values grows so), 15 σ in noise that wanders (φ 0.9). A straight line through its climb
+/// meets the flat level well before the climb began, so the hinge put the onset early, by 9–28 %
+/// of the window, on 14 seeds of 20 for each shape. A flat-then-slowing fit places it: at most a
+/// miss for the root, three for the logarithm. A straight leak of the same size keeps its onsets.
+#[test]
+fn a_leak_that_slows_begins_where_it_climbs() {
+    let n = 12 * 60;
+    let (onset, size) = (0.35, 60.0);
+    let since = |u: f64| ((u - onset) / (1.0 - onset)).max(0.0);
+    let misses = |shape: &dyn Fn(f64) -> f64| -> Vec<String> {
+        reports_in_noise(900..920, n, (0.9, 4.0), shape)
+            .filter_map(|(seed, r)| {
+                let error = off_by(r.onset.map(|o| o.ms), onset, NOISE_START_MS, n as i64 * MINUTE_MS);
+                let ok = r.verdict == Verdict::Leak && error.is_some_and(|e| e.abs() <= 0.05);
+                (!ok).then(|| format!("seed {seed}: {error:?} {}", r.summary))
+            })
+            .collect()
+    };
+    let root = misses(&|u| size * libm::sqrt(since(u)));
+    assert!(root.len() <= 1, "root: {root:#?}");
+    let logarithm = misses(&|u| size * libm::log(1.0 + 4.0 * since(u)) / libm::log(5.0));
+    assert!(logarithm.len() <= 3, "logarithm: {logarithm:#?}");
+    let straight = misses(&|u| size * since(u));
+    assert!(straight.len() <= 1, "straight: {straight:#?}");
+}

@@ -1051,6 +1051,55 @@ fn bump(x: &[f64], y: &[f64]) -> bool {
     }
 }
 
+/// The least-squares slope of `y` against `x` (zero for fewer than two distinct `x`): a cheap
+/// first look before the rank-based tests.
+fn least_squares_slope(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len().min(y.len()) as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let sxy: f64 = x.iter().zip(y).map(|(u, v)| (u - mx) * (v - my)).sum();
+    let sxx: f64 = x.iter().map(|u| (u - mx) * (u - mx)).sum();
+    if sxx > 0.0 {
+        sxy / sxx
+    } else {
+        0.0
+    }
+}
+
+/// The onset of a climb from `onset` (a straight hinge's) to `end`, with a fit from `lo`, when
+/// the growth slows without levelling off (a root, a logarithm): a straight line through such a
+/// climb meets the flat level before it, so the hinge puts the onset early. When the first half
+/// of the climb since the onset rose over a fifth faster than the second (by least squares, a
+/// cheap look), the knot of a flat-then-slowing fit replaces it if that fit beats the straight
+/// hinge by more than chance, and the climb did not speed up again: its last quarter no surely
+/// steeper than the quarter before (a leak that paused and resumed slows, then climbs again).
+fn slowing_onset(x: &[f64], y: &[f64], lo: usize, onset: (usize, usize, usize), end: usize) -> (usize, usize, usize) {
+    let i = onset.0;
+    if lo > i || end > x.len().min(y.len()) || end < i + 32 {
+        return onset;
+    }
+    // The sample at `share` of the climb's time since the onset.
+    let at = |share: f64| i + x[i..end].partition_point(|&v| v < x[i] + share * (x[end - 1] - x[i]));
+    let (middle, last_quarter) = (at(0.5), at(0.75));
+    if middle < i + 8 || last_quarter < middle + 8 || end < last_quarter + 8 {
+        return onset;
+    }
+    let first = least_squares_slope(&x[i..middle], &y[i..middle]);
+    if first <= 1.2 * least_squares_slope(&x[middle..end], &y[middle..end]).max(0.0) {
+        return onset;
+    }
+    let Some(f) = trend::fit_slowing_hinge(&x[lo..end], &y[lo..end]).filter(|f| f.power < 1.0 && f.better_than_hinge)
+    else {
+        return onset;
+    };
+    let (third, _) = trend_test(&x[middle..last_quarter], &y[middle..last_quarter]);
+    let (fourth, _) = trend_test(&x[last_quarter..end], &y[last_quarter..end]);
+    if fourth.low > third.high {
+        return onset;
+    }
+    // The window spans both fits' knots: which curve the growth follows is uncertain too.
+    (lo + f.index, (lo + f.low_index).min(onset.1), (lo + f.high_index).max(onset.2).max(lo + f.index))
+}
+
 /// The time within `x[first..=end]` that lies in scrape gaps: each interval's excess over
 /// [`prepare::GAP_INTERVALS`] times the median one. A piece runs to the next one's first sample,
 /// hence `end` included.
@@ -1272,6 +1321,8 @@ fn classify(
 
     let (last_dir, last_z) = moves[last_index];
     result.evidence = last_z.max(0.0);
+    // Where a fit of the climb that starts with piece `s` begins: the flat stretch before it.
+    let flat_before = |s: usize| pieces[s.saturating_sub(1)].first;
     // Where the climb that starts with piece `s` began.
     let onset_of = |s: usize| -> (usize, usize, usize) {
         let p = &pieces[s];
@@ -1456,6 +1507,8 @@ fn classify(
         let (first_run, restarts) = walk_back(s);
         result.restarts = restarts;
         let onset = onset_of(first_run);
+        // A climb across the restarts walked back over is no single curve.
+        let onset = if first_run == s { slowing_onset(x, y, flat_before(s), onset, last.end) } else { onset };
         let i = onset.0;
         // Growth that steepens: a last piece much steeper than the first; or, smoothly, with no
         // bend for the pieces to show, the second half of the climb since the onset surely
@@ -1469,14 +1522,7 @@ fn classify(
                 return false;
             }
             // Least-squares paces first, cheaply: a steady leak's halves grow alike.
-            let pace = |a: usize, b: usize| {
-                let (xs, ys) = (&x[a..b], &y[a..b]);
-                let n = xs.len() as f64;
-                let (mx, my) = (xs.iter().sum::<f64>() / n, ys.iter().sum::<f64>() / n);
-                let sxy: f64 = xs.iter().zip(ys).map(|(u, v)| (u - mx) * (v - my)).sum();
-                let sxx: f64 = xs.iter().map(|u| (u - mx) * (u - mx)).sum();
-                sxy / sxx
-            };
+            let pace = |a: usize, b: usize| least_squares_slope(&x[a..b], &y[a..b]);
             if pace(middle, end) <= 1.2 * pace(i, middle).max(0.0) {
                 return false;
             }
@@ -1646,6 +1692,7 @@ fn classify(
                     result.shape = Shape::Spike;
                     return result;
                 }
+                let onset = if first_run == s { slowing_onset(x, y, flat_before(s), onset, peak + 1) } else { onset };
                 result.shape = Shape::Stopped;
                 result.restarts = restarts;
                 result.onset = Some(onset);
@@ -1686,7 +1733,10 @@ fn classify(
                 result.shape = Shape::Leak;
                 let (first_run, restarts) = walk_back(s);
                 result.restarts = restarts;
-                result.onset = Some(onset_of(first_run));
+                let onset = onset_of(first_run);
+                let end = pieces[last_index].end;
+                result.onset =
+                    Some(if first_run == s { slowing_onset(x, y, flat_before(s), onset, end) } else { onset });
                 result.growth_piece = Some(k);
                 result.evidence = evidence;
                 return result;

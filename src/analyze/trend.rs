@@ -643,6 +643,118 @@ pub fn hinge_sse_at(x: &[f64], y: &[f64], lo: usize, knot: usize, hi: usize) -> 
     (svv - shv * shv / shh_c).max(0.0)
 }
 
+/// A flat-then-slowing fit `y = level + scale · max(0, x − knot)^power`, the power below one:
+/// growth that slows without levelling off, as a root or a logarithm does (a map keyed by ever
+/// new values grows so), fitted on block means beside the straight hinge (power one).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SlowingHinge {
+    /// Index of the knot, into the samples given.
+    pub index: usize,
+    /// The first knot whose fit is nearly as good (Δ SSE ≤ 4 times the long-run variance).
+    pub low_index: usize,
+    /// The last such knot.
+    pub high_index: usize,
+    /// The best power, of 0.3, 0.4, … 1.0.
+    pub power: f64,
+    /// Whether the fit beats the best straight hinge by more than chance: an MBIC-style penalty
+    /// for the power's one parameter more, 2 ln n times the long-run variance of the residuals.
+    pub better_than_hinge: bool,
+}
+
+/// Blocks [`fit_slowing_hinge`] fits on: every knot costs a pass over the blocks after it.
+pub const SLOWING_BLOCKS: usize = 64;
+
+/// `d^p` for `d ≥ 0` (by the logarithm and exponential the rest of the engine uses already).
+fn power_of(d: f64, p: f64) -> f64 {
+    if d > 0.0 {
+        libm::exp(p * libm::log(d))
+    } else {
+        0.0
+    }
+}
+
+/// The powers [`fit_slowing_hinge`] tries.
+const SLOWING_POWERS: [f64; 8] = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+/// Least-squares [`SlowingHinge`] over every knot and the powers 0.3, 0.4, … 1.0, on at most
+/// [`SLOWING_BLOCKS`] block means. On an even grid the knot-to-block distances repeat, so the
+/// powers of them are taken once per power, not once per pair. `None` with fewer than six blocks
+/// or no rising fit.
+pub fn fit_slowing_hinge(x: &[f64], y: &[f64]) -> Option<SlowingHinge> {
+    let n = x.len().min(y.len());
+    let (bx, by) = block_means(&x[..n], &y[..n], SLOWING_BLOCKS);
+    let nb = bx.len();
+    if nb < 6 {
+        return None;
+    }
+    let nf = nb as f64;
+    let total_y: f64 = by.iter().sum();
+    let total_yy: f64 = by.iter().map(|v| v * v).sum();
+    // All blocks but the last (which may be short) an equal step apart, to a fiftieth of it.
+    let step = (bx[nb - 2] - bx[0]) / (nb - 2) as f64;
+    let even = step > 0.0 && (0..nb - 1).all(|i| (bx[i] - bx[0] - i as f64 * step).abs() <= 0.02 * step);
+    // The sum of squares and the level and scale of the fit with its knot at block `j`, `g` the
+    // powers of the distances from the knot to the blocks after it.
+    let fit = |j: usize, g: &[f64]| -> Option<(f64, f64, f64)> {
+        let (mut sg, mut sgg, mut sgy) = (0.0, 0.0, 0.0);
+        for (gi, yi) in g.iter().zip(&by[j + 1..]) {
+            sg += gi;
+            sgg += gi * gi;
+            sgy += gi * yi;
+        }
+        let det = nf * sgg - sg * sg;
+        if det.abs() < 1e-12 {
+            return None;
+        }
+        let scale = (nf * sgy - sg * total_y) / det;
+        let level = (total_y - scale * sg) / nf;
+        (scale > 0.0).then_some(((total_yy - level * total_y - scale * sgy).max(0.0), level, scale))
+    };
+    let mut g = Vec::with_capacity(nb);
+    let mut best: Option<(f64, usize, f64, Vec<f64>)> = None;
+    let mut straight_sse = f64::INFINITY;
+    for p in SLOWING_POWERS {
+        // The powers of the whole steps between blocks, on an even grid.
+        let steps: Vec<f64> = if even { (0..=nb).map(|m| power_of(m as f64 * step, p)).collect() } else { Vec::new() };
+        let profile: Vec<f64> = (0..nb - 2)
+            .map(|j| {
+                g.clear();
+                if even {
+                    g.extend_from_slice(&steps[1..nb - 1 - j]);
+                    // The last block, which may be short, between two steps: interpolated.
+                    let r = ((bx[nb - 1] - bx[j]) / step).clamp(0.0, (nb - 1) as f64);
+                    let m = r as usize;
+                    g.push(steps[m] + (r - m as f64) * (steps[m + 1] - steps[m]));
+                } else {
+                    g.extend(bx[j + 1..].iter().map(|&v| power_of(v - bx[j], p)));
+                }
+                fit(j, &g).map_or(f64::INFINITY, |f| f.0)
+            })
+            .collect();
+        let (j, sse) = best_of(&profile);
+        if p == 1.0 {
+            straight_sse = sse;
+        }
+        if best.as_ref().is_none_or(|b| sse < b.0) {
+            best = Some((sse, j, p, profile));
+        }
+    }
+    let (sse, j, power, profile) = best.filter(|b| b.0.is_finite())?;
+    let (_, level, scale) = fit(j, &bx[j + 1..].iter().map(|&v| power_of(v - bx[j], power)).collect::<Vec<_>>())?;
+    let residual = |i: usize| by[i] - level - scale * power_of((bx[i] - bx[j]).max(0.0), power);
+    let rho = super::changepoint::lag_one_of(nb, residual).clamp(0.0, 0.98);
+    let long_run_var = sse / (nf - 4.0) * (1.0 + rho) / (1.0 - rho);
+    let (low, high) = within_limit(&profile, j, sse + 4.0 * long_run_var);
+    let at = |b: usize| x[..n].partition_point(|&v| v < bx[b]).min(n - 1);
+    Some(SlowingHinge {
+        index: at(j),
+        low_index: at(low),
+        high_index: at(high),
+        power,
+        better_than_hinge: sse + 2.0 * libm::log(nf) * long_run_var < straight_sse,
+    })
+}
+
 /// The Mann–Kendall trend test with the variance correction of Hamed & Rao (1998).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MannKendall {
@@ -1072,6 +1184,27 @@ mod tests {
             assert!(t.sse < t.hinge_sse, "{n}: {t:?}");
         }
         assert!(fit_two_stage(&[0.0, 1.0], &[0.0, 1.0], (0, 1, 2), 1, 0.0).is_none());
+    }
+
+    #[test]
+    fn slowing_hinge_finds_where_a_root_began() {
+        // Flat to 300, then 3·√(x − 300), under a small jitter; on an even grid (the powers taken
+        // from the table) and with a gap (taken one by one), the knot and the power are found.
+        let jitter = |v: f64| (v * 1.7).sin() * 0.2;
+        let even: Vec<f64> = (0..1000).map(f64::from).collect();
+        let gap: Vec<f64> = even.iter().map(|&v| if v < 600.0 { v } else { v + 200.0 }).collect();
+        for x in [even, gap] {
+            let root: Vec<f64> = x.iter().map(|&v| 3.0 * (v - 300.0).max(0.0).sqrt() + jitter(v)).collect();
+            let f = fit_slowing_hinge(&x, &root).expect("a fit");
+            assert!((x[f.index] - 300.0).abs() <= 16.0, "{f:?}");
+            assert!((f.power - 0.5).abs() < 0.15 && f.better_than_hinge, "{f:?}");
+            assert!(f.low_index <= f.index && f.index <= f.high_index, "{f:?}");
+            // A straight climb is best fitted straight.
+            let line: Vec<f64> = x.iter().map(|&v| 0.05 * (v - 300.0).max(0.0) + jitter(v)).collect();
+            let f = fit_slowing_hinge(&x, &line).expect("a fit");
+            assert!(f.power == 1.0 || !f.better_than_hinge, "{f:?}");
+        }
+        assert!(fit_slowing_hinge(&[0.0, 1.0, 2.0], &[0.0, 1.0, 2.0]).is_none());
     }
 
     #[test]
