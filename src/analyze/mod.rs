@@ -1065,12 +1065,12 @@ fn least_squares_slope(x: &[f64], y: &[f64]) -> f64 {
     }
 }
 
-/// The onset of a climb from `onset` (a straight hinge's) to `end`, with a fit from `lo`, when
-/// the growth slows without levelling off (a root, a logarithm): a straight line through such a
-/// climb meets the flat level before it, so the hinge puts the onset early. When the first half
-/// of the climb since the onset rose over a fifth faster than the second (by least squares, a
-/// cheap look), the knot of a flat-then-slowing fit replaces it if that fit beats the straight
-/// hinge by more than chance, and the climb did not speed up again: its last quarter no surely
+/// The onset of a climb from `onset` (placed by straight fits) to `end`, with a fit from `lo`,
+/// when the growth slows without levelling off (a root, a logarithm): a straight line through
+/// such a climb meets the flat level before it, so the hinge puts the onset early. When the first
+/// half of the climb since the onset rose over a fifth faster than the second (by least squares,
+/// a cheap look), the knot of a flat-then-slowing fit replaces it if that fit beats the straight
+/// hinge by more than chance, and the climb did not speed up again: its last quarter not surely
 /// steeper than the quarter before (a leak that paused and resumed slows, then climbs again).
 fn slowing_onset(x: &[f64], y: &[f64], lo: usize, onset: (usize, usize, usize), end: usize) -> (usize, usize, usize) {
     let i = onset.0;
