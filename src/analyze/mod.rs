@@ -18,7 +18,8 @@
 //! 4. The verdict reads the pieces from the end: growth that persists to the end (or to a restart,
 //!    or until a drain) is a leak; growth that flattens into a plateau is a warm-up; a short rise
 //!    is a step; a short rise that returns is a spike. Onset and stop are refined on the raw
-//!    samples with a continuous two-slope fit, whose near-optimal knots give the uncertainty.
+//!    samples with a continuous two-slope fit, whose near-optimal knots give the uncertainty;
+//!    growth that slows without levelling off takes the knot of a flat-then-power fit instead.
 //! 5. Exhaustion: the current growth projected to the limit (Garg et al. 1998 style time to
 //!    exhaustion), the interval from the slope's interval and the noise level.
 
