@@ -1066,6 +1066,19 @@ fn least_squares_slope(x: &[f64], y: &[f64]) -> f64 {
     }
 }
 
+/// The first sample of `x[i..end]` at `share` of its time span or later: where a climb since
+/// its onset `i` is split by time to compare its parts.
+fn split_by_time(x: &[f64], i: usize, end: usize, share: f64) -> usize {
+    i + x[i..end].partition_point(|&v| v < x[i] + share * (x[end - 1] - x[i]))
+}
+
+/// Whether the samples `a` grew over a fifth faster than the samples `b`, by least squares: the
+/// cheap first look at a climb's halves that spares the rank-based tests on steady growth.
+fn outpaces(x: &[f64], y: &[f64], a: std::ops::Range<usize>, b: std::ops::Range<usize>) -> bool {
+    let pace = |r: std::ops::Range<usize>| least_squares_slope(&x[r.clone()], &y[r]);
+    pace(a) > 1.2 * pace(b).max(0.0)
+}
+
 /// The onset of a climb from `onset` (placed by straight fits) to `end`, with a fit from `lo`,
 /// when the growth slows without levelling off (a root, a logarithm): a straight line through
 /// such a climb meets the flat level before it, so the hinge puts the onset early. When the first
@@ -1078,14 +1091,9 @@ fn slowing_onset(x: &[f64], y: &[f64], lo: usize, onset: (usize, usize, usize), 
     if lo > i || end > x.len().min(y.len()) || end < i + 32 {
         return onset;
     }
-    // The sample at `share` of the climb's time since the onset.
-    let at = |share: f64| i + x[i..end].partition_point(|&v| v < x[i] + share * (x[end - 1] - x[i]));
-    let (middle, last_quarter) = (at(0.5), at(0.75));
-    if middle < i + 8 || last_quarter < middle + 8 || end < last_quarter + 8 {
-        return onset;
-    }
-    let first = least_squares_slope(&x[i..middle], &y[i..middle]);
-    if first <= 1.2 * least_squares_slope(&x[middle..end], &y[middle..end]).max(0.0) {
+    let (middle, last_quarter) = (split_by_time(x, i, end, 0.5), split_by_time(x, i, end, 0.75));
+    if middle < i + 8 || last_quarter < middle + 8 || end < last_quarter + 8 || !outpaces(x, y, i..middle, middle..end)
+    {
         return onset;
     }
     let Some(f) = trend::fit_slowing_hinge(&x[lo..end], &y[lo..end]).filter(|f| f.power < 1.0 && f.better_than_hinge)
@@ -1518,13 +1526,9 @@ fn classify(
         let bent = last_index > s && last.slope.slope > 1.8 * pieces[s].slope.slope.max(0.0);
         let steepens = || {
             let end = last.end;
-            let middle = i + x[i..end].partition_point(|&v| v < (x[i] + x[end - 1]) / 2.0);
-            if middle < i + 8 || end < middle + 8 {
-                return false;
-            }
+            let middle = split_by_time(x, i, end, 0.5);
             // Least-squares paces first, cheaply: a steady leak's halves grow alike.
-            let pace = |a: usize, b: usize| least_squares_slope(&x[a..b], &y[a..b]);
-            if pace(middle, end) <= 1.2 * pace(i, middle).max(0.0) {
+            if middle < i + 8 || end < middle + 8 || !outpaces(x, y, middle..end, i..middle) {
                 return false;
             }
             let (first, _) = trend_test(&x[i..middle], &y[i..middle]);
