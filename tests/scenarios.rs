@@ -1517,19 +1517,11 @@ fn a_dip_at_the_top_of_a_warm_up_is_no_drain() {
 /// ran for days) stays a leak: the restart splits the lifetimes first.
 #[test]
 fn a_step_down_after_a_wander_is_a_step() {
-    use leakscope::synth::{ar1_noise, Rng};
-    const MIB: f64 = 1024.0 * 1024.0;
     let steps = ["step-down-in-wandering-noise.csv", "ramped-step-down-in-wandering-noise.csv"];
     assert_fixtures_read(&steps, Verdict::NoLeak, "step");
-    let (n, step) = (720, 60_000); // 12 h
-    for seed in 0..8 {
-        let noise = ar1_noise(&mut Rng::new(720 + seed), n, 0.8, 4.0 * MIB);
-        // Flat for 3 h, 60 MiB (15 σ) over the next 6, then restarted 400 MiB lower.
-        let s = series_of("jvm", 1_722_470_400_000, step, &noise, |u| {
-            let grown = 60.0 * MIB * ((u - 0.25) / 0.5).clamp(0.0, 1.0);
-            2048.0 * MIB + if u < 0.75 { grown } else { -400.0 * MIB }
-        });
-        let r = analyze_series(&s, &AnalyzeOptions::default());
+    // Over 12 h, flat for 3 h, 60 MiB (15 σ) over the next 6, then restarted 400 MiB lower.
+    let restarted_lower = |u: f64| 2048.0 + if u < 0.75 { 60.0 * ((u - 0.25) / 0.5).clamp(0.0, 1.0) } else { -400.0 };
+    for (seed, r) in reports_in_noise(720..728, 720, (0.8, 4.0), restarted_lower) {
         assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {} ({})", r.summary, r.pattern);
         assert_eq!(r.restarts_ms.len(), 1, "seed {seed}: {} ({})", r.summary, r.pattern);
     }
