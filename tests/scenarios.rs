@@ -1570,3 +1570,26 @@ fn a_leak_that_slows_begins_where_it_climbs() {
     let straight = misses(&|u| size * since(u));
     assert!(straight.len() <= 1, "straight: {straight:#?}");
 }
+
+/// A leak that stopped and gave back a third of what it grew: 80 MiB at an even pace over 6 h,
+/// then 28 MiB drained over 2 h, then flat for 5 h. Growth that never slowed and then drains
+/// is no cache levelling off, whatever share of it was freed.
+#[test]
+fn a_partial_drain_after_an_even_climb_is_a_stopped_leak() {
+    let misses = misses_in_noise(
+        7100,
+        840,
+        (0.6, 4.0),
+        |u| {
+            let climb = 80.0 * ((u.min(0.5) - 0.07) / 0.43).max(0.0);
+            let drain = 28.0 * ((u - 0.5) / (2.0 / 14.0)).clamp(0.0, 1.0);
+            1024.0 + climb - drain
+        },
+        |r, start, window| {
+            let stop = off_by(r.stop_ms, 0.5, start, window);
+            let named = r.verdict == Verdict::Leak && r.pattern == "stopped-leak";
+            (!named || !stop.is_some_and(|e| e.abs() <= 0.05)).then(|| format!("{}, stop off by {stop:?}", r.pattern))
+        },
+    );
+    assert!(misses.len() <= 1, "{}", misses.join("\n"));
+}

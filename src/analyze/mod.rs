@@ -917,6 +917,18 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
     result
 }
 
+/// How far the mean of the samples at the end of `last` lies below the mean of those at the end
+/// of `climb` (its last eighth, eight samples at least): 0 when `last` is `climb` or holds
+/// fewer than eight samples.
+fn fall_in_means(y: &[f64], climb: &Piece, last: &Piece) -> f64 {
+    let mean = |a: usize, b: usize| y[a..b].iter().sum::<f64>() / b.saturating_sub(a).max(1) as f64;
+    let top = ((climb.end - climb.first) / 8).max(8).min(climb.end - climb.first);
+    if last.first < climb.end || last.end < last.first + 8 {
+        return 0.0;
+    }
+    mean(climb.end - top, climb.end) - mean(last.first, last.end)
+}
+
 /// At most this many floor points make a short per-tooth floor (see [`short_floor_climb`]).
 const SHORT_FLOOR: usize = 60;
 
@@ -1652,7 +1664,17 @@ fn classify(
             result.shape = Shape::Step;
             return result;
         }
-        if fall >= 0.4 * rise || cut_short && fall >= 0.25 * rise {
+        // Growth that had not slowed, then drained gradually: memory surely falling after the
+        // climb (a piece whose slope's interval lies below zero), the lines' fall 0.15 of
+        // the rise or more, and the samples at the end a fifth of the rise below those at the
+        // climb's top (means, which a straight line through a warm-up's bend does not bias: its
+        // line overshoots the bend, and the fall across to the plateau's line is no drain).
+        // A cache levels off and keeps what it holds; a leak that stopped may give back a part.
+        let drained = !concave
+            && fall >= 0.15 * rise
+            && (k + 1..=last_index).any(|j| pieces[j].slope.high < 0.0)
+            && fall_in_means(y, &pieces[k], &pieces[last_index]) >= 0.2 * rise;
+        if fall >= 0.4 * rise || cut_short && fall >= 0.25 * rise || drained {
             if long {
                 // Growth that resumes after the fall at the climb's pace: the fall was a restart,
                 // and the new climb is too short yet to rise beyond the noise on its own.
