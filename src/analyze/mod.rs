@@ -1030,9 +1030,9 @@ fn bump(x: &[f64], y: &[f64]) -> bool {
     if n < 8 {
         return false;
     }
-    let level = changepoint::median_in_place(&mut y[..n].to_vec());
-    let spread =
-        1.4826 * changepoint::median_in_place(&mut y[..n].iter().map(|v| (v - level).abs()).collect::<Vec<_>>());
+    let (Some(level), spread) = changepoint::robust_centre_and_scale(&y[..n]) else {
+        return false;
+    };
     if spread <= 0.0 || !spread.is_finite() {
         return false;
     }
