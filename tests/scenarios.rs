@@ -1593,3 +1593,52 @@ fn a_partial_drain_after_an_even_climb_is_a_stopped_leak() {
     );
     assert!(misses.len() <= 1, "{}", misses.join("\n"));
 }
+
+/// Over 22.4 h: where a climb begins and ends, and where a restart follows its plateau.
+const CLIMB_PLATEAU_RESTART: (f64, f64, f64) = (2.0 / 22.4, 8.0 / 22.4, 11.4 / 22.4);
+
+/// 120 MiB (30 σ) at an even pace from 02:00 to 08:00, flat until a restart at 11:24 frees two
+/// thirds of it, then eleven flat hours (the held-out generator's `stopped-leak 5000005`, in
+/// wandering noise). The climb and its plateau alone read as a warm-up, and all 20 did. But a
+/// cache warms up again after a restart: growth that the restart freed and that never came
+/// back was a leak that stopped, and it began at 02:00.
+#[test]
+fn a_warm_up_that_never_returns_after_a_restart_was_a_leak_that_stopped() {
+    let (onset, top, restart) = CLIMB_PLATEAU_RESTART;
+    let misses = misses_in_noise(
+        7400,
+        1344,
+        (0.9, 4.0),
+        |u| {
+            let grown = ((u.min(top) - onset) / (top - onset)).max(0.0);
+            1024.0 + 120.0 * grown * if u < restart { 1.0 } else { 1.0 / 3.0 }
+        },
+        |r, start, window| {
+            let began = off_by(r.onset.map(|o| o.ms), onset, start, window);
+            // Growth ended at the top; memory was freed at the restart.
+            let stop = r.stop_ms.map(|ms| (ms - start) as f64 / window as f64);
+            let stopped = stop.is_some_and(|u| u >= top - 0.05 && u <= restart + 0.05);
+            let named = r.verdict == Verdict::Leak && r.pattern == "stopped-leak";
+            (!named || !began.is_some_and(|e| e.abs() <= 0.05) || !stopped)
+                .then(|| format!("{}: onset off by {began:?}, stop at {stop:?}", r.pattern))
+        },
+    );
+    assert!(misses.len() <= 1, "{}", misses.join("\n"));
+}
+
+/// The same warm-up, and again after the restart: a warm-up after every start is no leak.
+#[test]
+fn a_warm_up_that_returns_after_a_restart_is_no_leak() {
+    let (onset, top, restart) = CLIMB_PLATEAU_RESTART;
+    let misses = misses_in_noise(
+        7500,
+        1344,
+        (0.9, 4.0),
+        |u| {
+            let since = if u < restart { u - onset } else { u - restart };
+            1024.0 + 120.0 * (since / (top - onset)).clamp(0.0, 1.0)
+        },
+        |r, _, _| (r.verdict != Verdict::NoLeak).then(|| format!("{} {:?}: {}", r.pattern, r.verdict, r.summary)),
+    );
+    assert!(misses.len() <= 1, "{}", misses.join("\n"));
+}

@@ -222,9 +222,10 @@ enum Shape {
 struct LifeResult {
     shape: Shape,
     pieces: Vec<Piece>,
-    /// Onset (prepared index, low, high) for leaking shapes.
+    /// Onset (prepared index, low, high) for leaking shapes; for a warm-up, where its climb
+    /// began.
     onset: Option<(usize, usize, usize)>,
-    /// Stop index for a stopped leak.
+    /// Stop index for a stopped leak; for a warm-up, where its climb ended.
     stop: Option<usize>,
     /// The piece whose slope measures the growth.
     growth_piece: Option<usize>,
@@ -507,6 +508,36 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     }
     report.changepoints.sort_by_key(|c| c.ms);
 
+    // A cache warms up after every start. A lifetime that climbed and levelled off, then a
+    // restart that freed two fifths of that climb or more (the mean level since, against the
+    // mean over the climb's last eighth), and lifetimes since that stayed flat for as long as
+    // the climb lasted at least: the restart emptied what the climb held, and it did not come
+    // back. No warm-up, then, but a leak that the restart freed and that stopped with it (a fix
+    // deployed with the restart), from where the climb began.
+    let mut lives = lives;
+    if let Some(k) = lives.iter().rposition(|l| l.2.as_ref().is_some_and(|l| l.shape != Shape::Stable)) {
+        let flat_after = lives[k + 1..].iter().map(|&(a, b, ref l)| {
+            let stable = l.as_ref().is_some_and(|l| l.shape == Shape::Stable);
+            stable.then(|| px[b - 1] - px[a])
+        });
+        let flat_for = flat_after.sum::<Option<f64>>().filter(|_| k + 1 < lives.len());
+        let restart = lives.get(k + 1).map_or(px.len(), |l| l.0);
+        if let (Some(flat_for), Some(life)) = (flat_for, lives[k].2.as_mut()) {
+            if let (Shape::WarmUp, Some((i, _, _)), Some(stop)) = (life.shape, life.onset, life.stop) {
+                if i < stop && stop < restart && flat_for >= px[stop] - px[i] {
+                    let mean = |a: usize, b: usize| py[a..b].iter().sum::<f64>() / (b - a) as f64;
+                    let base =
+                        life.pieces.iter().find(|p| p.first <= i && i < p.end).map_or(py[i], |p| p.line.at(px[i]));
+                    let climb = stop + 1 - i;
+                    let top = mean(stop + 1 - (climb / 8).max(8).min(climb), stop + 1);
+                    if top > base && top - mean(restart, px.len()) >= 0.4 * (top - base) {
+                        life.shape = Shape::Stopped;
+                        life.growth_piece = life.pieces.iter().rposition(|p| p.first <= stop);
+                    }
+                }
+            }
+        }
+    }
     let leaking = |s: Shape| matches!(s, Shape::Leak | Shape::Accelerating | Shape::Stopped);
     let ended_by_restart = |k: usize| k + 1 < lives.len();
     // A lifetime that grew until a restart is a leaking lifetime even when short.
@@ -1523,6 +1554,9 @@ fn classify(
         let going_on = last.slope.low > LEVELLED * max_prior_slope.min(previous_slope.max(0.0));
         if concave && last.rise() < 6.0 * noise.sigma && !going_on {
             result.shape = Shape::WarmUp;
+            // Where the climb began and ended, should a later lifetime show it was no warm-up.
+            result.onset = Some(onset_of(walk_back(s).0));
+            result.stop = Some(last.end - 1);
             return result;
         }
         let (first_run, restarts) = walk_back(s);
@@ -1771,6 +1805,10 @@ fn classify(
             // Too short for a leak. A rise over four buckets or more is a warm-up that levelled
             // off early; a step (a deploy, a config change) is over within a few samples.
             result.shape = if duration >= 4.0 * bucket_width { Shape::WarmUp } else { Shape::Step };
+            if result.shape == Shape::WarmUp {
+                result.onset = Some(onset_of(walk_back(s).0));
+                result.stop = Some(pieces[k].end - 1);
+            }
             result.evidence = 0.0;
         }
         return result;
