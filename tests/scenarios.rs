@@ -1642,3 +1642,19 @@ fn a_warm_up_that_returns_after_a_restart_is_no_leak() {
     );
     assert!(misses.len() <= 1, "{}", misses.join("\n"));
 }
+
+/// A climb (3.5 σ over 80 minutes), then memory falling back: the suite's `stopped-leak
+/// 21474842491`. The piece right after the climb surely falls (its slope's interval is below
+/// zero), but under 3 σ, and no jump: the fall between the pieces' lines counted nothing, and
+/// the series read as a warm-up. The samples tell the fall (two thirds of the rise below the
+/// climb's top), and so does the falling piece, right after the climb as a drain follows it: a
+/// warm-up's plateau, long and flat, would come between.
+#[test]
+fn memory_falling_right_after_a_climb_is_a_drain() {
+    let sc = scenario(Pattern::StoppedLeak, 21_474_842_491);
+    let r = analyze_series(&sc.series, &AnalyzeOptions::default());
+    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "stopped-leak"), "{}", r.summary);
+    assert_onset_within_5_percent(&r, sc.onset_ms.unwrap_or_default(), sc.window_ms, 21_474_842_491);
+    let stop = sc.stop_ms.unwrap_or_default();
+    assert!(r.stop_ms.is_some_and(|ms| ((ms - stop) as f64).abs() <= 0.05 * sc.window_ms as f64), "{}", r.summary);
+}

@@ -1699,15 +1699,16 @@ fn classify(
             return result;
         }
         // Growth that had not slowed, then drained gradually: memory surely falling after the
-        // climb (a piece whose slope's interval lies below zero), the lines' fall 0.15 of
-        // the rise or more, and the samples at the end a fifth of the rise below those at the
-        // climb's top (means, which a straight line through a warm-up's bend does not bias: its
-        // line overshoots the bend, and the fall across to the plateau's line is no drain).
-        // A cache levels off and keeps what it holds; a leak that stopped may give back a part.
-        let drained = !concave
-            && fall >= 0.15 * rise
-            && (k + 1..=last_index).any(|j| pieces[j].slope.high < 0.0)
-            && fall_in_means(y, &pieces[k], &pieces[last_index]) >= 0.2 * rise;
+        // climb (a piece whose slope's interval lies below zero), either right after it (a
+        // warm-up's plateau would come between) or later with the lines' fall 0.15 of the rise
+        // or more; and the samples at the end a fifth of the rise below those at the climb's top
+        // (means, which a straight line through a warm-up's bend does not bias: its line
+        // overshoots the bend, and the fall across to the plateau's line is no drain). A cache
+        // levels off and keeps what it holds; a leak that stopped may give back a part.
+        let surely_falls = |j: usize| pieces[j].slope.high < 0.0;
+        let drains =
+            k < last_index && surely_falls(k + 1) || fall >= 0.15 * rise && (k + 1..=last_index).any(surely_falls);
+        let drained = !concave && drains && fall_in_means(y, &pieces[k], &pieces[last_index]) >= 0.2 * rise;
         if fall >= 0.4 * rise || cut_short && fall >= 0.25 * rise || drained {
             if long {
                 // Growth that resumes after the fall at the climb's pace: the fall was a restart,
