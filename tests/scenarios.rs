@@ -1658,3 +1658,30 @@ fn memory_falling_right_after_a_climb_is_a_drain() {
     let stop = sc.stop_ms.unwrap_or_default();
     assert!(r.stop_ms.is_some_and(|ms| ((ms - stop) as f64).abs() <= 0.05 * sc.window_ms as f64), "{}", r.summary);
 }
+
+/// A leak that grows like a square root (120 MiB, 30 σ, over 20 h), with memory 12 MiB lower
+/// for an hour from 17:00 (a quiet hour): the climb ends before the dip, and its last piece
+/// rose under 0.35 of the steepest one's pace, the first hour's. That was read as a warm-up
+/// levelling off (12 of these 20), though the last piece still rose surely at over a quarter
+/// of the pace of the piece before it: the test the climb that runs to the window's end gets.
+#[test]
+fn a_root_shaped_leak_with_a_dip_before_the_end_is_a_leak() {
+    let dip = |u: f64| if (0.85..0.9).contains(&u) { 12.0 } else { 0.0 };
+    let misses = misses_in_noise(
+        7600,
+        1200,
+        (0.6, 4.0),
+        |u| 1024.0 + 120.0 * u.sqrt() - dip(u),
+        |r, _, _| (r.verdict != Verdict::Leak).then(|| format!("{} {:?}", r.pattern, r.verdict)),
+    );
+    assert!(misses.len() <= 2, "{}", misses.join("\n"));
+    // A warm-up (95 % of 120 MiB by 06:00) with the same dip levels off.
+    let misses = misses_in_noise(
+        7700,
+        1200,
+        (0.6, 4.0),
+        |u| 1024.0 + 120.0 * (1.0 - (-u / 0.1).exp()) - dip(u),
+        |r, _, _| (r.verdict != Verdict::NoLeak).then(|| format!("{} {:?}", r.pattern, r.verdict)),
+    );
+    assert!(misses.len() <= 1, "{}", misses.join("\n"));
+}

@@ -1686,7 +1686,13 @@ fn classify(
         // whether growth had slowed by its last piece (under 0.35 of the steepest, as for the
         // concave test above): a warm-up levelling off.
         let climb = (s..=k).filter(|&j| moves[j].0 == 1).map(|j| pieces[j].slope.slope).fold(0.0, f64::max);
-        let concave = pieces[k].slope.slope < 0.35 * climb;
+        // Unless the last piece still rose surely at a good part of the pace of the rising
+        // piece before it (as the climb that runs to the window's end is judged): growth that
+        // slows like a root or a logarithm, its first stretch the steepest by far, and a dip
+        // after it (a quiet hour) that ended the climb before the window did.
+        let before = (s..k).rev().find(|&j| moves[j].0 == 1).map_or(climb, |j| pieces[j].slope.slope);
+        let going_on = pieces[k].slope.low > LEVELLED * climb.min(before.max(0.0));
+        let concave = pieces[k].slope.slope < 0.35 * climb && !going_on;
         // Growth that had not slowed, cut short by a sure jump down of a quarter of its rise or
         // more: memory was freed. A cache at its capacity keeps what it holds.
         let cut_short = !concave && k < last_index && jump_size(k + 1) < -3.0 * noise.sigma;
