@@ -525,12 +525,10 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         if let (Some(flat_for), Some(life)) = (flat_for, lives[k].2.as_mut()) {
             if let (Shape::WarmUp, Some((i, _, _)), Some(stop)) = (life.shape, life.onset, life.stop) {
                 if i < stop && stop < restart && flat_for >= px[stop] - px[i] {
-                    let mean = |a: usize, b: usize| py[a..b].iter().sum::<f64>() / (b - a) as f64;
                     let base =
                         life.pieces.iter().find(|p| p.first <= i && i < p.end).map_or(py[i], |p| p.line.at(px[i]));
-                    let climb = stop + 1 - i;
-                    let top = mean(stop + 1 - (climb / 8).max(8).min(climb), stop + 1);
-                    if top > base && top - mean(restart, px.len()) >= 0.4 * (top - base) {
+                    let top = top_of(py, i, stop + 1);
+                    if top > base && top - mean_of(py, restart, px.len()) >= 0.4 * (top - base) {
                         life.shape = Shape::Stopped;
                         life.growth_piece = life.pieces.iter().rposition(|p| p.first <= stop);
                     }
@@ -948,16 +946,25 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
     result
 }
 
-/// How far the mean of the samples at the end of `last` lies below the mean of those at the end
-/// of `climb` (its last eighth, eight samples at least): 0 when `last` is `climb` or holds
-/// fewer than eight samples.
+/// The mean of `y[a..b]` (0 when empty).
+fn mean_of(y: &[f64], a: usize, b: usize) -> f64 {
+    y.get(a..b).map_or(0.0, |v| v.iter().sum::<f64>() / v.len().max(1) as f64)
+}
+
+/// Where a climb over `first..end` stood when it ended: the mean of its last eighth, eight
+/// samples at least (all of them when there are fewer).
+fn top_of(y: &[f64], first: usize, end: usize) -> f64 {
+    let len = end.saturating_sub(first);
+    mean_of(y, end - (len / 8).max(8).min(len), end)
+}
+
+/// How far the mean of the samples of `last` lies below where `climb` ended ([`top_of`]): 0
+/// when `last` does not come after `climb` or holds fewer than eight samples.
 fn fall_in_means(y: &[f64], climb: &Piece, last: &Piece) -> f64 {
-    let mean = |a: usize, b: usize| y[a..b].iter().sum::<f64>() / b.saturating_sub(a).max(1) as f64;
-    let top = ((climb.end - climb.first) / 8).max(8).min(climb.end - climb.first);
     if last.first < climb.end || last.end < last.first + 8 {
         return 0.0;
     }
-    mean(climb.end - top, climb.end) - mean(last.first, last.end)
+    top_of(y, climb.first, climb.end) - mean_of(y, last.first, last.end)
 }
 
 /// At most this many floor points make a short per-tooth floor (see [`short_floor_climb`]).
