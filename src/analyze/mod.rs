@@ -1102,6 +1102,13 @@ fn bump(x: &[f64], y: &[f64]) -> bool {
     }
 }
 
+/// Whether growth still goes on in `last`, the last piece of a climb: its slope surely above
+/// [`LEVELLED`] times the lesser of the climb's steepest pace and the pace of the piece before
+/// it (a leak that grows like a root or a logarithm), rather than levelling off.
+fn goes_on(last: &Piece, steepest: f64, before: f64) -> bool {
+    last.slope.low > LEVELLED * steepest.min(before.max(0.0))
+}
+
 /// The least-squares slope of `y` against `x` (zero for fewer than two distinct `x`): a cheap
 /// first look before the rank-based tests.
 fn least_squares_slope(x: &[f64], y: &[f64]) -> f64 {
@@ -1380,8 +1387,17 @@ fn classify(
 
     let (last_dir, last_z) = moves[last_index];
     result.evidence = last_z.max(0.0);
-    // Where a fit of the climb that starts with piece `s` begins: the flat stretch before it.
-    let flat_before = |s: usize| pieces[s.saturating_sub(1)].first;
+    // The onset of the climb that starts with piece `s`, `onset` placed by straight fits, its
+    // growth ending at `end`: when the climb is a single one (`first_run == s`), the knot of a
+    // flat-then-slowing fit from the flat stretch before it may replace it ([`slowing_onset`]).
+    // A climb across the restarts walked back over is no single curve.
+    let single_climb_onset = |s: usize, first_run: usize, onset: (usize, usize, usize), end: usize| {
+        if first_run == s {
+            slowing_onset(x, y, pieces[s.saturating_sub(1)].first, onset, end)
+        } else {
+            onset
+        }
+    };
     // Where the climb that starts with piece `s` began.
     let onset_of = |s: usize| -> (usize, usize, usize) {
         let p = &pieces[s];
@@ -1558,7 +1574,7 @@ fn classify(
         // Growth still sure to run at a good part of its steepest pace (a leak that grows like
         // a root or a logarithm) has not levelled off, however little its last piece rose.
         let previous_slope = if last_index > s { pieces[last_index - 1].slope.slope } else { max_prior_slope };
-        let going_on = last.slope.low > LEVELLED * max_prior_slope.min(previous_slope.max(0.0));
+        let going_on = goes_on(last, max_prior_slope, previous_slope);
         if concave && last.rise() < 6.0 * noise.sigma && !going_on {
             result.shape = Shape::WarmUp;
             // Where the climb began and ended, should a later lifetime show it was no warm-up.
@@ -1568,9 +1584,7 @@ fn classify(
         }
         let (first_run, restarts) = walk_back(s);
         result.restarts = restarts;
-        let onset = onset_of(first_run);
-        // A climb across the restarts walked back over is no single curve.
-        let onset = if first_run == s { slowing_onset(x, y, flat_before(s), onset, last.end) } else { onset };
+        let onset = single_climb_onset(s, first_run, onset_of(first_run), last.end);
         let i = onset.0;
         // Growth that steepens: a last piece much steeper than the first; or, smoothly, with no
         // bend for the pieces to show, the second half of the climb since the onset surely
@@ -1698,7 +1712,7 @@ fn classify(
         // slows like a root or a logarithm, its first stretch the steepest by far, and a dip
         // after it (a quiet hour) that ended the climb before the window did.
         let before = (s..k).rev().find(|&j| moves[j].0 == 1).map_or(climb, |j| pieces[j].slope.slope);
-        let going_on = pieces[k].slope.low > LEVELLED * climb.min(before.max(0.0));
+        let going_on = goes_on(&pieces[k], climb, before);
         let concave = pieces[k].slope.slope < 0.35 * climb && !going_on;
         // Growth that had not slowed, cut short by a sure jump down of a quarter of its rise or
         // more: memory was freed. A cache at its capacity keeps what it holds.
@@ -1767,7 +1781,7 @@ fn classify(
                     result.shape = Shape::Spike;
                     return result;
                 }
-                let onset = if first_run == s { slowing_onset(x, y, flat_before(s), onset, peak + 1) } else { onset };
+                let onset = single_climb_onset(s, first_run, onset, peak + 1);
                 result.shape = Shape::Stopped;
                 result.restarts = restarts;
                 result.onset = Some(onset);
@@ -1808,10 +1822,7 @@ fn classify(
                 result.shape = Shape::Leak;
                 let (first_run, restarts) = walk_back(s);
                 result.restarts = restarts;
-                let onset = onset_of(first_run);
-                let end = pieces[last_index].end;
-                result.onset =
-                    Some(if first_run == s { slowing_onset(x, y, flat_before(s), onset, end) } else { onset });
+                result.onset = Some(single_climb_onset(s, first_run, onset_of(first_run), pieces[last_index].end));
                 result.growth_piece = Some(k);
                 result.evidence = evidence;
                 return result;
