@@ -1685,3 +1685,24 @@ fn a_root_shaped_leak_with_a_dip_before_the_end_is_a_leak() {
     );
     assert!(misses.len() <= 1, "{}", misses.join("\n"));
 }
+
+/// A climb split by a short pause of more than one piece: a flat stretch and a glitch. The
+/// held-out generator's `steady-leak 5000024` (samples rounded to 1 MiB, t-distributed noise
+/// of 4 degrees of freedom, blips) paused for eight minutes in a leak of two hours and a half;
+/// its `accelerating-leak 14000039` (t3 noise) for twenty minutes, between paces a factor of
+/// three apart. Both were dated from the pause's end, 65 % and 61 % of the window late: the
+/// climb after it was long enough to judge alone. A pause under half as long as either climb
+/// no longer ends the climb.
+#[test]
+fn a_short_pause_of_several_pieces_keeps_the_onset() {
+    for (name, seed, truth, window) in [
+        // Growth began at 2024-09-10 06:11:32.413 UTC, in a window of 2.26 h.
+        ("leak-split-by-a-quantised-pause.csv", 5_000_024, 1_725_948_692_413, 8_150_601),
+        // Growth began with the window, at 2024-10-19 15:26:24.274 UTC; 3.43 h.
+        ("accelerating-leak-split-by-a-pause.csv", 14_000_039, 1_729_351_584_274, 12_352_226),
+    ] {
+        let r = analyze_fixture(name);
+        assert_eq!(r.verdict, Verdict::Leak, "{name}: {}", r.summary);
+        assert_onset_within_5_percent(&r, truth, window, seed);
+    }
+}

@@ -1542,15 +1542,22 @@ fn classify(
             let rise = climb.iter().map(Piece::rise).sum::<f64>();
             duration >= min_leak_duration && (duration >= min_plateau || rise >= 6.0 * noise.sigma)
         };
-        // A climb too short to judge alone may be growth resuming after a pause: a long climb
-        // before it, only pieces that neither rose nor fell between, no drop. (A warm-up's
-        // plateau stays flat to its end.)
-        if !long_enough(s, last_index) && !drop_before(s) {
+        // The climb may be growth resuming after a pause: a long climb before it, only pieces
+        // that neither rose nor fell between, no drop. (A warm-up's plateau stays flat to its
+        // end.) It is judged with the climb before when it is too short to judge alone, or when
+        // the pause lasted under half as long as either climb, whatever their paces: a burst of
+        // heavy-tailed noise or coarse (quantised) samples split a leak's climb for a while into
+        // a flat piece and a glitch, which the one-piece pause of `run_start` does not bridge. A
+        // leak that stopped for a while, or a plateau between a warm-up and a later leak, lasts
+        // longer.
+        if !drop_before(s) {
             if let Some(k) = (0..s).rev().find(|&k| moves[k].0 != 0) {
                 let paused =
                     moves[k].0 == 1 && (k + 1..s).all(|j| pieces[j].rise() > -2.0 * noise.sigma && !drop_before(j));
                 let earlier = run_start(k);
-                if paused && long_enough(earlier, k) {
+                let lasted = |a: usize, b: usize| pieces[a..b].iter().map(Piece::duration).sum::<f64>();
+                let brief = lasted(k + 1, s) < 0.5 * lasted(earlier, k + 1).min(lasted(s, last_index + 1));
+                if paused && long_enough(earlier, k) && (brief || !long_enough(s, last_index)) {
                     s = earlier;
                 }
             }
