@@ -1295,15 +1295,17 @@ fn classify(
             && s1 < 3.0 * s0
     };
     // For short pieces `first..=last` between two others (three buckets each, or a quarter of
-    // either neighbour's duration at most in all): how far the line after them stands from the
-    // line before them, across their middle. The lines are fitted apart, so a drop smeared over
-    // the pieces by the segmentation's continuous fit shows whole, and a dip the blip pass left
-    // shows as none.
+    // either neighbour's duration at most in all; the lifetime's last piece is cut short where
+    // the lifetime ends, so its length does not count, as for a pause): how far the line after
+    // them stands from the line before them, across their middle. The lines are fitted apart,
+    // so a drop smeared over the pieces by the segmentation's continuous fit shows whole, and a
+    // dip the blip pass left shows as none.
     let across_span = |first: usize, last: usize| -> Option<f64> {
         let (before, after) = (pieces.get(first.checked_sub(1)?)?, pieces.get(last + 1)?);
         let inner = pieces.get(first..=last)?;
         let duration = inner.last()?.x_end - inner.first()?.x_start;
-        let short = inner.iter().all(|p| p.buckets <= 3) || duration <= 0.25 * before.duration().min(after.duration());
+        let after_duration = if last + 2 == pieces.len() { f64::INFINITY } else { after.duration() };
+        let short = inner.iter().all(|p| p.buckets <= 3) || duration <= 0.25 * before.duration().min(after_duration);
         let middle = (inner.first()?.x_start + inner.last()?.x_end) / 2.0;
         short.then(|| after.line.at(middle) - before.line.at(middle))
     };
