@@ -1720,3 +1720,22 @@ fn a_glitch_before_a_short_last_climb_keeps_the_onset() {
     // Growth began at 2024-10-18 02:40:03.031 UTC, in a window of 10.4 h.
     assert_onset_within_5_percent(&r, 1_729_219_203_031, 37_576_817, 24_000_017);
 }
+
+/// A flat stretch, then a jump into the climb too small for the flat-then-line fit to beat the
+/// continuous hinge. The onset came from a free bend, whose slope before the knot finds where a
+/// climb changes pace rather than where it began; now from the hinge. Two held-out cases, kept
+/// as fixtures: `sawtooth-leak 5000019` (a leak in stairs under irregular teeth, φ 0.95) was
+/// dated 9 % of the window late; `steady-leak 24000014` (5.6 σ over 42 h, from the window's
+/// start, values in 4 KiB pages) was dated so late that its climb read as part of a day's
+/// wave: "no leak, seasonal".
+#[test]
+fn a_small_jump_into_a_climb_is_dated_by_the_hinge() {
+    // Growth began at 2024-09-24 22:13:12.832 UTC, in a window of 3.44 h.
+    let r = analyze_fixture("saw-tooth-leak-in-stairs-after-a-jump.csv");
+    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "sawtooth-leak"), "{}", r.summary);
+    assert_onset_within_5_percent(&r, 1_727_215_992_832, 12_386_185, 5_000_019);
+    // A leak of 5.6 σ over 42 h from the window's start (2024-09-30 07:18:45 UTC).
+    let r = analyze_fixture("slow-leak-from-the-start-with-a-jump.csv");
+    assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
+    assert_onset_within_5_percent(&r, 1_727_680_725_138, 151_090_696, 24_000_014);
+}

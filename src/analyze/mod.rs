@@ -1510,19 +1510,21 @@ fn classify(
         // leak at a coarse scale): the knot of a flat-then-line fit, the two fitted apart, when
         // it beats the continuous flat-then-rising hinge by more than chance (the MBIC-style
         // penalty of the two-stage onsets, for the jump's one parameter more). A continuous fit
-        // reaches back from the climb's line into the flat stretch for the jump.
+        // reaches back from the climb's line into the flat stretch for the jump. Otherwise the
+        // jump is within chance, and the hinge places the knot, as with no jump: a free bend has
+        // a slope before the knot to spend, and on a concave climb it finds where the climb
+        // slows, not where it began.
         if moves[s - 1].0 == 0 && jump_size(s) > 0.0 {
-            if let (Some((k, sse)), Some(hx), Some(hy)) = (
-                trend::fit_flat_then_line(x, y, prev.first, p.end, tolerance),
-                x.get(prev.first..p.end),
-                y.get(prev.first..p.end),
-            ) {
+            if let (Some(hx), Some(hy)) = (x.get(prev.first..p.end), y.get(prev.first..p.end)) {
                 let h = trend::fit_hinge(hx, hy);
-                let hinge_sse = trend::hinge_sse_at(x, y, prev.first, prev.first + h.index, p.end);
-                let penalty = 2.0 * libm::log((p.end - prev.first) as f64) * noise.long_run_var;
-                if sse + penalty < hinge_sse {
-                    return k;
+                if let Some((k, sse)) = trend::fit_flat_then_line(x, y, prev.first, p.end, tolerance) {
+                    let hinge_sse = trend::hinge_sse_at(x, y, prev.first, prev.first + h.index, p.end);
+                    let penalty = 2.0 * libm::log((p.end - prev.first) as f64) * noise.long_run_var;
+                    if sse + penalty < hinge_sse {
+                        return k;
+                    }
                 }
+                return h.onset(prev.first, p.end - 1);
             }
         }
         match fit_bend_within(x, y, prev.first, p.end, tolerance) {
