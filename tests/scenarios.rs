@@ -1688,7 +1688,7 @@ fn a_root_shaped_leak_with_a_dip_before_the_end_is_a_leak() {
 
 /// A climb split by a short pause of more than one piece: a flat stretch and a glitch. The
 /// held-out generator's `steady-leak 5000024` (samples rounded to 1 MiB, t-distributed noise
-/// of 4 degrees of freedom, blips) paused for eight minutes in a leak of two hours and a half;
+/// of 4 degrees of freedom, blips) paused for eight minutes in a leak of an hour and 45 min;
 /// its `accelerating-leak 14000039` (t3 noise) for twenty minutes, between paces a factor of
 /// three apart. Both were dated from the pause's end, 65 % and 61 % of the window late: the
 /// climb after it was long enough to judge alone. A pause under half as long as either climb
@@ -1726,8 +1726,7 @@ fn a_glitch_before_a_short_last_climb_keeps_the_onset() {
 /// climb changes pace rather than where it began; now from the hinge. Two held-out cases, kept
 /// as fixtures: `sawtooth-leak 5000019` (a leak in stairs under irregular teeth, φ 0.95) was
 /// dated 9 % of the window late; `steady-leak 24000014` (5.6 σ over 42 h, from the window's
-/// start, values in 4 KiB pages) was dated so late that its climb read as part of a day's
-/// wave: "no leak, seasonal".
+/// start, values in 4 KiB pages) read, with the bend's onset, as no leak at all ("seasonal").
 #[test]
 fn a_small_jump_into_a_climb_is_dated_by_the_hinge() {
     // Growth began at 2024-09-24 22:13:12.832 UTC, in a window of 3.44 h.
