@@ -1310,6 +1310,8 @@ fn classify(
         short.then(|| after.line.at(middle) - before.line.at(middle))
     };
     let across = |b: usize| across_span(b, b);
+    // How long the pieces `a..b` lasted in all.
+    let lasted = |a: usize, b: usize| pieces[a..b].iter().map(Piece::duration).sum::<f64>();
     let run_start = |k: usize| {
         let mut s = k;
         loop {
@@ -1541,9 +1543,8 @@ fn classify(
         // either): the adjustment learns one shape for every day, and a day whose wave runs
         // higher than the learned one climbs for hours.
         let long_enough = |a: usize, b: usize| {
-            let climb = &pieces[a..=b];
-            let duration = climb.iter().map(Piece::duration).sum::<f64>();
-            let rise = climb.iter().map(Piece::rise).sum::<f64>();
+            let duration = lasted(a, b + 1);
+            let rise = pieces[a..=b].iter().map(Piece::rise).sum::<f64>();
             duration >= min_leak_duration && (duration >= min_plateau || rise >= 6.0 * noise.sigma)
         };
         // The climb may be growth resuming after a pause: a long climb before it, only pieces
@@ -1559,7 +1560,6 @@ fn classify(
                 let paused =
                     moves[k].0 == 1 && (k + 1..s).all(|j| pieces[j].rise() > -2.0 * noise.sigma && !drop_before(j));
                 let earlier = run_start(k);
-                let lasted = |a: usize, b: usize| pieces[a..b].iter().map(Piece::duration).sum::<f64>();
                 let brief = lasted(k + 1, s) < 0.5 * lasted(earlier, k + 1).min(lasted(s, last_index + 1));
                 if paused && long_enough(earlier, k) && (brief || !long_enough(s, last_index)) {
                     s = earlier;
@@ -1706,7 +1706,7 @@ fn classify(
     if let Some(k) = last_up {
         let s = run_start(k);
         let rise: f64 = pieces[s..=k].iter().map(Piece::rise).sum();
-        let duration: f64 = pieces[s..=k].iter().map(Piece::duration).sum();
+        let duration = lasted(s, k + 1);
         // The time the climb was seen: a spike whose fall went unobserved in a scrape gap
         // would otherwise have climbed for as long as the gap lasted.
         let duration = duration - unobserved(x, pieces[s].first, pieces[k].end);
