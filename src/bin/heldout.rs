@@ -723,7 +723,10 @@ fn scenario(pattern: Pattern, seed: u64) -> Scenario {
         }
     };
     if matches!(pattern, Pattern::SawtoothLeak | Pattern::GcSawtooth) {
-        teeth = Some(Teeth::draw(&mut rng, window_ms, step_ms, sigma));
+        let drawn = Teeth::draw(&mut rng, window_ms, step_ms, sigma);
+        let mean_len = drawn.0.iter().map(|t| t.1).sum::<f64>() / drawn.0.len().max(1) as f64;
+        notes.push(format!("teeth of {:.0} steps", mean_len / step_ms));
+        teeth = Some(drawn);
     }
     if seasonal {
         let drawn = Daily::draw(&mut rng, sigma);
