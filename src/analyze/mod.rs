@@ -667,7 +667,20 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         // Never narrower than the sampling: the bend lies somewhere between neighbouring samples.
         let lo = lo.min(i.saturating_sub(1));
         let hi = hi.max((i + 1).min(px.len() - 1));
-        report.onset = Some(Onset { ms: to_ms(get(i)), low_ms: to_ms(get(lo)), high_ms: to_ms(get(hi)) });
+        // One floor point per tooth places the bend to a tooth, a twentieth of the window or more
+        // when there are few teeth: the knot of a flat-then-linear fit is found between the
+        // floor points on either side instead, over the lifetime up to the end of the piece after
+        // the one the onset lies in (the flat level before it, and the climb).
+        let ms = match lives.iter().find(|l| l.0 <= i && i < l.1) {
+            Some(&(start, end, Some(ref life))) if prepared.per_tooth && i > start && i + 1 < end => {
+                let k = life.pieces.iter().position(|p| p.first <= i && i < p.end).unwrap_or(0);
+                let to = life.pieces.get(k + 1).map_or(end, |p| p.end).min(end);
+                let (fx, fy) = (&px[start..to], &py[start..to]);
+                to_ms(trend::refine_knot(fx, fy, get(i - 1), get(i + 1)))
+            }
+            _ => to_ms(get(i)),
+        };
+        report.onset = Some(Onset { ms, low_ms: to_ms(get(lo)), high_ms: to_ms(get(hi)) });
     }
     // A climb of under 16 h that the same hours of the day before or after repeat is a daily
     // wave the seasonal adjustment could not take out (too few days to learn its shape from).

@@ -266,6 +266,22 @@ pub fn fit_hinge_sharing_slope(x: &[f64], y: &[f64], others: &[(&[f64], &[f64])]
     })
 }
 
+/// The knot `t` within `lo..=hi` (times, not samples) of the least-squares continuous fit
+/// `y = level + slope · max(0, x − t)`, the level and slope refitted for every `t`: the bend
+/// between samples, where [`fit_hinge`] puts it on one. The fit's sum of squares is smooth in
+/// `t` between samples, so a grid finds it. `lo` when the range is empty or not finite.
+pub fn refine_knot(x: &[f64], y: &[f64], lo: f64, hi: f64) -> f64 {
+    if !(lo.is_finite() && hi.is_finite() && hi > lo) {
+        return lo;
+    }
+    // A grid of 64 steps: a sixty-fourth of the floor points' spacing is finer than matters.
+    (0..=64)
+        .map(|k| lo + (hi - lo) * f64::from(k) / 64.0)
+        .map(|t| (t, sse_with_knot_at(x, y, t)))
+        .fold((lo, f64::INFINITY), |best, c| if c.1 < best.1 { c } else { best })
+        .0
+}
+
 /// Least-squares fit of two lines apart over `lo..hi`, each with its own level and slope: the
 /// first sample of the second line (searched over every split with three samples or more on
 /// either side), and the jump between the two lines there (the second's value less the
@@ -622,7 +638,14 @@ pub fn hinge_sse_at(x: &[f64], y: &[f64], lo: usize, knot: usize, hi: usize) -> 
     let hi = hi.min(x.len()).min(y.len());
     let (Some(xs), Some(ys)) = (x.get(lo..hi), y.get(lo..hi)) else { return f64::INFINITY };
     let Some(&xk) = x.get(knot) else { return f64::INFINITY };
-    let n = xs.len() as f64;
+    sse_with_knot_at(xs, ys, xk)
+}
+
+/// The residual sum of squares of the least-squares fit `y = level + slope · max(0, x − xk)` over
+/// `xs`, `ys` (the level and slope fitted, the knot at `xk`, a sample's time or not); infinite
+/// with fewer than three samples.
+fn sse_with_knot_at(xs: &[f64], ys: &[f64], xk: f64) -> f64 {
+    let n = xs.len().min(ys.len()) as f64;
     if n < 3.0 {
         return f64::INFINITY;
     }
@@ -1139,6 +1162,22 @@ mod tests {
         assert!(fit_hinge_sharing_slope(&x, &y, &[]).is_none());
         let falling: Vec<f64> = ox.iter().map(|&t| -0.5 * t).collect();
         assert!(fit_hinge_sharing_slope(&x, &y.iter().map(|v| -v).collect::<Vec<_>>(), &[(&ox, &falling)]).is_none());
+    }
+
+    #[test]
+    fn a_knot_between_samples_is_found_between_them() {
+        // Flat at 3 to 7.4, then 2 a unit, sampled once a unit: the samples hold no 7.4.
+        let x: Vec<f64> = (0..20).map(f64::from).collect();
+        let y: Vec<f64> = x.iter().map(|&t| 3.0 + 2.0 * (t - 7.4).max(0.0)).collect();
+        let h = fit_hinge(&x, &y);
+        assert_eq!(h.index, 7);
+        // To half the grid's step, a 64th of the bracket.
+        let t = refine_knot(&x, &y, 6.0, 8.0);
+        assert!((t - 7.4).abs() <= 1.0 / 64.0, "{t}");
+        // The bracket bounds the answer; an empty one gives its start.
+        assert!((refine_knot(&x, &y, 7.5, 8.0) - 7.5).abs() < 1e-6);
+        assert_eq!(refine_knot(&x, &y, 8.0, 8.0), 8.0);
+        assert!(refine_knot(&x, &y, f64::NAN, 8.0).is_nan());
     }
 
     #[test]
