@@ -667,10 +667,10 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         // Never narrower than the sampling: the bend lies somewhere between neighbouring samples.
         let lo = lo.min(i.saturating_sub(1));
         let hi = hi.max((i + 1).min(px.len() - 1));
-        // One floor point per tooth places the bend to a tooth, a twentieth of the window or more
-        // when there are few teeth: the knot of a flat-then-linear fit is found between the
-        // floor points on either side instead, over the lifetime up to the end of the piece after
-        // the one the onset lies in (the flat level before it, and the climb).
+        // One floor point per tooth places the bend to a tooth: a twentieth of the window with
+        // twenty teeth in it, more with fewer. The knot of a flat-then-linear fit is found
+        // between the floor points on either side instead, over the lifetime up to the end of the
+        // piece after the one the onset lies in (the flat level before it, and the climb).
         let ms = match lives.iter().find(|l| l.0 <= i && i < l.1) {
             Some(&(start, end, Some(ref life))) if prepared.per_tooth && i > start && i + 1 < end => {
                 let k = life.pieces.iter().position(|p| p.first <= i && i < p.end).unwrap_or(0);
@@ -1029,11 +1029,11 @@ fn short_floor_climb(x: &[f64], y: &[f64], a: usize, b: usize) -> Option<FloorCl
 /// the noise), each rise over 3 σ between the pieces' mean levels, made only across jumps,
 /// short pieces, or rising pieces no longer than the flat step before them (two steps close
 /// together, which the segmentation joins into one rising piece), no fall as large, the last
-/// flat piece the top step and no longer than three times the middle steps'
-/// median (growth goes on; a warm-up ends on a long plateau, and climbs through rising pieces
-/// longer than its flat stretches, not in steps), or the next step under way after it (short or
-/// rising pieces, lasting no longer than a step, that end 3 σ above it). The first flat piece
-/// and the flat pieces after each rise (the last piece for a step under way).
+/// flat piece the top step and no longer than three times the middle steps' median (growth goes
+/// on; a warm-up ends on a long plateau, and climbs through rising pieces longer than its flat
+/// stretches, not in steps), or the next step under way after it (short or rising pieces,
+/// lasting no longer than a step, that end 3 σ above it). The first flat piece and the flat
+/// pieces after each rise (the last piece for a step under way).
 fn staircase(pieces: &[Piece], moves: &[(i8, f64)], noise: &Noise) -> Option<(usize, Vec<usize>)> {
     let flat: Vec<usize> = (0..pieces.len()).filter(|&k| pieces[k].buckets >= 3 && moves[k].0 == 0).collect();
     let level = |k: usize| pieces[k].level();
