@@ -128,6 +128,21 @@ fn analyze_fixture(name: &str) -> leakscope::report::SeriesReport {
     analyze_series(&parsed.series[0], &AnalyzeOptions::default())
 }
 
+/// The report of fixture `name`, asserted to read as a leak of `pattern` whose onset lies
+/// within 5 % of `window` of `truth` (ms; `seed` the generator's, for the message).
+fn fixture_leak_dated(
+    name: &str,
+    pattern: &str,
+    truth: i64,
+    window: i64,
+    seed: u64,
+) -> leakscope::report::SeriesReport {
+    let r = analyze_fixture(name);
+    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, pattern), "{name}: {}", r.summary);
+    assert_onset_within_5_percent(&r, truth, window, seed);
+    r
+}
+
 /// Asserts that each fixture of `names` reads `verdict` and `pattern`.
 fn assert_fixtures_read(names: &[&str], verdict: Verdict, pattern: &str) {
     for name in names {
@@ -958,11 +973,10 @@ fn growth_after_a_fall_is_weighed_on_its_own() {
 /// collections at least.
 #[test]
 fn a_few_restarts_among_noise_falls_are_no_saw_tooth() {
-    let r = analyze_fixture("recurring-leak-and-noise-falls.csv");
-    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "recurring-leak"), "{}", r.summary);
     // Growth began at 2024-10-31 14:15:35 UTC; the window is 16.3 h. The generator restarted
     // it at 17:39, 20:12, 23:02 and 02:10.
-    assert_onset_within_5_percent(&r, 1_730_384_135_000, 16 * 3_600_000 + 18 * 60_000, 14_000_005);
+    let (name, window) = ("recurring-leak-and-noise-falls.csv", 16 * 3_600_000 + 18 * 60_000);
+    let r = fixture_leak_dated(name, "recurring-leak", 1_730_384_135_000, window, 14_000_005);
     let truth = [1_730_396_365_476_i64, 1_730_405_532_391, 1_730_415_760_461, 1_730_427_000_950];
     for t in truth {
         assert!(r.restarts_ms.iter().any(|&ms| (ms - t).abs() < 600_000), "{}", r.summary);
@@ -1715,10 +1729,9 @@ fn a_short_pause_of_several_pieces_keeps_the_onset() {
 /// leak was dated from it, 66 % of the window late. The last piece's length no longer counts.
 #[test]
 fn a_glitch_before_a_short_last_climb_keeps_the_onset() {
-    let r = analyze_fixture("saw-tooth-leak-with-a-glitch-near-the-end.csv");
-    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "sawtooth-leak"), "{}", r.summary);
     // Growth began at 2024-10-18 02:40:03.031 UTC, in a window of 10.4 h.
-    assert_onset_within_5_percent(&r, 1_729_219_203_031, 37_576_817, 24_000_017);
+    let name = "saw-tooth-leak-with-a-glitch-near-the-end.csv";
+    fixture_leak_dated(name, "sawtooth-leak", 1_729_219_203_031, 37_576_817, 24_000_017);
 }
 
 /// A flat stretch, then a jump into the climb too small for the flat-then-line fit to beat the
@@ -1730,9 +1743,8 @@ fn a_glitch_before_a_short_last_climb_keeps_the_onset() {
 #[test]
 fn a_small_jump_into_a_climb_is_dated_by_the_hinge() {
     // Growth began at 2024-09-24 22:13:12.832 UTC, in a window of 3.44 h.
-    let r = analyze_fixture("saw-tooth-leak-in-stairs-after-a-jump.csv");
-    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "sawtooth-leak"), "{}", r.summary);
-    assert_onset_within_5_percent(&r, 1_727_215_992_832, 12_386_185, 5_000_019);
+    let name = "saw-tooth-leak-in-stairs-after-a-jump.csv";
+    fixture_leak_dated(name, "sawtooth-leak", 1_727_215_992_832, 12_386_185, 5_000_019);
     // A leak of 5.6 σ over 42 h from the window's start (2024-09-30 07:18:45 UTC).
     let r = analyze_fixture("slow-leak-from-the-start-with-a-jump.csv");
     assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
@@ -1747,10 +1759,9 @@ fn a_small_jump_into_a_climb_is_dated_by_the_hinge() {
 /// cache warm-up. A rising piece no longer than the flat step before it is a step too.
 #[test]
 fn two_steps_close_together_keep_a_staircase() {
-    let r = analyze_fixture("leak-in-steps-two-close-together.csv");
-    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "steady-leak"), "{}", r.summary);
     // Growth began at 2024-09-20 22:29:27.858 UTC, in a window of 2.02 h.
-    assert_onset_within_5_percent(&r, 1_726_871_367_858, 7_266_786, 10_000_011);
+    let name = "leak-in-steps-two-close-together.csv";
+    fixture_leak_dated(name, "steady-leak", 1_726_871_367_858, 7_266_786, 10_000_011);
 }
 
 /// A leak on the floor of a dozen irregular teeth (the held-out generator's `sawtooth-leak
@@ -1760,10 +1771,9 @@ fn two_steps_close_together_keep_a_staircase() {
 /// between the floor points on either side.
 #[test]
 fn a_saw_tooth_floor_places_the_onset_between_its_teeth() {
-    let r = analyze_fixture("saw-tooth-leak-on-a-dozen-teeth.csv");
-    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "sawtooth-leak"), "{}", r.summary);
     // Growth began at 2024-10-18 09:07:48.709 UTC, in a window of 2.47 h.
-    assert_onset_within_5_percent(&r, 1_729_242_468_709, 8_886_765, 14_000_024);
+    let name = "saw-tooth-leak-on-a-dozen-teeth.csv";
+    let r = fixture_leak_dated(name, "sawtooth-leak", 1_729_242_468_709, 8_886_765, 14_000_024);
     let o = r.onset.as_ref().expect("an onset");
     assert!(o.low_ms <= o.ms && o.ms <= o.high_ms, "{o:?}");
 }
