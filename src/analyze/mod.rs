@@ -924,10 +924,9 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
     let scales = Scales { span, bucket_width: span / buckets.len().max(1) as f64, min_plateau };
     let mut result = classify(x, y, pieces, changes, &noise, &scales);
     if per_tooth
-        && b - a <= SHORT_FLOOR
         && matches!(result.shape, Shape::Stable | Shape::WarmUp | Shape::TooRecent | Shape::Step | Shape::Spike)
     {
-        if let Some(climb) = short_floor_climb(x, y, a, b) {
+        if let Some(climb) = floor_climb(x, y, a, b) {
             result.shape = Shape::Leak;
             result.onset = Some(climb.onset);
             result.evidence = climb.test.z;
@@ -980,26 +979,24 @@ fn fall_in_means(y: &[f64], climb: &Piece, last: &Piece) -> f64 {
     top_of(y, climb.first, climb.end) - mean_of(y, last.first, last.end)
 }
 
-/// At most this many floor points make a short per-tooth floor (see [`short_floor_climb`]).
-const SHORT_FLOOR: usize = 60;
-
-/// Growth found on a short floor of one point per tooth, from the onset on.
+/// Growth found on a floor of one point per tooth, from the onset on.
 struct FloorClimb {
     onset: (usize, usize, usize),
     slope: Slope,
     test: MannKendall,
 }
 
-/// A climb on a short floor of one point per tooth (teeth of unequal heights, a few dozen of
-/// them or fewer). Each point is a tooth's minimum, as noisy as a sample and far sparser, so
-/// the segmentation splits a climb into pieces of two or three teeth, too short for any rank
-/// test, and none of them reads as growth. Here the floor is read whole instead: the knot of a
-/// flat-then-linear hinge, and from it on at least five teeth that rise with a Theil–Sen
-/// interval above zero, by the rank test (Hamed–Rao corrected) at p < 0.01 and by more than
-/// 3 σ of the floor's own tooth-to-tooth noise, or at p < 0.05 and by more than 5 σ (five or six
-/// teeth in order cannot reach p < 0.01), and the later half of them still rising at a quarter
-/// of the earlier half's pace or more (a floor that warms up and levels off is no leak).
-fn short_floor_climb(x: &[f64], y: &[f64], a: usize, b: usize) -> Option<FloorClimb> {
+/// A climb on a floor of one point per tooth (teeth of unequal heights). Each point is a
+/// tooth's minimum, as noisy as a sample and far sparser, so the segmentation splits a climb
+/// into pieces of a few teeth, too short for any rank test, and none of them reads as growth;
+/// or a climb that slows reads as a warm-up, its later pieces judged against its first, steep
+/// one over a few teeth. Here the floor is read whole instead: the knot of a flat-then-linear
+/// hinge, and from it on at least five teeth that rise with a Theil–Sen interval above zero,
+/// by the rank test (Hamed–Rao corrected) at p < 0.01 and by more than 3 σ of the floor's own
+/// tooth-to-tooth noise, or at p < 0.05 and by more than 5 σ (five or six teeth in order
+/// cannot reach p < 0.01), and the later half of them still rising at a quarter of the
+/// earlier half's pace or more (a floor that warms up and levels off is no leak).
+fn floor_climb(x: &[f64], y: &[f64], a: usize, b: usize) -> Option<FloorClimb> {
     let (lx, ly) = (x.get(a..b)?, y.get(a..b)?);
     let sigma = trend::noise_scale(ly);
     let h = trend::fit_hinge(lx, ly);
