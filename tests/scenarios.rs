@@ -1804,3 +1804,26 @@ fn a_climb_on_a_long_floor_of_uneven_teeth_is_a_leak() {
     let name = "saw-tooth-leak-on-two-hundred-uneven-teeth.csv";
     fixture_leak_dated(name, "sawtooth-leak", 1_729_588_098_186, 36_576_047, 45_000_006);
 }
+
+/// A leak killed at its limit four times in under two hours (held-out `recurring-leak
+/// 48000024`, kept as a fixture: 20 σ a lifetime, values in 4 KiB pages). Its four restarts
+/// and a fall of noise before the leak began, a sixth of their size, made five drops that a
+/// GC saw tooth's collections would make, and its floor, the lowest point of each "tooth",
+/// was flat: "gc-sawtooth", no leak. One saw's collections free alike; a fall of under half
+/// the median one is not among them.
+#[test]
+fn a_leak_restarted_at_its_limit_again_and_again_is_no_saw_tooth() {
+    // Growth began at 2024-09-30 05:15:32.584 UTC, in a window of 2.58 h.
+    let r = fixture_leak_dated(
+        "leak-restarted-four-times-at-its-limit.csv",
+        "recurring-leak",
+        1_727_673_332_584,
+        9_300_187,
+        48_000_024,
+    );
+    let truth = [1_727_674_511_013_i64, 1_727_676_017_895, 1_727_677_489_070, 1_727_679_114_925];
+    assert_eq!(r.restarts_ms.len(), truth.len(), "{}", r.summary);
+    for t in truth {
+        assert!(r.restarts_ms.iter().any(|&ms| (ms - t).abs() < 60_000), "{}", r.summary);
+    }
+}

@@ -181,12 +181,12 @@ pub(crate) const GAP_INTERVALS: f64 = 10.0;
 /// before the fall stands in the top quarter of the stretch since the previous drop, the first
 /// after it in the bottom quarter of the stretch up to the next, the two after that have not
 /// made up half the fall, and the fall frees half of what the stretch rose from its lowest at
-/// least; and five such collections at least. Heavy-tailed noise also makes abrupt falls, but
-/// from and to anywhere in the wander around them, made up within a sample or two, and a sliver
-/// of a climb they fall in.
+/// least; and five such collections at least, each freeing half the median collection's fall
+/// or more. Heavy-tailed noise also makes abrupt falls, but from and to anywhere in the wander
+/// around them, made up within a sample or two, and a sliver of a climb they fall in.
 fn saws(y: &[f64], drops: &[Drop]) -> bool {
     let share = |part: &[f64], v: f64| part.iter().filter(|&&p| p < v).count() as f64 / part.len().max(1) as f64;
-    let mut hits = 0;
+    let mut hits = Vec::new();
     for (k, d) in drops.iter().enumerate() {
         let from = if k == 0 { 0 } else { drops[k - 1].after };
         let to = drops.get(k + 1).map_or(y.len(), |n| n.before + 1);
@@ -206,9 +206,13 @@ fn saws(y: &[f64], drops: &[Drop]) -> bool {
             && stays
             && undoes
         {
-            hits += 1;
+            hits.push(fall);
         }
     }
+    // The collections of one saw free alike (within a third or so). A fall of noise that
+    // passes for one, beside a leak's restarts at its limit, frees a fraction of what they do.
+    let typical = median_in_place(&mut hits);
+    let hits = hits.iter().filter(|&&fall| fall >= 0.5 * typical).count();
     // Five at least: among few drops, the restarts of a leak killed at its limit again and again
     // make two in three beside a couple of falls of heavy-tailed noise.
     3 * hits >= 2 * drops.len() && hits >= 5
