@@ -1827,3 +1827,17 @@ fn a_leak_restarted_at_its_limit_again_and_again_is_no_saw_tooth() {
         assert!(r.restarts_ms.iter().any(|&ms| (ms - t).abs() < 60_000), "{}", r.summary);
     }
 }
+
+/// A leak that slows like a root over three days (held-out `seasonal-leak 46000011`, kept as
+/// a fixture: 56 σ over 62 h, growth ∝ t^0.62, a daily wave of 4 σ, values in 4 KiB pages).
+/// Its last 14 hours still rose surely, at a third of the pace of the piece before them, but
+/// at just under a quarter of the pace of its first 30 hours, the climb's steepest: the tail
+/// read as a plateau, the leak as a cache warm-up. A tail is now judged against the lesser of
+/// the two paces, as a climb's last piece is (`goes_on`).
+#[test]
+fn a_leak_slowing_like_a_root_is_no_warm_up() {
+    // Growth began at 2024-09-06 01:23:24.551 UTC, in a window of 74.3 h.
+    let r = analyze_fixture("leak-slowing-like-a-root-over-three-days.csv");
+    assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
+    assert_onset_within_5_percent(&r, 1_725_585_804_551, 267_587_058, 46_000_011);
+}

@@ -1841,9 +1841,12 @@ fn classify(
                     // excludes the climb's slope. A tail falling as fast as the climb rose is a drop
                     // (a drain or restart beginning), not a plateau.
                     let bound = if tail_buckets >= 8 { 1.0 } else { 0.5 };
-                    // A tail that still rises surely, at a good part of the climb's slope, is growth
-                    // that slowed (a leak that grows like a logarithm or a root), not a plateau.
-                    let levelled = slope.low <= 0.0 || slope.slope < LEVELLED * climb;
+                    // A tail that still rises surely, at a good part of the climb's pace, is growth
+                    // that slowed (a leak that grows like a logarithm or a root), not a plateau: the
+                    // pace of its steepest piece, or of its last rising one when that is less (as
+                    // [`goes_on`] judges a climb's last piece), for such growth slows throughout.
+                    let last_pace = (s..=k).rev().find(|&j| moves[j].0 == 1).map_or(climb, |j| pieces[j].slope.slope);
+                    let levelled = slope.low <= 0.0 || slope.slope < LEVELLED * climb.min(last_pace.max(0.0));
                     // And a plateau lasts: a quarter of the climb at least. A leak's last
                     // stretch before a restart is often short, and its interval excludes the
                     // climb's steepest piece on little evidence.
