@@ -1794,10 +1794,11 @@ fn a_slow_climb_far_beyond_doubt_under_big_noise_is_a_leak() {
 
 /// A leak on a long floor of uneven teeth (held-out `sawtooth-leak 45000006`, kept as a
 /// fixture: 9.1 σ over 10 h, slowing like a square root, teeth of nine samples, so about 230
-/// floor points, with a scrape gap, values in MiB). Its first hour climbed four times as
-/// fast as the next eight, so the pieces read as a climb that slowed to a plateau, a warm-up
-/// ("gc-sawtooth"), though those eight hours rose by 20 standard errors. The whole floor is
-/// now read for a climb, as a short one was: only floors of 60 points or fewer used to be.
+/// floor points, with a scrape gap, values in MiB). Its first hour and a half climbed four
+/// times as fast as the next eight hours, so the pieces read as a climb that slowed to a
+/// plateau, a warm-up ("gc-sawtooth"), though those eight hours rose by 20 standard errors.
+/// The whole floor is now read for a climb, as a short one was: only floors of 60 points or
+/// fewer used to be.
 #[test]
 fn a_climb_on_a_long_floor_of_uneven_teeth_is_a_leak() {
     // Growth began at 2024-10-22 09:08:18.186 UTC, in a window of 10.2 h.
