@@ -1842,3 +1842,17 @@ fn a_leak_slowing_like_a_root_is_no_warm_up() {
     assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
     assert_onset_within_5_percent(&r, 1_725_585_804_551, 267_587_058, 46_000_011);
 }
+
+/// A leak that slows like a root, with a burst late on (held-out `steady-leak 38000001`, kept
+/// as a fixture: 13 σ over 8.5 h from the window's start, growth ∝ t^0.62, values in MiB). A
+/// quarter-hour piece after a jump climbed seven times as fast as the pieces before it, so
+/// the last piece, still rising at 12 standard errors and at over half the pace of the
+/// climb's earlier pieces, read as a warm-up nearing its plateau. A last piece rising far
+/// beyond doubt at a good part of the gentlest earlier pace is growth going on.
+#[test]
+fn a_burst_before_the_last_piece_does_not_make_a_leak_a_warm_up() {
+    // Growth began at 2024-10-18 02:30:36.424 UTC, the window's start, in a window of 8.54 h.
+    let r = analyze_fixture("leak-slowing-after-a-burst.csv");
+    assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
+    assert_onset_within_5_percent(&r, 1_729_218_636_424, 30_757_214, 38_000_001);
+}

@@ -1592,12 +1592,13 @@ fn classify(
         // piece right after a drop: a restarted process refills its caches and pools faster
         // than it then grows. Neither tells how fast this climb should be growing.
         let since_fall = (0..last_index).rev().find(|&k| drop_before(k) || moves[k].0 == -1).map_or(0, |k| k + 1);
-        let max_prior_slope = pieces[since_fall..last_index]
+        // The steepest and the gentlest of the rising pieces' paces.
+        let (max_prior_slope, gentlest) = pieces[since_fall..last_index]
             .iter()
             .zip(&moves[since_fall..])
             .filter(|(_, m)| m.0 == 1)
             .map(|(p, _)| p.slope.slope)
-            .fold(0.0, f64::max);
+            .fold((0.0, f64::INFINITY), |(most, least), v| (v.max(most), v.min(least)));
         let concave = max_prior_slope > 0.0 && last.slope.slope < 0.35 * max_prior_slope;
         if !long_enough(s, last_index) {
             result.shape = Shape::TooRecent;
@@ -1607,7 +1608,14 @@ fn classify(
         // a root or a logarithm) has not levelled off, however little its last piece rose.
         let previous_slope = if last_index > s { pieces[last_index - 1].slope.slope } else { max_prior_slope };
         let going_on = goes_on(last, max_prior_slope, previous_slope);
-        if concave && last.rise() < 6.0 * noise.sigma && !going_on {
+        // Nor has a last piece that rises far beyond doubt (z > SURE_Z) at a good part of the
+        // gentlest pace the climb kept before it. A short steep piece just before it (a burst,
+        // or a day's wave left behind) or a steep start can make a root's climb look like a
+        // warm-up; a warm-up's pace instead falls far below every earlier piece's as it nears
+        // its plateau.
+        let surely_going_on =
+            moves[last_index].1 > SURE_Z && gentlest.is_finite() && goes_on(last, max_prior_slope, gentlest);
+        if concave && last.rise() < 6.0 * noise.sigma && !going_on && !surely_going_on {
             result.shape = Shape::WarmUp;
             // Where the climb began and ended, should a later lifetime show it was no warm-up.
             result.onset = Some(onset_of(walk_back(s).0));
