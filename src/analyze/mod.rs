@@ -1612,9 +1612,9 @@ fn classify(
         // gentlest pace the climb kept before it. A short steep piece just before it (a burst,
         // or a day's wave left behind) or a steep start can make a root's climb look like a
         // warm-up; a warm-up's pace instead falls far below every earlier piece's as it nears
-        // its plateau.
-        let surely_going_on =
-            moves[last_index].1 > SURE_Z && gentlest.is_finite() && goes_on(last, max_prior_slope, gentlest);
+        // its plateau. (Only read when `concave`, so with a rising piece before: `gentlest` is
+        // finite.)
+        let surely_going_on = moves[last_index].1 > SURE_Z && goes_on(last, max_prior_slope, gentlest);
         if concave && last.rise() < 6.0 * noise.sigma && !going_on && !surely_going_on {
             result.shape = Shape::WarmUp;
             // Where the climb began and ended, should a later lifetime show it was no warm-up.
@@ -1851,10 +1851,10 @@ fn classify(
                     let bound = if tail_buckets >= 8 { 1.0 } else { 0.5 };
                     // A tail that still rises surely, at a good part of the climb's pace, is growth
                     // that slowed (a leak that grows like a logarithm or a root), not a plateau: the
-                    // pace of its steepest piece, or of its last rising one when that is less (as
-                    // [`goes_on`] judges a climb's last piece), for such growth slows throughout.
-                    let last_pace = (s..=k).rev().find(|&j| moves[j].0 == 1).map_or(climb, |j| pieces[j].slope.slope);
-                    let levelled = slope.low <= 0.0 || slope.slope < LEVELLED * climb.min(last_pace.max(0.0));
+                    // pace of its steepest piece, or of its last one (`k`, which rises) when that is
+                    // less (as [`goes_on`] judges a climb's last piece): such growth slows throughout.
+                    let levelled =
+                        slope.low <= 0.0 || slope.slope < LEVELLED * climb.min(pieces[k].slope.slope.max(0.0));
                     // And a plateau lasts: a quarter of the climb at least. A leak's last
                     // stretch before a restart is often short, and its interval excludes the
                     // climb's steepest piece on little evidence.
