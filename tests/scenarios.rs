@@ -128,8 +128,16 @@ fn analyze_fixture(name: &str) -> leakscope::report::SeriesReport {
     analyze_series(&parsed.series[0], &AnalyzeOptions::default())
 }
 
-/// The report of fixture `name`, asserted to read as a leak of `pattern` whose onset lies
-/// within 5 % of `window` of `truth` (ms; `seed` the generator's, for the message).
+/// The report of fixture `name`, asserted to read as a leak whose onset lies within 5 % of
+/// `window` of `truth` (ms; `seed` the generator's, for the message).
+fn fixture_leak_onset(name: &str, truth: i64, window: i64, seed: u64) -> leakscope::report::SeriesReport {
+    let r = analyze_fixture(name);
+    assert_eq!(r.verdict, Verdict::Leak, "{name}: {}", r.summary);
+    assert_onset_within_5_percent(&r, truth, window, seed);
+    r
+}
+
+/// [`fixture_leak_onset`], the leak's pattern asserted to be `pattern` too.
 fn fixture_leak_dated(
     name: &str,
     pattern: &str,
@@ -137,9 +145,8 @@ fn fixture_leak_dated(
     window: i64,
     seed: u64,
 ) -> leakscope::report::SeriesReport {
-    let r = analyze_fixture(name);
-    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, pattern), "{name}: {}", r.summary);
-    assert_onset_within_5_percent(&r, truth, window, seed);
+    let r = fixture_leak_onset(name, truth, window, seed);
+    assert_eq!(r.pattern, pattern, "{name}: {}", r.summary);
     r
 }
 
@@ -1746,9 +1753,7 @@ fn a_small_jump_into_a_climb_is_dated_by_the_hinge() {
     let name = "saw-tooth-leak-in-stairs-after-a-jump.csv";
     fixture_leak_dated(name, "sawtooth-leak", 1_727_215_992_832, 12_386_185, 5_000_019);
     // A leak of 5.6 σ over 42 h from the window's start (2024-09-30 07:18:45 UTC).
-    let r = analyze_fixture("slow-leak-from-the-start-with-a-jump.csv");
-    assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
-    assert_onset_within_5_percent(&r, 1_727_680_725_138, 151_090_696, 24_000_014);
+    fixture_leak_onset("slow-leak-from-the-start-with-a-jump.csv", 1_727_680_725_138, 151_090_696, 24_000_014);
 }
 
 /// A leak in steps (a pool that grows by chunks: the held-out generator's `steady-leak
@@ -1787,9 +1792,7 @@ fn a_saw_tooth_floor_places_the_onset_between_its_teeth() {
 #[test]
 fn a_slow_climb_far_beyond_doubt_under_big_noise_is_a_leak() {
     // Growth began at 2024-10-15 21:04:06.150 UTC, the window's start, in a window of 24.3 h.
-    let r = analyze_fixture("slow-leak-under-small-teeth.csv");
-    assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
-    assert_onset_within_5_percent(&r, 1_729_026_246_150, 87_476_604, 16_000_018);
+    fixture_leak_onset("slow-leak-under-small-teeth.csv", 1_729_026_246_150, 87_476_604, 16_000_018);
 }
 
 /// A leak on a long floor of uneven teeth (held-out `sawtooth-leak 45000006`, kept as a
@@ -1838,9 +1841,7 @@ fn a_leak_restarted_at_its_limit_again_and_again_is_no_saw_tooth() {
 #[test]
 fn a_leak_slowing_like_a_root_is_no_warm_up() {
     // Growth began at 2024-09-06 01:23:24.551 UTC, in a window of 74.3 h.
-    let r = analyze_fixture("leak-slowing-like-a-root-over-three-days.csv");
-    assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
-    assert_onset_within_5_percent(&r, 1_725_585_804_551, 267_587_058, 46_000_011);
+    fixture_leak_onset("leak-slowing-like-a-root-over-three-days.csv", 1_725_585_804_551, 267_587_058, 46_000_011);
 }
 
 /// A leak that slows like a root, with a burst late on (held-out `steady-leak 38000001`, kept
@@ -1852,7 +1853,5 @@ fn a_leak_slowing_like_a_root_is_no_warm_up() {
 #[test]
 fn a_burst_before_the_last_piece_does_not_make_a_leak_a_warm_up() {
     // Growth began at 2024-10-18 02:30:36.424 UTC, the window's start, in a window of 8.54 h.
-    let r = analyze_fixture("leak-slowing-after-a-burst.csv");
-    assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
-    assert_onset_within_5_percent(&r, 1_729_218_636_424, 30_757_214, 38_000_001);
+    fixture_leak_onset("leak-slowing-after-a-burst.csv", 1_729_218_636_424, 30_757_214, 38_000_001);
 }
