@@ -1832,6 +1832,31 @@ fn a_leak_restarted_at_its_limit_again_and_again_is_no_saw_tooth() {
     }
 }
 
+/// A leak killed at its limit about once a day (held-out `recurring-leak 36000036`, kept as a
+/// fixture: 19 σ a lifetime, lifetimes of 22, 24 and 20 hours, a scrape every 284 s, values in
+/// 4 KiB pages). Over a window of almost five days, the 24-hour moving average took the
+/// lifetimes' saw for a daily wave and took it off, leak and all: what was left read as a
+/// "seasonal-leak" dated six hours early and growing at 6.8 MiB/h, where its lifetimes grow
+/// about 1 MiB/h. Two restarts or more now keep the series as it is, and each lifetime is judged
+/// on its own climb.
+#[test]
+fn a_leak_killed_at_its_limit_about_daily_is_no_daily_wave() {
+    // Growth began at 2024-10-10 20:40:34.804 UTC, in a window of 116.2 h.
+    let r = fixture_leak_dated(
+        "leak-killed-at-its-limit-about-daily.csv",
+        "recurring-leak",
+        1_728_592_834_804,
+        418_165_213,
+        36_000_036,
+    );
+    // Each restart is reported at the first sample after it: within a scrape interval.
+    let truth = [1_728_672_149_848_i64, 1_728_757_229_792, 1_728_830_370_927];
+    assert_eq!(r.restarts_ms.len(), truth.len(), "{}", r.summary);
+    for t in truth {
+        assert!(r.restarts_ms.iter().any(|&ms| (0..300_000).contains(&(ms - t))), "{}", r.summary);
+    }
+}
+
 /// A leak that slows like a root over three days (held-out `seasonal-leak 46000011`, kept as
 /// a fixture: 56 σ over 62 h, growth ∝ t^0.62, a daily wave of 4 σ, values in 4 KiB pages).
 /// Its last 14 hours still rose surely, at a third of the pace of the piece before them, but

@@ -132,7 +132,7 @@ fn without_blips(y: &[f64]) -> (Vec<f64>, Vec<f64>, f64) {
 }
 
 /// Prepares `(x, y)`: floor of a saw tooth, restarts, daily seasonality (when `x` is time and
-/// spans at least two days).
+/// spans at least two days, and no two restarts cut it into lifetimes).
 pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     let n = x.len().min(y.len());
     let x = &x[..n];
@@ -168,6 +168,13 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
         found.into_iter().filter(|d| x[d.after] - x[d.before] <= limit).collect()
     };
     prepared.restarts = restarts(&prepared.y, &found, min_life);
+    // Two restarts or more saw the series: lifetimes that climb and fall back, each about as
+    // long as the others. When they last about a day (a leak killed at its limit daily), the
+    // 24-hour moving average takes that saw for a daily wave and removes it, leak and all.
+    // The lifetimes are judged apart instead, each on its own climb.
+    if prepared.restarts.len() >= 2 {
+        return prepared;
+    }
     if is_time && span >= 72.0 {
         deseasonalise(&mut prepared);
     } else if is_time && span >= 48.0 {
