@@ -168,10 +168,11 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
         found.into_iter().filter(|d| x[d.after] - x[d.before] <= limit).collect()
     };
     prepared.restarts = restarts(&prepared.y, &found, min_life);
-    // Two restarts or more saw the series: lifetimes that climb and fall back, each about as
-    // long as the others. When they last about a day (a leak killed at its limit daily), the
-    // 24-hour moving average takes that saw for a daily wave and removes it, leak and all.
-    // The lifetimes are judged apart instead, each on its own climb.
+    // Two restarts or more saw the series: lifetimes that climb and fall back. When they last
+    // about a day (a leak killed at its limit daily), the 24-hour moving average takes that saw
+    // for a daily wave and removes it, leak and all. The lifetimes are judged apart instead,
+    // each on its own climb, with any daily wave inside them left in, as over windows of under
+    // two days.
     if prepared.restarts.len() >= 2 {
         return prepared;
     }
