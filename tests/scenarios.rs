@@ -150,6 +150,14 @@ fn fixture_leak_dated(
     r
 }
 
+/// Asserts that `r` reports a restart near each of `truth` (ms): `near` of the reported time
+/// less the true one.
+fn assert_restarts_near(r: &leakscope::report::SeriesReport, truth: &[i64], near: impl Fn(i64) -> bool) {
+    for &t in truth {
+        assert!(r.restarts_ms.iter().any(|&ms| near(ms - t)), "restart at {t}: {}", r.summary);
+    }
+}
+
 /// Asserts that each fixture of `names` reads `verdict` and `pattern`.
 fn assert_fixtures_read(names: &[&str], verdict: Verdict, pattern: &str) {
     for name in names {
@@ -970,7 +978,7 @@ fn growth_after_a_fall_is_weighed_on_its_own() {
     let r = analyze_fixture("restarted-leak-slower-after.csv");
     assert_eq!(r.verdict, Verdict::Leak, "{}", r.summary);
     // The generator restarted it at 2024-10-28 11:19:07 and 21:42:10 UTC.
-    assert!(r.restarts_ms.iter().any(|&ms| (ms - 1_730_151_730_750).abs() < 600_000), "{}", r.summary);
+    assert_restarts_near(&r, &[1_730_151_730_750], |offset| offset.abs() < 600_000);
 }
 
 /// A leak killed four times at its limit, every three hours, in heavy-tailed noise (the held-out
@@ -984,10 +992,8 @@ fn a_few_restarts_among_noise_falls_are_no_saw_tooth() {
     // it at 17:39, 20:12, 23:02 and 02:10.
     let (name, window) = ("recurring-leak-and-noise-falls.csv", 16 * 3_600_000 + 18 * 60_000);
     let r = fixture_leak_dated(name, "recurring-leak", 1_730_384_135_000, window, 14_000_005);
-    let truth = [1_730_396_365_476_i64, 1_730_405_532_391, 1_730_415_760_461, 1_730_427_000_950];
-    for t in truth {
-        assert!(r.restarts_ms.iter().any(|&ms| (ms - t).abs() < 600_000), "{}", r.summary);
-    }
+    let truth = [1_730_396_365_476, 1_730_405_532_391, 1_730_415_760_461, 1_730_427_000_950];
+    assert_restarts_near(&r, &truth, |offset| offset.abs() < 600_000);
 }
 
 /// A saw tooth of teeth of unequal heights, a collection every 25–50 minutes over 8 hours, is
@@ -1825,11 +1831,9 @@ fn a_leak_restarted_at_its_limit_again_and_again_is_no_saw_tooth() {
         9_300_187,
         48_000_024,
     );
-    let truth = [1_727_674_511_013_i64, 1_727_676_017_895, 1_727_677_489_070, 1_727_679_114_925];
+    let truth = [1_727_674_511_013, 1_727_676_017_895, 1_727_677_489_070, 1_727_679_114_925];
     assert_eq!(r.restarts_ms.len(), truth.len(), "{}", r.summary);
-    for t in truth {
-        assert!(r.restarts_ms.iter().any(|&ms| (ms - t).abs() < 60_000), "{}", r.summary);
-    }
+    assert_restarts_near(&r, &truth, |offset| offset.abs() < 60_000);
 }
 
 /// A leak killed at its limit about once a day (held-out `recurring-leak 36000036`, kept as a
@@ -1850,11 +1854,9 @@ fn a_leak_killed_at_its_limit_about_daily_is_no_daily_wave() {
         36_000_036,
     );
     // Each restart is reported at the first sample after it: within a scrape interval.
-    let truth = [1_728_672_149_848_i64, 1_728_757_229_792, 1_728_830_370_927];
+    let truth = [1_728_672_149_848, 1_728_757_229_792, 1_728_830_370_927];
     assert_eq!(r.restarts_ms.len(), truth.len(), "{}", r.summary);
-    for t in truth {
-        assert!(r.restarts_ms.iter().any(|&ms| (0..300_000).contains(&(ms - t))), "{}", r.summary);
-    }
+    assert_restarts_near(&r, &truth, |offset| (0..300_000).contains(&offset));
 }
 
 /// A leak that slows like a root over three days (held-out `seasonal-leak 46000011`, kept as
