@@ -119,6 +119,14 @@ pub struct Scenario {
     pub growth_sigmas: f64,
     /// The noise's AR(1) coefficient.
     pub phi: f64,
+    /// The pace the report's `growth.per_hour` measures, in bytes an hour (leaks only): the
+    /// current pace of a leak still growing (an accelerating one's last), a restarted leak's
+    /// pace in every lifetime, a stopped leak's pace while it grew.
+    pub rate_per_hour: Option<f64>,
+    /// When memory would reach the series' limit at that pace from the noiseless level at the
+    /// window's end (a saw tooth's peaks; a daily wave's mean), epoch ms: leaks still growing
+    /// at the end, with a limit, only.
+    pub exhaustion_ms: Option<i64>,
 }
 
 fn log_uniform(rng: &mut Rng, lo: f64, hi: f64) -> f64 {
@@ -252,6 +260,10 @@ pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Tru
     let mut stop = None;
     let mut restarts = Vec::new();
     let mut growth_sigmas = growth / sigma;
+    // The growth's pace per unit of the window (see `Scenario::rate_per_hour`).
+    let mut pace = None;
+    // The teeth's height, for where their peaks stand.
+    let mut teeth = 0.0;
     let at = |frac: f64| start_ms + (frac * window_ms) as i64;
     match pattern {
         Pattern::SteadyLeak | Pattern::SeasonalLeak => {
@@ -261,6 +273,7 @@ pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Tru
             }
             onset = Some(at(u0));
             shape = Some((u0, LeakShape::Ramp));
+            pace = Some(growth / (1.0 - u0));
         }
         Pattern::AcceleratingLeak => {
             // Slope s1 from the onset, ramping to k·s1 over part of the rest (traffic growth,
@@ -299,10 +312,13 @@ pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Tru
             }
             onset = Some(at(u0));
             shape = Some((u0, LeakShape::Accelerating { bend, ramp, k }));
+            // The ramp ends before the window does (bend + ramp ≤ u0 + 0.9 d): the last pace is k.
+            pace = Some(g * k / total);
         }
         Pattern::SawtoothLeak | Pattern::GcSawtooth => {
             let period = log_uniform(&mut rng, 8.0, 60.0) * step_ms;
             let amp = sigma * log_uniform(&mut rng, 8.0, 40.0);
+            teeth = amp;
             let u0 = if pattern == Pattern::SawtoothLeak { rng.range(0.1, 0.6) } else { 2.0 };
             let mut next_gc = start_ms as f64 + rng.range(0.0, 1.0) * period;
             let mut last_gc = next_gc - period;
@@ -321,6 +337,7 @@ pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Tru
             if u0 <= 1.0 {
                 onset = Some(at(u0));
                 shape = Some((u0, LeakShape::Ramp));
+                pace = Some(growth / (1.0 - u0));
             }
         }
         Pattern::RecurringLeak => {
@@ -339,6 +356,7 @@ pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Tru
             onset = Some(at(u0));
             restarts = cuts.iter().map(|&c| at(c)).collect();
             shape = Some((u0, LeakShape::Recurring { cuts }));
+            pace = Some(rate);
         }
         Pattern::StoppedLeak => {
             let u0 = rng.range(0.1, 0.35);
@@ -353,6 +371,7 @@ pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Tru
             onset = Some(at(u0));
             stop = Some(at(u1));
             shape = Some((u0, LeakShape::Stopped { u1, drain, keep }));
+            pace = Some(growth / (u1 - u0));
         }
         Pattern::CacheWarmUp => {
             let u0 = if rng.uniform() < 0.5 { 0.0 } else { rng.range(0.0, 0.3) };
@@ -431,6 +450,23 @@ pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Tru
     if rng.uniform() < 0.5 {
         series.limit = Some(base + growth * 3.0 + 10.0 * sigma);
     }
+    let hours = window_ms / 3_600_000.0;
+    let rate_per_hour = pace.map(|p| p / hours);
+    let growing = matches!(
+        pattern,
+        Pattern::SteadyLeak
+            | Pattern::AcceleratingLeak
+            | Pattern::SawtoothLeak
+            | Pattern::SeasonalLeak
+            | Pattern::RecurringLeak
+    );
+    let exhaustion_ms = match (series.limit, rate_per_hour, leak.last(), t_ms.last()) {
+        (Some(limit), Some(rate), Some(&grown), Some(&end)) if growing && rate > 0.0 => {
+            let level = base + grown + teeth;
+            Some(end + ((limit - level).max(0.0) / rate * 3_600_000.0) as i64)
+        }
+        _ => None,
+    };
     let truth = shape.map(|(u0, shape)| Truth {
         u: (0..n).filter(|&i| keep[i]).map(|i| u[i]).collect(),
         without_leak: (0..n).filter(|&i| keep[i]).map(|i| without_leak[i]).collect(),
@@ -447,6 +483,8 @@ pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Tru
         window_ms: window_ms as i64,
         growth_sigmas,
         phi,
+        rate_per_hour,
+        exhaustion_ms,
     };
     (scenario, truth)
 }
@@ -496,6 +534,12 @@ pub struct SuiteMetrics {
     /// Per leak pattern, in the order of [`Pattern::ALL`]: (detected with an onset, onset
     /// within 5 % of the window).
     pub onset_per_pattern: Vec<(Pattern, usize, usize)>,
+    /// Per leak pattern, in the order of [`Pattern::ALL`]: detected leaks with a growth, those
+    /// whose growth interval holds the true pace, and the relative errors of the pace.
+    pub growth_per_pattern: Vec<(Pattern, usize, usize, Vec<f64>)>,
+    /// Detected leaks with a limit that report an exhaustion, and those whose interval holds
+    /// the true time; the errors of the time, as fractions of the time left at the window's end.
+    pub exhaustion: (usize, usize, Vec<f64>),
     /// The failures, for reading: (pattern, seed, verdict, pattern reported, onset error).
     pub failures: Vec<String>,
 }
@@ -543,6 +587,7 @@ pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
         m.per_pattern.push((p, 0, 0, 0));
         if p.is_leak() {
             m.onset_per_pattern.push((p, 0, 0));
+            m.growth_per_pattern.push((p, 0, 0, Vec::new()));
         }
     }
     for sc in scenarios {
@@ -564,6 +609,18 @@ pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
                     if e <= 0.05 {
                         m.onset_ok += 1;
                     }
+                }
+                if let (Some(g), Some(rate), Some(entry)) =
+                    (r.growth, sc.rate_per_hour, m.growth_per_pattern.iter_mut().find(|e| e.0 == sc.pattern))
+                {
+                    entry.1 += 1;
+                    entry.2 += usize::from(g.low <= rate && rate <= g.high);
+                    entry.3.push((g.per_hour - rate) / rate);
+                }
+                if let (Some(e), Some(t), Some(&end)) = (r.exhaustion, sc.exhaustion_ms, sc.series.times_ms.last()) {
+                    m.exhaustion.0 += 1;
+                    m.exhaustion.1 += usize::from(e.low_ms <= t && t <= e.high_ms);
+                    m.exhaustion.2.push((e.ms - t) as f64 / (t - end).max(1) as f64);
                 }
                 if let Some(t) = sc.stop_ms {
                     m.stops.0 += 1;

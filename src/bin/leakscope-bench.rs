@@ -90,21 +90,48 @@ fn run_suite(verbose: bool) {
         m.onset_coverage(),
         m.median_onset_width() * 100.0
     );
-    println!("  {:<18} {:>5} {:>9} {:>9} {:>9}", "pattern", "n", "verdict", "pattern", "onset");
+    let median = |v: &[f64]| leakscope::analyze::changepoint::median_in_place(&mut v.to_vec());
+    let abs = |v: &[f64]| v.iter().map(|e| e.abs()).collect::<Vec<_>>();
+    let all: Vec<f64> = m.growth_per_pattern.iter().flat_map(|g| g.3.iter().copied()).collect();
+    let (with, held) = m.growth_per_pattern.iter().fold((0, 0), |(a, b), g| (a + g.1, b + g.2));
+    println!(
+        "  growth            interval holds the true pace for {:.3} ({held}/{with}); median error {:.1} % of it ({:+.1} % signed)",
+        held as f64 / with.max(1) as f64,
+        median(&abs(&all)) * 100.0,
+        median(&all) * 100.0
+    );
+    let (e_with, e_held, e_err) = &m.exhaustion;
+    println!(
+        "  exhaustion        interval holds the true time for {:.3} ({e_held}/{e_with}); median error {:.1} % of the time left",
+        *e_held as f64 / (*e_with).max(1) as f64,
+        median(&abs(e_err)) * 100.0
+    );
+    println!(
+        "  {:<18} {:>5} {:>9} {:>9} {:>9} {:>8} {:>8}",
+        "pattern", "n", "verdict", "pattern", "onset", "growth", "holds"
+    );
     for (p, n, ok, named) in &m.per_pattern {
         let onset = m.onset_per_pattern.iter().find(|e| e.0 == *p).map_or("-".to_string(), |&(_, with, within)| {
             format!("{:.1}%", 100.0 * within as f64 / with.max(1) as f64)
         });
+        let (growth, holds) = m.growth_per_pattern.iter().find(|g| g.0 == *p).map_or(("-".into(), "-".into()), |g| {
+            (format!("{:.1}%", 100.0 * median(&abs(&g.3))), format!("{:.1}%", 100.0 * g.2 as f64 / g.1.max(1) as f64))
+        });
         println!(
-            "  {:<18} {:>5} {:>8.1}% {:>8.1}% {:>9}",
+            "  {:<18} {:>5} {:>8.1}% {:>8.1}% {:>9} {:>8} {:>8}",
             p.name(),
             n,
             100.0 * *ok as f64 / (*n).max(1) as f64,
             100.0 * *named as f64 / (*n).max(1) as f64,
-            onset
+            onset,
+            growth,
+            holds
         );
     }
-    println!("  (onset: of the detected leaks, within 5 % of the window)");
+    println!(
+        "  (onset: of the detected leaks, within 5 % of the window; growth: median error of the pace \
+         reported; holds: its 95 % interval holds the true pace)"
+    );
     if verbose {
         for f in &m.failures {
             println!("  miss: {f}");
