@@ -1882,3 +1882,32 @@ fn a_burst_before_the_last_piece_does_not_make_a_leak_a_warm_up() {
     // Growth began at 2024-10-18 02:30:36.424 UTC, the window's start, in a window of 8.54 h.
     fixture_leak_onset("leak-slowing-after-a-burst.csv", 1_729_218_636_424, 30_757_214, 38_000_001);
 }
+
+/// The growth reported for a leak that steepened is its pace now, not the mean pace since the
+/// onset: measured from the onset, over the gentle first stage too, it was a third too slow,
+/// and memory ran out hours before the exhaustion time said.
+#[test]
+fn an_accelerating_leak_reports_its_pace_now() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let n = 1_440; // a day at one a minute
+    let now = 4.0 * 20.0 * MIB / 24.0; // per hour: 20 MiB a day at first, four times that later
+    for seed in 0..4 {
+        let noise = ar1_noise(&mut Rng::new(240 + seed), n, 0.8, 1.0 * MIB);
+        let s = series_of("api", 1_727_740_800_000, 60_000, &noise, |u| {
+            // Flat, then 20 MiB a day from 30 % of the window, four times as fast from 60 %.
+            let (first, second) = ((u.min(0.6) - 0.3).max(0.0), (u - 0.6).max(0.0));
+            1024.0 * MIB + 20.0 * MIB * (first + 4.0 * second)
+        });
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.pattern, "accelerating-leak", "seed {seed}: {}", r.summary);
+        let g = r.growth.expect("a leak has a growth");
+        assert!(
+            (g.per_hour / now - 1.0).abs() < 0.15,
+            "seed {seed}: {:.2} MiB/h, not {:.2}",
+            g.per_hour / MIB,
+            now / MIB
+        );
+        assert!(g.low <= now && now <= g.high, "seed {seed}: {:.2}..{:.2} MiB/h", g.low / MIB, g.high / MIB);
+    }
+}

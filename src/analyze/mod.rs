@@ -946,7 +946,12 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
         let across = result.restarts.iter().any(|&r| r > i);
         // Nor from inside a piece that fell (the tail of a drop before the climb).
         let fell = k > 0 && result.pieces.get(k - 1).is_some_and(|p| p.rise() < -2.0 * noise.sigma);
-        let starts_here = !across && !fell && (k == 0 || result.pieces.get(k - 1).is_some_and(|p| i >= p.first));
+        // Nor for growth that steepened: the pace now is the last piece's own, and from the
+        // onset on it would take in the gentler stages before.
+        let starts_here = !across
+            && !fell
+            && result.shape != Shape::Accelerating
+            && (k == 0 || result.pieces.get(k - 1).is_some_and(|p| i >= p.first));
         if let Some(p) = result.pieces.get_mut(k) {
             if starts_here && i < p.end && p.end - i >= 8 {
                 let (slope, test) = trend_test(&x[i..p.end], &y[i..p.end]);
