@@ -193,6 +193,10 @@ struct Scenario {
     /// Total growth (per cycle for recurring leaks; height or size for look-alikes) in noise σ.
     growth_sigmas: f64,
     phi: f64,
+    /// The pace of growth now, bytes an hour, for leaks still growing at the end: the slope of
+    /// the growth over the window's last half percent (a staircase's mean pace; a restarted
+    /// leak's last lifetime's).
+    pace_per_hour: Option<f64>,
     /// The variant drawn, in a few words, for reading misses.
     notes: Vec<String>,
 }
@@ -773,6 +777,12 @@ fn scenario(pattern: Pattern, seed: u64) -> Scenario {
     }
     series.limit = limit.or_else(|| rng.chance(0.2).then(|| base + growth.abs() * rng.range(2.0, 5.0) + 10.0 * sigma));
     let at = |fraction: f64| start_ms + (fraction * window_ms).round() as i64;
+    let pace = match &shape {
+        Shape::Leak { onset, growth, ramp: Ramp::Stairs(_) } => Some(growth / (1.0 - onset)),
+        Shape::Leak { .. } => Some((shape.at(1.0) - shape.at(0.995)) / 0.005),
+        Shape::Recurring { rates, .. } => rates.last().copied(),
+        _ => None,
+    };
     Scenario {
         pattern,
         seed,
@@ -783,6 +793,7 @@ fn scenario(pattern: Pattern, seed: u64) -> Scenario {
         window_ms,
         growth_sigmas: growth / sigma,
         phi,
+        pace_per_hour: pace.map(|p| p / (window_ms / HOUR_MS)),
         notes,
     }
 }
@@ -914,6 +925,9 @@ struct Outcome {
     /// For stopped leaks reported as leaks: |reported − true stop| / window, or infinity when no
     /// stop was reported.
     stop_error: Option<f64>,
+    /// For leaks reported as leaks with a pace to compare: (reported − true pace) / true pace,
+    /// and whether the reported interval holds the true pace.
+    growth: Option<(f64, bool)>,
     reason: String,
 }
 
@@ -931,12 +945,19 @@ fn score(scenario: &Scenario) -> Outcome {
         }
         _ => None,
     };
+    let growth = match (report.verdict, scenario.pace_per_hour, report.growth) {
+        (Verdict::Leak, Some(pace), Some(g)) if pace > 0.0 => {
+            Some(((g.per_hour - pace) / pace, g.low <= pace && pace <= g.high))
+        }
+        _ => None,
+    };
     Outcome {
         verdict: report.verdict,
         correct,
         pattern: report.pattern,
         onset_error,
         stop_error,
+        growth,
         reason: report.reason,
     }
 }
@@ -990,6 +1011,15 @@ fn print_figures(
         "  stop accuracy       {:.3} ({stops_ok}/{} stopped leaks found, stop within 5 % of the window)",
         stops_ok as f64 / stops.len().max(1) as f64,
         stops.len()
+    );
+    let mut growth_errors: Vec<f64> = outcomes.iter().filter_map(|o| o.growth.map(|g| g.0.abs())).collect();
+    let held = outcomes.iter().filter(|o| o.growth.is_some_and(|g| g.1)).count();
+    growth_errors.sort_by(f64::total_cmp);
+    println!(
+        "  growth              interval holds the true pace for {:.3} ({held}/{}); median error {:.1} % of it",
+        held as f64 / growth_errors.len().max(1) as f64,
+        growth_errors.len(),
+        growth_errors.get(growth_errors.len() / 2).map_or(f64::NAN, |e| e * 100.0)
     );
     println!(
         "  {:<18} {:>4} {:>11} {:>9} {:>5} {:>8} {:>7} {:>8}",
