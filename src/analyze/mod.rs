@@ -952,11 +952,32 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             && !fell
             && result.shape != Shape::Accelerating
             && (k == 0 || result.pieces.get(k - 1).is_some_and(|p| i >= p.first));
+        let last = k + 1 == result.pieces.len() && matches!(result.shape, Shape::Leak | Shape::Accelerating);
         if let Some(p) = result.pieces.get_mut(k) {
+            let mut from = p.first;
             if starts_here && i < p.end && p.end - i >= 8 {
                 let (slope, test) = trend_test(&x[i..p.end], &y[i..p.end]);
                 p.slope = slope;
                 p.test = test;
+                from = i;
+            }
+            // The pace now, of growth still going on. When the two halves of the stretch just
+            // measured grew at paces surely apart (a root or a logarithm slowing down, an
+            // exponential speeding up; the difference beyond 1.96 standard errors, each read off
+            // its 95 % interval), a straight line through all of it gives its mean pace, a third
+            // or more off the pace at its end: the last quarter tells that one, with the wider
+            // interval its fewer samples earn, while it still rises.
+            let (middle, quarter) = (split_by_time(x, from, p.end, 0.5), split_by_time(x, from, p.end, 0.75));
+            if last && middle >= from + 16 && quarter >= middle + 8 && p.end >= quarter + 16 {
+                let (early, _) = trend_test(&x[from..middle], &y[from..middle]);
+                let (late, _) = trend_test(&x[middle..p.end], &y[middle..p.end]);
+                let se = |s: Slope| (s.high - s.low) / (2.0 * 1.96);
+                if (late.slope - early.slope).abs() > 1.96 * se(early).hypot(se(late)) {
+                    let (now, _) = trend_test(&x[quarter..p.end], &y[quarter..p.end]);
+                    if now.slope > 0.0 {
+                        p.slope = now;
+                    }
+                }
             }
         }
     }
