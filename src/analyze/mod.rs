@@ -964,9 +964,9 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             // The pace now, of growth still going on. When the two halves of the stretch just
             // measured grew at paces surely apart (a root or a logarithm slowing down, an
             // exponential speeding up; the difference beyond 1.96 standard errors, each read off
-            // its 95 % interval), a straight line through all of it gives its mean pace, a third
-            // or more off the pace at its end: the last quarter tells that one, with the wider
-            // interval its fewer samples earn, while it still rises.
+            // its 95 % interval), a straight line through all of it gives its mean pace, often a
+            // third or more off the pace at its end: the last quarter tells that one, with the
+            // wider interval its fewer samples earn, while it still rises.
             let (middle, quarter) = (split_by_time(x, from, p.end, 0.5), split_by_time(x, from, p.end, 0.75));
             if last && middle >= from + 16 && quarter >= middle + 8 && p.end >= quarter + 16 {
                 let (early, _) = trend_test(&x[from..middle], &y[from..middle]);
