@@ -452,14 +452,7 @@ pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Tru
     }
     let hours = window_ms / 3_600_000.0;
     let rate_per_hour = pace.map(|p| p / hours);
-    let growing = matches!(
-        pattern,
-        Pattern::SteadyLeak
-            | Pattern::AcceleratingLeak
-            | Pattern::SawtoothLeak
-            | Pattern::SeasonalLeak
-            | Pattern::RecurringLeak
-    );
+    let growing = pattern.is_leak() && pattern != Pattern::StoppedLeak;
     let exhaustion_ms = match (series.limit, rate_per_hour, leak.last(), t_ms.last()) {
         (Some(limit), Some(rate), Some(&grown), Some(&end)) if growing && rate > 0.0 => {
             let level = base + grown + teeth;

@@ -1014,12 +1014,11 @@ fn print_figures(
     );
     let mut growth_errors: Vec<f64> = outcomes.iter().filter_map(|o| o.growth.map(|g| g.0.abs())).collect();
     let held = outcomes.iter().filter(|o| o.growth.is_some_and(|g| g.1)).count();
-    growth_errors.sort_by(f64::total_cmp);
     println!(
         "  growth              interval holds the true pace for {:.3} ({held}/{}); median error {:.1} % of it",
         held as f64 / growth_errors.len().max(1) as f64,
         growth_errors.len(),
-        growth_errors.get(growth_errors.len() / 2).map_or(f64::NAN, |e| e * 100.0)
+        leakscope::analyze::changepoint::median_in_place(&mut growth_errors) * 100.0
     );
     println!(
         "  {:<18} {:>4} {:>11} {:>9} {:>5} {:>8} {:>7} {:>8}",
