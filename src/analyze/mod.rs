@@ -731,7 +731,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     };
     if let Some(g) = growth_piece {
         report.growth =
-            Some(Growth { per_hour: g.slope.slope * scale, low: g.slope.low * scale, high: g.slope.high * scale });
+            Some(Growth { per_hour: g.slope.slope * scale, low: g.slope.wide.0 * scale, high: g.slope.wide.1 * scale });
         if ongoing {
             let limit = options.limit.or(series.limit).filter(|l| l.is_finite());
             if let Some(limit) = limit {
@@ -747,9 +747,9 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
                     let hours = |level: f64, slope: f64| ((limit - level) / slope).clamp(0.0, 1e7);
                     let ms = |h: f64| end_ms.saturating_add((h * HOUR_MS) as i64);
                     let best = hours(current, g.slope.slope * scale);
-                    let early = hours(current + spread, g.slope.high.max(g.slope.slope) * scale);
-                    let late = if g.slope.low > 0.0 {
-                        hours((current - spread).min(current), g.slope.low * scale)
+                    let early = hours(current + spread, g.slope.wide.1.max(g.slope.slope) * scale);
+                    let late = if g.slope.wide.0 > 0.0 {
+                        hours((current - spread).min(current), g.slope.wide.0 * scale)
                     } else {
                         1e7
                     };
@@ -964,14 +964,15 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             // The pace now, of growth still going on. When the two halves of the stretch just
             // measured grew at paces surely apart (a root or a logarithm slowing down, an
             // exponential speeding up; the difference beyond 1.96 standard errors, each read off
-            // its 95 % interval), a straight line through all of it gives its mean pace, often a
-            // third or more off the pace at its end: the last quarter tells that one, with the
-            // wider interval its fewer samples earn, while it still rises.
+            // the 95 % interval to report, which holds its nominal share where the verdict's one
+            // does not), a straight line through all of it gives its mean pace, often a third or
+            // more off the pace at its end: the last quarter tells that one, with the wider
+            // interval its fewer samples earn, while it still rises.
             let (middle, quarter) = (split_by_time(x, from, p.end, 0.5), split_by_time(x, from, p.end, 0.75));
             if last && middle >= from + 16 && quarter >= middle + 8 && p.end >= quarter + 16 {
                 let (early, _) = trend_test(&x[from..middle], &y[from..middle]);
                 let (late, _) = trend_test(&x[middle..p.end], &y[middle..p.end]);
-                let se = |s: Slope| (s.high - s.low) / (2.0 * 1.96);
+                let se = |s: Slope| (s.wide.1 - s.wide.0) / (2.0 * 1.96);
                 if (late.slope - early.slope).abs() > 1.96 * se(early).hypot(se(late)) {
                     let (now, _) = trend_test(&x[quarter..p.end], &y[quarter..p.end]);
                     if now.slope > 0.0 {

@@ -14,6 +14,15 @@ pub struct Slope {
     pub low: f64,
     /// Upper bound of the 95 % interval.
     pub high: f64,
+    /// The 95 % interval to report, at least as wide as `low..high`: see [`trend_test`].
+    pub wide: (f64, f64),
+}
+
+impl Slope {
+    /// A slope of exactly `slope`, its interval that one value.
+    fn exactly(slope: f64) -> Slope {
+        Slope { slope, low: slope, high: slope, wide: (slope, slope) }
+    }
 }
 
 /// Theil–Sen slope of `y` against `x` (Sen 1968), on at most ~200 evenly spaced points so the
@@ -21,7 +30,7 @@ pub struct Slope {
 pub fn theil_sen(x: &[f64], y: &[f64]) -> Slope {
     let n = x.len().min(y.len());
     if n < 2 {
-        return Slope { slope: 0.0, low: 0.0, high: 0.0 };
+        return Slope::exactly(0.0);
     }
     let stride = n.div_ceil(200);
     let idx: Vec<usize> = (0..n).step_by(stride).collect();
@@ -35,7 +44,7 @@ pub fn theil_sen(x: &[f64], y: &[f64]) -> Slope {
         }
     }
     if slopes.is_empty() {
-        return Slope { slope: 0.0, low: 0.0, high: 0.0 };
+        return Slope::exactly(0.0);
     }
     slopes.sort_by(f64::total_cmp);
     let m = slopes.len() as f64;
@@ -44,7 +53,7 @@ pub fn theil_sen(x: &[f64], y: &[f64]) -> Slope {
     let c = 1.96 * var_s.sqrt();
     let lo = (((m - c) / 2.0).floor().max(0.0) as usize).min(slopes.len() - 1);
     let hi = (((m + c) / 2.0).ceil() as usize).min(slopes.len() - 1);
-    Slope { slope: median_sorted(&slopes), low: slopes[lo], high: slopes[hi] }
+    Slope { slope: median_sorted(&slopes), low: slopes[lo], high: slopes[hi], wide: (slopes[lo], slopes[hi]) }
 }
 
 fn median_sorted(v: &[f64]) -> f64 {
@@ -787,6 +796,9 @@ pub struct MannKendall {
     pub var_s: f64,
     /// The Hamed–Rao factor `n/n*` (≥ 1: autocorrelation only ever widens).
     pub factor: f64,
+    /// The same factor with every ρ_k taken as ρ₁^k, ρ₁ the lag-one autocorrelation of the
+    /// ranks (clamped to [0, 0.95]), none screened out; never under `factor`.
+    pub ar1_factor: f64,
     /// The standardised statistic.
     pub z: f64,
     /// Two-sided p-value.
@@ -823,7 +835,7 @@ pub fn mann_kendall(x: &[f64], y: &[f64]) -> MannKendall {
 /// [`mann_kendall`] with the Sen slope used for detrending already known.
 fn mann_kendall_detrended_by(x: &[f64], y: &[f64], slope: f64) -> MannKendall {
     let n = x.len().min(y.len());
-    let none = MannKendall { s: 0.0, var_s: 0.0, factor: 1.0, z: 0.0, p: 1.0 };
+    let none = MannKendall { s: 0.0, var_s: 0.0, factor: 1.0, ar1_factor: 1.0, z: 0.0, p: 1.0 };
     if n < 4 {
         return none;
     }
@@ -843,19 +855,27 @@ fn mann_kendall_detrended_by(x: &[f64], y: &[f64], slope: f64) -> MannKendall {
     let mean = (nf + 1.0) / 2.0;
     let centred: Vec<f64> = ranks(&detrended).iter().map(|r| r - mean).collect();
     let den: f64 = centred.iter().map(|c| c * c).sum();
-    let mut sum = 0.0;
+    let (mut sum, mut ar1_sum, mut rho_one, mut power) = (0.0, 0.0, 0.0, 1.0);
     if den > 0.0 {
         let bound = 1.96 / nf.sqrt();
         for k in 1..n - 2 {
             let num: f64 = centred[..n - k].iter().zip(&centred[k..]).map(|(a, b)| a * b).sum();
             let rho = num / den;
+            if k == 1 {
+                rho_one = rho.clamp(0.0, 0.95);
+            }
+            power *= rho_one;
+            let m = (n - k) as f64;
+            let weight = m * (m - 1.0) * (m - 2.0);
+            ar1_sum += weight * power;
             if rho.abs() > bound {
-                let m = (n - k) as f64;
-                sum += m * (m - 1.0) * (m - 2.0) * rho;
+                sum += weight * rho;
             }
         }
     }
-    let factor = (1.0 + 2.0 * sum / (nf * (nf - 1.0) * (nf - 2.0))).max(1.0);
+    let scale = 2.0 / (nf * (nf - 1.0) * (nf - 2.0));
+    let factor = (1.0 + scale * sum).max(1.0);
+    let ar1_factor = (1.0 + scale * ar1_sum).max(factor);
     let var_s = var0 * factor;
     let z = if s > 0.0 {
         (s - 1.0) / var_s.sqrt()
@@ -865,7 +885,7 @@ fn mann_kendall_detrended_by(x: &[f64], y: &[f64], slope: f64) -> MannKendall {
         0.0
     };
     let p = (2.0 * (1.0 - normal_cdf(z.abs()))).clamp(0.0, 1.0);
-    MannKendall { s, var_s, factor, z, p }
+    MannKendall { s, var_s, factor, ar1_factor, z, p }
 }
 
 /// Ranks 1..n (ties get their mean rank).
@@ -904,6 +924,18 @@ pub fn normal_cdf(z: f64) -> f64 {
 
 /// Theil–Sen slope (Sen 1968) with its 95 % interval widened by the Hamed–Rao factor of the
 /// Mann–Kendall test, on at most 40 block means of the samples; returns the test as well.
+///
+/// The Hamed–Rao factor keeps only the autocorrelations beyond the significance bound (0.31 for
+/// 40 block means), so the moderate correlation that AR(1) noise leaves between block means counts
+/// as none. On straight climbs in such noise the interval holds the true slope 93.5 % of the time
+/// (the test below), on the suite's steady leaks 91 %, and the halves of a straight climb look
+/// surely apart twice as often as chance would have them. The verdict's rules were measured with
+/// that interval and keep it (`low..high`). The interval to report (`wide`) takes the factor that
+/// an AR(1) of the same lag-one correlation implies, nothing screened out (95.1 % on the straight
+/// climbs). Its sides are the narrower one's stretched by the square root of the ratio of the two
+/// factors: the ranks of its bounds move from the median by that much, and the pairwise slopes
+/// near their median are spread about evenly. (Selecting the wider bounds by rank instead gives
+/// the suite's growth interval 0.904 against 0.900, for two more selections on every call.)
 pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
     let (bx, by) = block_means(x, y, 40);
     let n = bx.len();
@@ -918,7 +950,7 @@ pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
         }
     }
     if slopes.is_empty() {
-        return (Slope { slope: 0.0, low: 0.0, high: 0.0 }, mann_kendall_detrended_by(&bx, &by, 0.0));
+        return (Slope::exactly(0.0), mann_kendall_detrended_by(&bx, &by, 0.0));
     }
     // Order statistics by selection (O(n) each) rather than a full sort.
     let last = slopes.len() - 1;
@@ -939,7 +971,10 @@ pub fn trend_test(x: &[f64], y: &[f64]) -> (Slope, MannKendall) {
     } else {
         *slopes.select_nth_unstable(hi).1
     };
-    (Slope { slope: median, low: from_order_key(low), high: from_order_key(high) }, mk)
+    let (low, high) = (from_order_key(low), from_order_key(high));
+    let widen = (mk.ar1_factor / mk.factor).sqrt();
+    let wide = (median - (median - low) * widen, median + (high - median) * widen);
+    (Slope { slope: median, low, high, wide }, mk)
 }
 
 /// A continuous two-slope fit `y = a + b·(x − x_k) + c·max(0, x − x_k)` with the knot at a sample.
@@ -1270,5 +1305,28 @@ mod tests {
         let x: Vec<f64> = (0..48).map(f64::from).collect();
         let y: Vec<f64> = x.iter().map(|v| v * 0.5 + (v * 2.1).sin()).collect();
         assert!(mann_kendall(&x, &y).p < 1e-6);
+    }
+
+    /// Straight climbs in AR(1) noise (φ 0.5–0.95, 300–3,000 samples, rising 3–30 σ), 2,000 of
+    /// them: the interval to report holds the true slope 95.1 % of the time, the verdict's
+    /// narrower one 93.5 %. Neither too narrow nor needlessly wide.
+    #[test]
+    fn the_reported_interval_holds_a_straight_climbs_slope() {
+        let mut rng = crate::synth::Rng::new(17);
+        let (mut narrow, mut wide, draws) = (0, 0, 2000);
+        for _ in 0..draws {
+            let n = rng.range(300.0, 3000.0) as usize;
+            let phi = rng.range(0.5, 0.95);
+            let slope = rng.range(3.0, 30.0) / n as f64;
+            let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+            let noise = crate::synth::ar1_noise(&mut rng, n, phi, 1.0);
+            let y: Vec<f64> = x.iter().zip(&noise).map(|(t, e)| slope * t + e).collect();
+            let (s, _) = trend_test(&x, &y);
+            assert!(s.wide.0 <= s.low && s.high <= s.wide.1, "{s:?}");
+            narrow += usize::from(s.low <= slope && slope <= s.high);
+            wide += usize::from(s.wide.0 <= slope && slope <= s.wide.1);
+        }
+        let (narrow, wide) = (narrow as f64 / draws as f64, wide as f64 / draws as f64);
+        assert!((0.94..=0.97).contains(&wide), "the reported interval holds {wide}, the verdict's {narrow}");
     }
 }
