@@ -940,18 +940,20 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             return result;
         }
     }
-    // Measure the growth from the refined onset, not from the search's coarser boundary.
+    // Measure the growth from the refined onset, not from the search's coarser boundary, nor from
+    // the last of the pieces the search cut one climb into where correlated noise wandered: a
+    // piece of a few buckets knows the pace poorly, and it was cut where the noise made it look
+    // different. A pace that truly changed is the pace check's to find (below).
     if let (Some((i, _, _)), Some(k)) = (result.onset, result.growth_piece) {
         // Not across a restart between the onset and the piece (the climbs before it).
         let across = result.restarts.iter().any(|&r| r > i);
-        // Nor from inside a piece that fell (the tail of a drop before the climb).
-        let fell = k > 0 && result.pieces.get(k - 1).is_some_and(|p| p.rise() < -2.0 * noise.sigma);
+        // Nor from inside a piece that fell (the tail of a drop before the climb), nor across one
+        // (a climb that paused and fell back is two).
+        let fell = k > 0 && result.pieces.get(k - 1).is_some_and(|p| p.rise() < -2.0 * noise.sigma)
+            || result.pieces.iter().take(k).any(|p| p.end > i && p.rise() < -2.0 * noise.sigma);
         // Nor for growth that steepened: the pace now is the last piece's own, and from the
         // onset on it would take in the gentler stages before.
-        let starts_here = !across
-            && !fell
-            && result.shape != Shape::Accelerating
-            && (k == 0 || result.pieces.get(k - 1).is_some_and(|p| i >= p.first));
+        let starts_here = !across && !fell && result.shape != Shape::Accelerating;
         let last = k + 1 == result.pieces.len() && matches!(result.shape, Shape::Leak | Shape::Accelerating);
         if let Some(p) = result.pieces.get_mut(k) {
             let mut from = p.first;
