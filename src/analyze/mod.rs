@@ -947,10 +947,14 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
     if let (Some((i, _, _)), Some(k)) = (result.onset, result.growth_piece) {
         // Not across a restart between the onset and the piece (the climbs before it).
         let across = result.restarts.iter().any(|&r| r > i);
-        // Nor from inside a piece that fell (the tail of a drop before the climb), nor across one
-        // (a climb that paused and fell back is two).
-        let fell = k > 0 && result.pieces.get(k - 1).is_some_and(|p| p.rise() < -2.0 * noise.sigma)
-            || result.pieces.iter().take(k).any(|p| p.end > i && p.rise() < -2.0 * noise.sigma);
+        // Nor after a piece that fell right before it (the tail of a drop before the climb), nor
+        // across one since the onset (a climb that paused and fell back is two).
+        let fell = result
+            .pieces
+            .iter()
+            .enumerate()
+            .take(k)
+            .any(|(j, p)| (j + 1 == k || p.end > i) && p.rise() < -2.0 * noise.sigma);
         // Nor for growth that steepened: the pace now is the last piece's own, and from the
         // onset on it would take in the gentler stages before.
         let starts_here = !across && !fell && result.shape != Shape::Accelerating;
