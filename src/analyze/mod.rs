@@ -947,14 +947,10 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
     if let (Some((i, _, _)), Some(k)) = (result.onset, result.growth_piece) {
         // Not across a restart between the onset and the piece (the climbs before it).
         let across = result.restarts.iter().any(|&r| r > i);
-        // Nor after a piece that fell right before it (the tail of a drop before the climb), nor
-        // across one since the onset (a climb that paused and fell back is two).
-        let fell = result
-            .pieces
-            .iter()
-            .enumerate()
-            .take(k)
-            .any(|(j, p)| (j + 1 == k || p.end > i) && p.rise() < -2.0 * noise.sigma);
+        // Nor across a piece that fell, from the one the onset lies in (a climb that paused and
+        // fell back is two), or at least the one right before (the tail of a drop before it).
+        let since = result.pieces.iter().position(|p| p.end > i).unwrap_or(k).min(k.saturating_sub(1));
+        let fell = result.pieces.get(since..k).is_some_and(|s| s.iter().any(|p| p.rise() < -2.0 * noise.sigma));
         // Nor for growth that steepened: the pace now is the last piece's own, and from the
         // onset on it would take in the gentler stages before.
         let starts_here = !across && !fell && result.shape != Shape::Accelerating;
