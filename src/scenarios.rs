@@ -450,13 +450,13 @@ pub fn scenario_with_truth(pattern: Pattern, seed: u64) -> (Scenario, Option<Tru
     if rng.uniform() < 0.5 {
         series.limit = Some(base + growth * 3.0 + 10.0 * sigma);
     }
-    let hours = window_ms / 3_600_000.0;
+    let hours = window_ms / HOUR_MS;
     let rate_per_hour = pace.map(|p| p / hours);
     let growing = pattern.is_leak() && pattern != Pattern::StoppedLeak;
     let exhaustion_ms = match (series.limit, rate_per_hour, leak.last(), t_ms.last()) {
         (Some(limit), Some(rate), Some(&grown), Some(&end)) if growing && rate > 0.0 => {
             let level = base + grown + teeth;
-            Some(end + ((limit - level).max(0.0) / rate * 3_600_000.0) as i64)
+            Some(end + ((limit - level).max(0.0) / rate * HOUR_MS) as i64)
         }
         _ => None,
     };
