@@ -51,7 +51,7 @@ fn held_out_draw_does_not_regress() {
 }
 
 /// The onset window is a promise: where the true onset lies, for most leaks. Measured 0.945 on
-/// seeds from 1 and 0.924 from 1000 (0.904 over ten draws), median width about 3 % of the
+/// seeds from 1 and 0.933 from 1000 (0.912 over ten draws), median width about 3 % of the
 /// window. Taking the flat-then-rising fit's window from its white-noise residual variance (as
 /// before) held the true onset for only about 0.55: too narrow for correlated noise.
 #[test]

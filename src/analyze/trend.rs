@@ -85,16 +85,19 @@ pub struct Hinge {
     pub level: f64,
     /// Slope after the bend, per unit of `x`.
     pub slope: f64,
-    /// Half-width, in samples, of the bend positions whose fit is nearly as good.
-    pub index_spread: usize,
+    /// The first and last bend positions whose fit is nearly as good (`index` among them).
+    pub index_range: (usize, usize),
 }
 
 impl Hinge {
     /// The bend and the window of bends that fit nearly as well, as indices into the full
-    /// series when the fit began at `offset`: the window kept within `offset..=last`.
+    /// series when the fit began at `offset`: the window kept within `offset..=last`. The
+    /// window is the range of those bends as it lies: the fit often knows one side of its bend
+    /// better than the other (a long flat stretch before it, a short climb after), and made
+    /// symmetric about the best bend it left out the other side's share.
     pub fn onset(&self, offset: usize, last: usize) -> (usize, usize, usize) {
-        let i = offset + self.index;
-        (i, i.saturating_sub(self.index_spread).max(offset), (i + self.index_spread).min(last))
+        let (i, (lo, hi)) = (offset + self.index, self.index_range);
+        (i, (offset + lo).min(i), (offset + hi).min(last).max(i.min(last)))
     }
 }
 
@@ -103,7 +106,7 @@ impl Hinge {
 pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
     let n = x.len().min(y.len());
     if n < 3 {
-        return Hinge { index: 0, level: y.first().copied().unwrap_or(0.0), slope: 0.0, index_spread: 0 };
+        return Hinge { index: 0, level: y.first().copied().unwrap_or(0.0), slope: 0.0, index_range: (0, 0) };
     }
     // Suffix sums of x, x², xy and y from `k` to the end, added in the order from the end.
     let suffix_from = |k: usize, mut sums: [f64; 4], to: usize| {
@@ -148,13 +151,13 @@ pub fn fit_hinge(x: &[f64], y: &[f64]) -> Hinge {
         let b = (nf * suy - su * total_y) / det;
         ((total_y - b * su) / nf, b)
     };
-    let hinge = Hinge { index: k, level, slope, index_spread: 0 };
+    let hinge = Hinge { index: k, level, slope, index_range: (k, k) };
     // Bends within a likelihood-ratio of ~2 (Δ SSE ≤ 4σ²) count as equally good, σ² the
     // long-run variance of the residuals: correlated noise (AR(1), lag-one correlation ρ) moves
     // the best bend about as much as white noise of variance σ²(1 + ρ)/(1 − ρ) would.
     let tolerance = best_sse + 4.0 * hinge_long_run_var(&x[..n], &y[..n], &hinge, best_sse);
     let (lo, hi) = within_limit(&sse, k, tolerance);
-    Hinge { index_spread: (hi - lo).div_ceil(2), ..hinge }
+    Hinge { index_range: (lo, hi), ..hinge }
 }
 
 /// The long-run variance `σ²(1 + ρ)/(1 − ρ)` of a hinge's residuals, `sse` their sum of
@@ -268,7 +271,7 @@ pub fn fit_hinge_sharing_slope(x: &[f64], y: &[f64], others: &[(&[f64], &[f64])]
     let tolerance = best + 4.0 * long_run_var;
     let (lo, hi) = within_limit(&sse, k, tolerance);
     Some(SharedHinge {
-        hinge: Hinge { index: k, level, slope, index_spread: (hi - lo).div_ceil(2) },
+        hinge: Hinge { index: k, level, slope, index_range: (lo, hi) },
         sse: best,
         apart_sse,
         long_run_var,

@@ -922,6 +922,8 @@ struct Outcome {
     pattern: String,
     /// (reported − true onset) / window, for detected leaks (negative: found early).
     onset_error: Option<f64>,
+    /// For detected leaks: whether the reported onset window holds the true onset.
+    onset_covered: Option<bool>,
     /// For stopped leaks reported as leaks: |reported − true stop| / window, or infinity when no
     /// stop was reported.
     stop_error: Option<f64>,
@@ -935,9 +937,12 @@ fn score(scenario: &Scenario) -> Outcome {
     let report = analyze_series(&scenario.series, &AnalyzeOptions::default());
     let correct =
         if scenario.pattern.is_leak() { report.verdict == Verdict::Leak } else { report.verdict == Verdict::NoLeak };
-    let onset_error = match (report.verdict, scenario.onset_ms, report.onset) {
-        (Verdict::Leak, Some(truth), Some(found)) => Some((found.ms - truth) as f64 / scenario.window_ms),
-        _ => None,
+    let (onset_error, onset_covered) = match (report.verdict, scenario.onset_ms, report.onset) {
+        (Verdict::Leak, Some(truth), Some(found)) => (
+            Some((found.ms - truth) as f64 / scenario.window_ms),
+            Some(found.low_ms <= truth && truth <= found.high_ms),
+        ),
+        _ => (None, None),
     };
     let stop_error = match (report.verdict, scenario.stop_ms) {
         (Verdict::Leak, Some(truth)) => {
@@ -956,6 +961,7 @@ fn score(scenario: &Scenario) -> Outcome {
         correct,
         pattern: report.pattern,
         onset_error,
+        onset_covered,
         stop_error,
         growth,
         reason: report.reason,
@@ -1005,6 +1011,13 @@ fn print_figures(
         onset_ok as f64 / detected.max(1) as f64
     );
     println!("  median onset error  {:.2} % of the window", median_onset_error * 100.0);
+    let windows: Vec<bool> = outcomes.iter().filter_map(|o| o.onset_covered).collect();
+    let covered = windows.iter().filter(|&&c| c).count();
+    println!(
+        "  onset window        holds the true onset for {:.3} ({covered}/{})",
+        covered as f64 / windows.len().max(1) as f64,
+        windows.len()
+    );
     let stops: Vec<f64> = outcomes.iter().filter_map(|o| o.stop_error).collect();
     let stops_ok = stops.iter().filter(|&&e| e <= ONSET_TOLERANCE).count();
     println!(
