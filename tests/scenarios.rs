@@ -50,15 +50,15 @@ fn held_out_draw_does_not_regress() {
     assert!(m.onset_accuracy() >= 0.93, "{summary}");
 }
 
-/// The onset window is a promise: where the true onset lies, for most leaks. Measured 0.945 on
-/// seeds from 1 and 0.933 from 1000 (0.912 over ten draws), median width about 3 % of the
-/// window. Taking the flat-then-rising fit's window from its white-noise residual variance (as
+/// The onset window is a promise: where the true onset lies, for most leaks. Measured 0.958 on
+/// seeds from 1 and 0.966 from 1000 (0.954 over ten draws), median width about 4 % of the
+/// window (0.945, 0.933 and 3 % with the window of the fit that placed the onset alone). Taking the flat-then-rising fit's window from its white-noise residual variance (as
 /// before) held the true onset for only about 0.55: too narrow for correlated noise.
 #[test]
 fn onset_window_holds_the_true_onset() {
     for base_seed in [1, 1000] {
         let (m, summary) = metrics_from(base_seed);
-        assert!(m.onset_coverage() >= 0.85, "coverage {:.3}, {summary}", m.onset_coverage());
+        assert!(m.onset_coverage() >= 0.93, "coverage {:.3}, {summary}", m.onset_coverage());
         assert!(m.median_onset_width() <= 0.06, "median width {:.3}, {summary}", m.median_onset_width());
     }
 }
@@ -1957,4 +1957,35 @@ fn a_climb_cut_into_pieces_by_noise_reports_its_whole_pace() {
         assert!((g.per_hour / rate - 1.0).abs() < 0.02, "{pattern:?} {seed}: {:.3} of the pace", g.per_hour / rate);
         assert!(g.low <= rate && rate <= g.high, "{pattern:?} {seed}: {:.3}..{:.3}", g.low / rate, g.high / rate);
     }
+}
+
+/// The onset window of leaks in strongly correlated noise (φ 0.95, a climb of 6 to 12 σ from
+/// a fifth of the window on): correlated noise wanders slower than the samples, and a window
+/// priced on the samples of the piece or two around the onset held the true onset for 159 of
+/// 198 detected leaks (0.80). Priced on block means of the lifetime too, it holds it for 181
+/// (0.91).
+#[test]
+fn the_onset_window_holds_in_correlated_noise() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (600, 60_000);
+    let start = 1_730_000_000_000;
+    let window = n as i64 * step;
+    let (mut held, mut detected) = (0, 0);
+    for seed in 0..200 {
+        let mut rng = Rng::new(31_000 + seed);
+        let (onset, size) = (rng.range(0.2, 0.7), rng.range(6.0, 12.0));
+        let noise = ar1_noise(&mut rng, n, 0.95, 4.0 * MIB);
+        let s = series_of("api", start, step, &noise, |u| {
+            512.0 * MIB + size * 4.0 * MIB * ((u - onset) / (1.0 - onset)).max(0.0)
+        });
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        let truth = start + (onset * window as f64) as i64;
+        if let (Verdict::Leak, Some(o)) = (r.verdict, r.onset) {
+            detected += 1;
+            held += usize::from(o.low_ms <= truth && truth <= o.high_ms);
+        }
+    }
+    assert!(detected >= 180, "{detected} of 200 detected");
+    assert!(held as f64 >= 0.88 * detected as f64, "the window holds the onset for {held} of {detected}");
 }

@@ -663,6 +663,22 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         }
     }
     if let Some((i, lo, hi)) = onset {
+        // The window of the fit that placed the onset priced its noise on the samples of a
+        // piece or two, under that fit's shape. Correlated noise wanders slower than the
+        // samples, and a short stretch shows little of it. So the window also takes in the
+        // knots of a flat-then-linear hinge on block means of the lifetime (up to the stop, for
+        // a leak that stopped) that fit about as well as its best: the blocks' spread and
+        // correlation show the slow wander.
+        let (lo, hi) = match lives.iter().find(|l| l.0 <= i && i < l.1) {
+            Some(&(a, b, Some(ref life))) => {
+                let end = life.stop.map_or(b, |s| s + 1);
+                match px.get(a..end).zip(py.get(a..end)).and_then(|(fx, fy)| trend::onset_knots_on_blocks(fx, fy)) {
+                    Some((l, h)) => (lo.min(a + l), hi.max(a + h)),
+                    None => (lo, hi),
+                }
+            }
+            _ => (lo, hi),
+        };
         let get = |k: usize| px.get(k).copied().unwrap_or(0.0);
         // Never narrower than the sampling: the bend lies somewhere between neighbouring samples.
         let lo = lo.min(i.saturating_sub(1));

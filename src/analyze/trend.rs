@@ -96,8 +96,8 @@ impl Hinge {
     /// better than the other (a long flat stretch before it, a short climb after), and made
     /// symmetric about the best bend it left out the other side's share.
     pub fn onset(&self, offset: usize, last: usize) -> (usize, usize, usize) {
-        let (i, (lo, hi)) = (offset + self.index, self.index_range);
-        (i, (offset + lo).min(i), (offset + hi).min(last).max(i.min(last)))
+        let (lo, hi) = self.index_range;
+        (offset + self.index, offset + lo, (offset + hi).min(last))
     }
 }
 
@@ -746,8 +746,10 @@ pub fn fit_slowing_hinge(x: &[f64], y: &[f64]) -> Option<SlowingHinge> {
         (scale > 0.0).then_some(((total_yy - level * total_y - scale * sgy).max(0.0), level, scale))
     };
     let mut g = Vec::with_capacity(nb);
-    let mut best: Option<(f64, usize, f64, Vec<f64>)> = None;
+    let mut best: Option<(f64, usize, f64)> = None;
     let mut straight_sse = f64::INFINITY;
+    // For every knot, the best fit over the powers.
+    let mut envelope = vec![f64::INFINITY; nb - 2];
     for p in SLOWING_POWERS {
         // The powers of the whole steps between blocks, on an even grid.
         let steps: Vec<f64> = if even { (0..=nb).map(|m| power_of(m as f64 * step, p)).collect() } else { Vec::new() };
@@ -770,24 +772,53 @@ pub fn fit_slowing_hinge(x: &[f64], y: &[f64]) -> Option<SlowingHinge> {
         if p == 1.0 {
             straight_sse = sse;
         }
-        if best.as_ref().is_none_or(|b| sse < b.0) {
-            best = Some((sse, j, p, profile));
+        if best.is_none_or(|b| sse < b.0) {
+            best = Some((sse, j, p));
+        }
+        for (e, v) in envelope.iter_mut().zip(profile) {
+            *e = e.min(v);
         }
     }
-    let (sse, j, power, profile) = best.filter(|b| b.0.is_finite())?;
+    let (sse, j, power) = best.filter(|b| b.0.is_finite())?;
     let (_, level, scale) = fit(j, &bx[j + 1..].iter().map(|&v| power_of(v - bx[j], power)).collect::<Vec<_>>())?;
     let residual = |i: usize| by[i] - level - scale * power_of((bx[i] - bx[j]).max(0.0), power);
     let rho = super::changepoint::lag_one_of(nb, residual).clamp(0.0, 0.98);
     let long_run_var = sse / (nf - 4.0) * (1.0 + rho) / (1.0 - rho);
-    let (low, high) = within_limit(&profile, j, sse + 4.0 * long_run_var);
-    let at = |b: usize| x[..n].partition_point(|&v| v < bx[b]).min(n - 1);
+    let (low, high) = within_limit(&envelope, j, sse + 4.0 * long_run_var);
+    let (low_index, high_index) = samples_of_knots(&x[..n], &bx, low, high);
     Some(SlowingHinge {
-        index: at(j),
-        low_index: at(low),
-        high_index: at(high),
+        index: x[..n].partition_point(|&v| v < bx[j]).min(n - 1),
+        low_index,
+        high_index,
         power,
         better_than_hinge: sse + 2.0 * libm::log(nf) * long_run_var < straight_sse,
     })
+}
+
+/// The samples of `x` (non-empty) that knots `low..=high` at the block means' times `bx` stand
+/// for: a knot at a block's mean time, for growth that began anywhere from halfway to the block
+/// before to halfway to the block after.
+fn samples_of_knots(x: &[f64], bx: &[f64], low: usize, high: usize) -> (usize, usize) {
+    let at = |t: f64| x.partition_point(|&v| v < t).min(x.len() - 1);
+    let half = |b: usize| 0.5 * (bx[b] + bx[(b + 1).min(bx.len() - 1)]);
+    (at(if low > 0 { half(low - 1) } else { bx[0] }), at(half(high)))
+}
+
+/// Block means the onset window's hinge ([`onset_knots_on_blocks`]) is fitted on.
+pub const WINDOW_BLOCKS: usize = 64;
+
+/// The range of samples where a flat-then-linear hinge through at most [`WINDOW_BLOCKS`] block
+/// means of `(x, y)` fits about as well as at its best knot (as [`fit_hinge`] judges it, on the
+/// blocks' residuals), each knot standing for the samples halfway to its neighbours. `None` with
+/// fewer than six blocks.
+pub fn onset_knots_on_blocks(x: &[f64], y: &[f64]) -> Option<(usize, usize)> {
+    let n = x.len().min(y.len());
+    let (bx, by) = block_means(&x[..n], &y[..n], WINDOW_BLOCKS);
+    if bx.len() < 6 {
+        return None;
+    }
+    let (low, high) = fit_hinge(&bx, &by).index_range;
+    Some(samples_of_knots(&x[..n], &bx, low, high))
 }
 
 /// The Mann–Kendall trend test with the variance correction of Hamed & Rao (1998).
