@@ -667,14 +667,17 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         // piece or two, under that fit's shape. Correlated noise wanders slower than the
         // samples, and a short stretch shows little of it. So the window also takes in the
         // knots of a flat-then-linear hinge on block means of the lifetime (up to the stop, for
-        // a leak that stopped) that fit about as well as its best: the blocks' spread and
-        // correlation show the slow wander.
+        // a leak that stopped) that fit about as well as its best, the blocks' spread and
+        // correlation showing the slow wander; when that hinge's best knot lies in the window
+        // already. Where it does not, the two fits disagree on where growth began, and the
+        // hinge misfits the lifetime (growth that steepens, climbs between restarts): its
+        // misfit passes for noise, and its window spans much of the lifetime.
         let (lo, hi) = match lives.iter().find(|l| l.0 <= i && i < l.1) {
             Some(&(a, b, Some(ref life))) => {
                 let end = life.stop.map_or(b, |s| s + 1);
                 match px.get(a..end).zip(py.get(a..end)).and_then(|(fx, fy)| trend::onset_knots_on_blocks(fx, fy)) {
-                    Some((l, h)) => (lo.min(a + l), hi.max(a + h)),
-                    None => (lo, hi),
+                    Some((k, l, h)) if lo <= a + k && a + k <= hi => (lo.min(a + l), hi.max(a + h)),
+                    _ => (lo, hi),
                 }
             }
             _ => (lo, hi),

@@ -785,9 +785,9 @@ pub fn fit_slowing_hinge(x: &[f64], y: &[f64]) -> Option<SlowingHinge> {
     let rho = super::changepoint::lag_one_of(nb, residual).clamp(0.0, 0.98);
     let long_run_var = sse / (nf - 4.0) * (1.0 + rho) / (1.0 - rho);
     let (low, high) = within_limit(&envelope, j, sse + 4.0 * long_run_var);
-    let (low_index, high_index) = samples_of_knots(&x[..n], &bx, low, high);
+    let (index, low_index, high_index) = samples_of_knots(&x[..n], &bx, j, (low, high));
     Some(SlowingHinge {
-        index: x[..n].partition_point(|&v| v < bx[j]).min(n - 1),
+        index,
         low_index,
         high_index,
         power,
@@ -795,30 +795,30 @@ pub fn fit_slowing_hinge(x: &[f64], y: &[f64]) -> Option<SlowingHinge> {
     })
 }
 
-/// The samples of `x` (non-empty) that knots `low..=high` at the block means' times `bx` stand
-/// for: a knot at a block's mean time, for growth that began anywhere from halfway to the block
-/// before to halfway to the block after.
-fn samples_of_knots(x: &[f64], bx: &[f64], low: usize, high: usize) -> (usize, usize) {
+/// The samples of `x` (non-empty) of a knot `best` at the block means' times `bx`, and those
+/// that knots `low..=high` stand for: a knot at a block's mean time, for growth that began
+/// anywhere from halfway to the block before to halfway to the block after.
+fn samples_of_knots(x: &[f64], bx: &[f64], best: usize, (low, high): (usize, usize)) -> (usize, usize, usize) {
     let at = |t: f64| x.partition_point(|&v| v < t).min(x.len() - 1);
     let half = |b: usize| 0.5 * (bx[b] + bx[(b + 1).min(bx.len() - 1)]);
-    (at(if low > 0 { half(low - 1) } else { bx[0] }), at(half(high)))
+    (at(bx[best]), at(if low > 0 { half(low - 1) } else { bx[0] }), at(half(high)))
 }
 
 /// Block means the onset window's hinge ([`onset_knots_on_blocks`]) is fitted on.
 pub const WINDOW_BLOCKS: usize = 64;
 
-/// The range of samples where a flat-then-linear hinge through at most [`WINDOW_BLOCKS`] block
-/// means of `(x, y)` fits about as well as at its best knot (as [`fit_hinge`] judges it, on the
-/// blocks' residuals), each knot standing for the samples halfway to its neighbours. `None` with
-/// fewer than six blocks.
-pub fn onset_knots_on_blocks(x: &[f64], y: &[f64]) -> Option<(usize, usize)> {
+/// The best knot of a flat-then-linear hinge through at most [`WINDOW_BLOCKS`] block means of
+/// `(x, y)`, and the range of samples where it fits about as well (as [`fit_hinge`] judges it, on
+/// the blocks' residuals), each knot standing for the samples halfway to its neighbours; all as
+/// sample indices. `None` with fewer than six blocks.
+pub fn onset_knots_on_blocks(x: &[f64], y: &[f64]) -> Option<(usize, usize, usize)> {
     let n = x.len().min(y.len());
     let (bx, by) = block_means(&x[..n], &y[..n], WINDOW_BLOCKS);
     if bx.len() < 6 {
         return None;
     }
-    let (low, high) = fit_hinge(&bx, &by).index_range;
-    Some(samples_of_knots(&x[..n], &bx, low, high))
+    let h = fit_hinge(&bx, &by);
+    Some(samples_of_knots(&x[..n], &bx, h.index, h.index_range))
 }
 
 /// The Mann–Kendall trend test with the variance correction of Hamed & Rao (1998).
