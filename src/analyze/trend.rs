@@ -685,9 +685,10 @@ fn sse_with_knot_at(xs: &[f64], ys: &[f64], xk: f64) -> f64 {
 pub struct SlowingHinge {
     /// Index of the knot, into the samples given.
     pub index: usize,
-    /// The first knot whose fit is nearly as good (Δ SSE ≤ 4 times the long-run variance).
+    /// The first sample that a knot whose fit is nearly as good, for some power (Δ SSE ≤ 4 times
+    /// the long-run variance), stands for: from halfway to the block before it.
     pub low_index: usize,
-    /// The last such knot.
+    /// The last such sample.
     pub high_index: usize,
     /// The best power, of 0.3, 0.4, … 1.0.
     pub power: f64,
