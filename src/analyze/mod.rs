@@ -1227,6 +1227,37 @@ fn slowing_onset(x: &[f64], y: &[f64], lo: usize, onset: (usize, usize, usize), 
     (lo + f.index, (lo + f.low_index).min(onset.1), (lo + f.high_index).max(onset.2).max(lo + f.index))
 }
 
+/// How long the middle half of a climb from `from` to `to` (hours) took: from a quarter of its
+/// rise to three quarters, on the lines of the pieces that rise (`rising`). Half the climb's
+/// time when none does. A burst rises within minutes, however long the wander before it that
+/// its climb reaches into.
+fn rise_time(pieces: &[Piece], rising: impl Fn(usize) -> bool, from: f64, to: f64) -> f64 {
+    let parts: Vec<(f64, f64, f64)> = (0..pieces.len())
+        .filter(|&k| rising(k))
+        .filter_map(|k| {
+            let p = &pieces[k];
+            let (a, b) = (p.x_start.max(from), p.x_end.min(to));
+            (b > a && p.slope.slope > 0.0).then_some((a, b, p.slope.slope * (b - a)))
+        })
+        .collect();
+    let total: f64 = parts.iter().map(|p| p.2).sum();
+    let when = |share: f64| {
+        let mut done = 0.0;
+        for &(a, b, r) in &parts {
+            if done + r >= share * total {
+                return a + (share * total - done) / r * (b - a);
+            }
+            done += r;
+        }
+        to
+    };
+    if total > 0.0 {
+        when(0.75) - when(0.25)
+    } else {
+        (to - from) / 2.0
+    }
+}
+
 /// The time within `x[first..=end]` that lies in scrape gaps: each interval's excess over
 /// [`prepare::GAP_INTERVALS`] times the median one. A piece runs to the next one's first sample,
 /// hence `end` included.
@@ -1861,11 +1892,16 @@ fn classify(
                             .map_or(pieces[top].end - 1, |b| (b.low_index + b.high_index).div_ceil(2)),
                     }
                 };
-                // The pieces around a spike reach into the flat stretches on either side of it,
-                // so their climb may pass the bar while the spike's own climb, from the onset to
-                // the peak, does not.
-                let climbed = x[peak] - x[onset.0] - unobserved(x, onset.0, peak);
-                if climbed < long_climb {
+                // The pieces around a spike reach into the stretches on either side of it, so
+                // their climb may pass the bar while the spike's own does not: the middle half of
+                // its rise, from the onset to the peak, takes half the bar's time or more in a
+                // leak. The rising pieces are those that move up, and an up-stroke too short for
+                // the rank test (three buckets or more, beyond 3 σ; a blip's two are not). Scrape
+                // gaps count at half, as the middle half of the climb holds half of them.
+                let rising =
+                    |j: usize| moves[j].0 == 1 || pieces[j].buckets >= 3 && pieces[j].rise() > 3.0 * noise.sigma;
+                let rose = rise_time(pieces, rising, x[onset.0], x[peak]) - unobserved(x, onset.0, peak) / 2.0;
+                if rose < 0.5 * long_climb {
                     result.shape = Shape::Spike;
                     return result;
                 }
