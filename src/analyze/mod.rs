@@ -672,7 +672,9 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         // already. Where it does not, the two fits disagree on where growth began, and the
         // hinge misfits the lifetime (growth that steepens, climbs between restarts): its
         // misfit passes for noise, and its window spans much of the lifetime.
-        let (lo, hi) = match lives.iter().find(|l| l.0 <= i && i < l.1) {
+        // The lifetime the onset lies in, for both refinements below.
+        let life_of_onset = lives.iter().find(|l| l.0 <= i && i < l.1);
+        let (lo, hi) = match life_of_onset {
             Some(&(a, b, Some(ref life))) => {
                 let end = life.stop.map_or(b, |s| s + 1);
                 match px.get(a..end).zip(py.get(a..end)).and_then(|(fx, fy)| trend::onset_knots_on_blocks(fx, fy)) {
@@ -690,7 +692,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         // twenty teeth in it, more with fewer. The knot of a flat-then-linear fit is found
         // between the floor points on either side instead, over the lifetime up to the end of the
         // piece after the one the onset lies in (the flat level before it, and the climb).
-        let ms = match lives.iter().find(|l| l.0 <= i && i < l.1) {
+        let ms = match life_of_onset {
             Some(&(start, end, Some(ref life))) if prepared.per_tooth && i > start && i + 1 < end => {
                 let k = life.pieces.iter().position(|p| p.first <= i && i < p.end).unwrap_or(0);
                 let to = life.pieces.get(k + 1).map_or(end, |p| p.end).min(end);
