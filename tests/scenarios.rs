@@ -32,9 +32,10 @@ fn suite_meets_the_targets() {
     // lucky one: over ten draws the onset is 0.935 (`onset_accuracy_target`, not met yet), so
     // this is a regression floor, a scenario or two under the figure.
     assert!(m.onset_accuracy() >= 0.955, "{summary}");
-    // Stopped leaks found whose stop is within 5 % of the window: 36 of 38 on this draw, 0.969
-    // over ten draws (0.798 when a continuous bend placed the peak).
-    assert!(m.stops.1 >= 35, "stops {:?}, {summary}", m.stops);
+    // Stopped leaks found whose stop is within 5 % of the window: 37 of 38 on this draw, 0.985
+    // over ten draws (0.798 when a continuous bend placed the peak, 0.969 before a jump down
+    // into the level after the climb placed it).
+    assert!(m.stops.1 >= 36, "stops {:?}, {summary}", m.stops);
 }
 
 /// A draw the engine was not tuned on. Regression floors at the measured figures less a
@@ -2010,4 +2011,26 @@ fn a_burst_after_a_wander_is_no_stopped_leak() {
         .map(|(seed, r)| format!("seed {seed}: {}", r.summary))
         .collect();
     assert!(stopped.len() <= 1, "{}", stopped.join("\n"));
+}
+
+/// A small leak freed at once: 24 MiB (4 σ) over 3.5 of 10 hours, in AR(1) noise (φ 0.6), then
+/// all but a tenth of it gone within a minute. The search splits the climb from the level after
+/// it with a jump down, but a fall this size against the noise is under the 3 σ that two lines
+/// fitted apart ask for, and the bend fitted in their place spread its knots far back into the
+/// climb: of 100 seeds, 90 read as leaks, and 34 of those stopped more than 5 % of the window
+/// early (by 35 to 75 minutes). Now 2 do.
+#[test]
+fn a_small_leak_freed_at_once_stops_at_the_fall() {
+    let value = |u: f64| if u < 0.6 { 1024.0 + 24.0 * ((u - 0.25) / 0.35).clamp(0.0, 1.0) } else { 1024.0 + 2.4 };
+    let n = 600;
+    let stop = NOISE_START_MS + 360 * MINUTE_MS;
+    let leaks: Vec<_> =
+        reports_in_noise(2000..2100, n, (0.6, 6.0), value).filter(|(_, r)| r.verdict == Verdict::Leak).collect();
+    let off: Vec<String> = leaks
+        .iter()
+        .filter(|(_, r)| r.stop_ms.is_none_or(|t| (t - stop).abs() > n as i64 * MINUTE_MS / 20))
+        .map(|(seed, r)| format!("seed {seed}: {}", r.summary))
+        .collect();
+    assert!(leaks.len() >= 85, "{} of 100 read as leaks", leaks.len());
+    assert!(off.len() <= 5, "{}", off.join("\n"));
 }

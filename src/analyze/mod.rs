@@ -1880,7 +1880,8 @@ fn classify(
                 let top = drained_after.unwrap_or(k);
                 let next = &pieces[(top + 1).min(last_index)];
                 let tolerance = 3.84 * noise.search_var;
-                let peak = if drained_after.is_some() && jump_size(top) > 0.0 && pieces[top].rise() < 0.0 {
+                let landed = drained_after.is_some() && jump_size(top) > 0.0 && pieces[top].rise() < 0.0;
+                let peak = if landed {
                     pieces[top].first
                 } else {
                     // A continuous bend puts the knot where the climb's line meets the level
@@ -1913,7 +1914,13 @@ fn classify(
                 result.onset = Some(onset);
                 result.growth_piece = Some(k);
                 result.evidence = evidence;
-                result.stop = Some(peak);
+                // Growth stopped where the memory fell at once, when the search judged the
+                // boundary into the next piece a jump down: at its penalty, however small the fall
+                // against the noise (the two lines above ask for 3 σ). The fitted peak still bounds
+                // the spike test and the onset's stretch: taken at the fall there, it let daily
+                // waves (most with a weekend dip), steps and a spike read as stopped leaks.
+                let fell_at_once = !landed && top < last_index && jump_size(top + 1) < 0.0;
+                result.stop = Some(if fell_at_once { next.first - 1 } else { peak });
             } else {
                 result.shape = Shape::Spike;
             }
