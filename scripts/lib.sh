@@ -68,8 +68,9 @@ build_page() {
   rm -rf "$ROOT/dist"
   mkdir -p "$ROOT/dist"
   cp -r "$ROOT/www/." "$ROOT/dist/"
-  local raw gz
+  local raw
   raw=$(stat -c %s "$ROOT/dist/pkg/leakscope_bg.wasm")
-  gz=$(gzip -9 -c "$ROOT/dist/pkg/leakscope_bg.wasm" | wc -c)
-  step "wasm size: $raw bytes raw, $gz bytes gzipped ($((gz / 1024)) KiB)"
+  # Global: the test command holds it to the page's budget.
+  WASM_GZ_BYTES=$(gzip -9 -c "$ROOT/dist/pkg/leakscope_bg.wasm" | wc -c)
+  step "wasm size: $raw bytes raw, $WASM_GZ_BYTES bytes gzipped ($((WASM_GZ_BYTES / 1024)) KiB)"
 }

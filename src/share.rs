@@ -28,7 +28,6 @@ use crate::report::{
     ChangeKind, Changepoint, Exhaustion, Growth, Onset, Report, Segment, SeriesReport, Source, Verdict, REPORT_VERSION,
 };
 use crate::series::{Labels, TimeAxis, Unit};
-use std::io::{Read, Write};
 
 /// The link format this crate writes (the `1` of `v1.`).
 pub const SHARE_VERSION: u32 = 1;
@@ -386,10 +385,7 @@ pub fn encode_with(state: &ShareState, options: EncodeOptions) -> String {
     for s in series {
         write_series(&mut w, s, options);
     }
-    let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing into a Vec cannot fail.
-    let _ = deflater.write_all(&w.bytes);
-    let packed = deflater.finish().unwrap_or_default();
+    let packed = miniz_oxide::deflate::compress_to_vec(&w.bytes, 9);
     format!("v{SHARE_VERSION}.{}", base64url_encode(&packed))
 }
 
@@ -470,14 +466,14 @@ pub fn decode(link: &str) -> Result<ShareState> {
         });
     }
     let packed = base64url_decode(payload).map_err(err)?;
-    let mut bytes = Vec::new();
-    let mut inflater = flate2::read::DeflateDecoder::new(packed.as_slice()).take(MAX_INFLATED_BYTES + 1);
-    inflater
-        .read_to_end(&mut bytes)
-        .map_err(|_| err("the link is damaged: its data cannot be decompressed (was it cut short?)".into()))?;
-    if bytes.len() as u64 > MAX_INFLATED_BYTES {
-        return Err(err(format!("the link's data unpacks to more than {MAX_INFLATED_BYTES} bytes")));
-    }
+    let bytes =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES as usize).map_err(|e| {
+            if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
+                err(format!("the link's data unpacks to more than {MAX_INFLATED_BYTES} bytes"))
+            } else {
+                err("the link is damaged: its data cannot be decompressed (was it cut short?)".into())
+            }
+        })?;
     decode_payload(&bytes)
 }
 
@@ -1246,6 +1242,20 @@ mod tests {
     }
 
     #[test]
+    fn a_link_that_inflates_too_far_or_not_at_all_says_so() {
+        let link = |payload: &[u8]| format!("v{SHARE_VERSION}.{}", base64url_encode(payload));
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![0; MAX_INFLATED_BYTES as usize + 1], 9);
+        let e = decode(&link(&bomb)).unwrap_err();
+        assert_eq!(e.message, format!("the link's data unpacks to more than {MAX_INFLATED_BYTES} bytes"));
+        // At the limit itself, the payload is read (and refused for what it holds, not its size).
+        let full = miniz_oxide::deflate::compress_to_vec(&vec![0; MAX_INFLATED_BYTES as usize], 9);
+        assert!(!decode(&link(&full)).unwrap_err().message.contains("unpacks"));
+        let packed = base64url_decode(&encode(&sample_state())[3..]).unwrap();
+        let e = decode(&link(&packed[..packed.len() / 2])).unwrap_err();
+        assert_eq!(e.message, "the link is damaged: its data cannot be decompressed (was it cut short?)");
+    }
+
+    #[test]
     fn every_truncation_of_a_payload_is_an_error() {
         let mut w = Writer::default();
         let state = sample_state();
@@ -1253,7 +1263,7 @@ mod tests {
         let link = encode(&state);
         let packed = base64url_decode(&link[3..]).unwrap();
         let mut payload = Vec::new();
-        flate2::read::DeflateDecoder::new(packed.as_slice()).read_to_end(&mut payload).unwrap();
+        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(packed.as_slice()), &mut payload).unwrap();
         assert!(decode_payload(&payload).is_ok());
         for end in 0..payload.len() {
             let err = decode_payload(&payload[..end]).unwrap_err();

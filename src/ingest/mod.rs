@@ -28,6 +28,7 @@ pub mod cloudwatch;
 pub mod csv;
 pub mod datadog;
 pub mod grafana;
+mod gzip;
 pub mod influx;
 pub mod json;
 pub mod logs;
@@ -542,20 +543,16 @@ fn json_syntax_error(name: &str, e: &serde_json::Error) -> Error {
 
 /// Undoes gzip (by its magic bytes, not the file name), bounded by [`MAX_INPUT_BYTES`].
 fn decompress<'b>(name: &str, bytes: &'b [u8]) -> Result<Cow<'b, [u8]>> {
-    use std::io::Read;
-    if !bytes.starts_with(&[0x1f, 0x8b]) {
+    if !bytes.starts_with(&gzip::MAGIC) {
         return Ok(Cow::Borrowed(bytes));
     }
-    let mut out = Vec::new();
-    let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    decoder
-        .take(MAX_INPUT_BYTES as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| Error::file(name, format!("the gzip data is damaged: {e}")))?;
-    if out.len() > MAX_INPUT_BYTES {
-        return Err(Error::file(name, format!("decompressed data exceeds the {} MiB limit", MAX_INPUT_BYTES >> 20)));
+    match gzip::gunzip(bytes, MAX_INPUT_BYTES) {
+        Ok(out) => Ok(Cow::Owned(out)),
+        Err(gzip::GzipError::Damaged(why)) => Err(Error::file(name, format!("the gzip data is damaged: {why}"))),
+        Err(gzip::GzipError::TooLarge) => {
+            Err(Error::file(name, format!("decompressed data exceeds the {} MiB limit", MAX_INPUT_BYTES >> 20)))
+        }
     }
-    Ok(Cow::Owned(out))
 }
 
 /// Decodes text: UTF-8 (BOM removed) or UTF-16LE/BE with BOM. Binary content is refused.
