@@ -1578,6 +1578,26 @@ fn a_smooth_acceleration_is_named_accelerating() {
     assert_all_read(800, n, &|u| size * ((u - onset) / (1.0 - onset)).max(0.0), "leak steady-leak");
 }
 
+/// The growth interval of a leak still speeding up holds its pace now. The last piece's line gives
+/// the pace at about the piece's middle, short of the one at its end: on exponential growth to
+/// three times its first pace (as above), the interval held the pace at the window's end for 4 of
+/// 20 seeds. Its upper bound now reaches the pace carried on to the end at the rate it rose from
+/// the piece before, when the last piece is still steepening: 8 of 20.
+#[test]
+fn the_interval_of_a_leak_still_speeding_up_holds_its_pace_now() {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let n = 12 * 60;
+    let (onset, size) = (0.3, 120.0);
+    let rate = libm::log(3.0) / (1.0 - onset);
+    let exponential = |u: f64| size * (libm::exp(rate * (u - onset).max(0.0)) - 1.0) / 2.0;
+    // The slope at the window's end, per hour of the 12 h window.
+    let now = size * rate * 3.0 / 2.0 / 12.0 * MIB;
+    let held: Vec<bool> = reports_in_noise(820..840, n, (0.6, 4.0), &exponential)
+        .map(|(_, r)| r.growth.is_some_and(|g| g.low <= now && now <= g.high))
+        .collect();
+    assert!(held.iter().filter(|h| **h).count() >= 7, "{held:?}");
+}
+
 /// A leak whose growth slows without levelling off (a root, a logarithm: a map keyed by ever
 /// new values grows so), 15 σ in noise that wanders (φ 0.9). A straight line through its climb
 /// meets the flat level well before the climb began, so the hinge put the onset early, by 9–28 %

@@ -976,6 +976,10 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
         // onset on it would take in the gentler stages before.
         let starts_here = !across && !fell && result.shape != Shape::Accelerating;
         let last = k + 1 == result.pieces.len() && matches!(result.shape, Shape::Leak | Shape::Accelerating);
+        // The piece before the growth piece: its pace, and the middle of its time span.
+        let before =
+            k.checked_sub(1).and_then(|j| result.pieces.get(j)).map(|q| (q.slope.slope, 0.5 * (q.x_start + q.x_end)));
+        let steepened = result.shape == Shape::Accelerating;
         if let Some(p) = result.pieces.get_mut(k) {
             let mut from = p.first;
             if starts_here && i < p.end && p.end - i >= 8 {
@@ -992,14 +996,51 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             // more off the pace at its end: the last quarter tells that one, with the wider
             // interval its fewer samples earn, while it still rises.
             let (middle, quarter) = (split_by_time(x, from, p.end, 0.5), split_by_time(x, from, p.end, 0.75));
+            let mut paced = false;
             if last && middle >= from + 16 && quarter >= middle + 8 && p.end >= quarter + 16 {
                 let (early, _) = trend_test(&x[from..middle], &y[from..middle]);
                 let (late, _) = trend_test(&x[middle..p.end], &y[middle..p.end]);
-                let se = |s: Slope| (s.wide.1 - s.wide.0) / (2.0 * 1.96);
-                if (late.slope - early.slope).abs() > 1.96 * se(early).hypot(se(late)) {
-                    let (now, _) = trend_test(&x[quarter..p.end], &y[quarter..p.end]);
+                if (late.slope - early.slope).abs() > 1.96 * standard_error(early).hypot(standard_error(late)) {
+                    // The quarter's line gives the pace at about its middle, and the pace was
+                    // still changing: carried on to the end at the rate it changed from one half
+                    // to the other, it moves by `drift`. That straight carry overshoots a pace
+                    // that levels off and falls short of one that keeps speeding up, so it only
+                    // widens the interval, on its side; the pace reported stays the quarter's.
+                    let (mut now, _) = trend_test(&x[quarter..p.end], &y[quarter..p.end]);
+                    let drift = (late.slope - early.slope)
+                        / (middle_time(x, middle, p.end) - middle_time(x, from, middle))
+                        * (x[p.end - 1] - middle_time(x, quarter, p.end));
+                    if drift > 0.0 {
+                        now.wide.1 += drift;
+                    } else {
+                        now.wide.0 += drift;
+                    }
                     if now.slope > 0.0 {
                         p.slope = now;
+                        paced = true;
+                    }
+                }
+            }
+            // Growth that steepened from one piece to the last may be steepening still: when the
+            // last piece's later half outpaces its earlier half by more than one standard error
+            // of the difference, its line gives a pace short of the one at its end. The upper
+            // bound then reaches the pace carried on to the end at the rate it rose from the
+            // piece before (middle to middle). The pace itself stays: a climb that steepened once
+            // and then ran straight would be overstated. On the held-out generator's exponential
+            // and smooth accelerations (seeds 1–12), the interval held 40 % of true paces before
+            // this and the widening above, 55–58 % since.
+            let steepening = before.filter(|&(pace_before, _)| {
+                !paced && steepened && last && !p.jump_before && pace_before > 0.0 && p.slope.slope > pace_before
+            });
+            if let Some((pace_before, mid_before)) = steepening {
+                let middle = split_by_time(x, p.first, p.end, 0.5);
+                let mid = 0.5 * (p.x_start + p.x_end);
+                if middle >= p.first + 8 && p.end >= middle + 8 && mid > mid_before {
+                    let (early, _) = trend_test(&x[p.first..middle], &y[p.first..middle]);
+                    let (late, _) = trend_test(&x[middle..p.end], &y[middle..p.end]);
+                    if late.slope - early.slope > standard_error(early).hypot(standard_error(late)) {
+                        let rate = (p.slope.slope - pace_before) / (mid - mid_before);
+                        p.slope.wide.1 += rate * (p.x_end - mid);
                     }
                 }
             }
@@ -1184,6 +1225,16 @@ fn least_squares_slope(x: &[f64], y: &[f64]) -> f64 {
     } else {
         0.0
     }
+}
+
+/// The standard error of a slope, read off the 95 % interval it reports.
+fn standard_error(s: Slope) -> f64 {
+    (s.wide.1 - s.wide.0) / (2.0 * 1.96)
+}
+
+/// The middle of the time span of the samples `x[a..b]` (`b > a`).
+fn middle_time(x: &[f64], a: usize, b: usize) -> f64 {
+    0.5 * (x[a] + x[b - 1])
 }
 
 /// The first sample of `x[i..end]` at `share` of its time span or later: where a climb since
