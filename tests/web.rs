@@ -93,3 +93,19 @@ fn an_upload_streamed_in_chunks_reads_like_the_whole_file() {
     assert!(streamed.take_times(0).is_empty() && streamed.take_values(0).is_empty());
     assert!(streamed.take_times(5).is_empty());
 }
+
+#[wasm_bindgen_test]
+fn a_gzipped_export_reads_like_the_plain_one_and_damage_is_named() {
+    use std::io::Write;
+    let csv = web::demo_csv();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(csv.as_bytes()).unwrap();
+    let mut zipped = gz.finish().unwrap();
+    let plain = web::analyze("demo.csv", csv.as_bytes(), "{}").map_err(error_text).unwrap();
+    let unzipped = web::analyze("demo.csv", &zipped, "{}").map_err(error_text).unwrap();
+    assert_eq!(unzipped.report_json(), plain.report_json());
+    let last = zipped.len() - 8;
+    zipped[last] ^= 1;
+    let message = web::analyze("demo.csv.gz", &zipped, "{}").err().map(error_text).unwrap();
+    assert_eq!(message, "demo.csv.gz: the gzip data is damaged: member 1 (byte 0): its CRC-32 does not match its data");
+}
