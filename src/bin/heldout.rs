@@ -1090,7 +1090,7 @@ fn print_figures(
 fn dump(scenario: &Scenario) {
     let ms = |t: Option<i64>| t.map_or_else(|| "none".to_string(), |t| t.to_string());
     eprintln!(
-        "{} seed={} leak={} onset_ms={} stop_ms={} restarts_ms={:?} window={:.1} h growth={:.1}σ phi={:.2} [{}]",
+        "{} seed={} leak={} onset_ms={} stop_ms={} restarts_ms={:?} window={:.1} h pace_per_hour={} growth={:.1}σ phi={:.2} [{}]",
         scenario.pattern.name(),
         scenario.seed,
         scenario.pattern.is_leak(),
@@ -1098,6 +1098,7 @@ fn dump(scenario: &Scenario) {
         ms(scenario.stop_ms),
         scenario.restarts_ms,
         scenario.window_ms / HOUR_MS,
+        scenario.pace_per_hour.map_or_else(|| "none".to_string(), |p| format!("{p:.0}")),
         scenario.growth_sigmas,
         scenario.phi,
         scenario.notes.join(", ")
