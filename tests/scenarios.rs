@@ -1863,6 +1863,27 @@ fn a_leak_restarted_at_its_limit_again_and_again_is_no_saw_tooth() {
     assert_restarts_near(&r, &truth, |offset| offset.abs() < 60_000);
 }
 
+/// The pace of a leak that came back after its restarts is its lifetimes' pace, not that of a
+/// noise upswing in its last lifetime. Two held-out restarted leaks, kept as fixtures (values
+/// rounded to bytes): `recurring-leak 29000016` (four restarts at its limit in 2.8 h, 10 σ) and
+/// `31000027` (one restart, 20 σ, φ 0.66). The last lifetime's knot sat where noise turned up,
+/// and the line after it gave 6.18 MiB/h (4.05–8.83) for a true 2.63, and 18.4 (14.6–29.8) for a
+/// true 4.30. The whole lifetime since the restart holds its predecessors' pace, and now gives
+/// 2.60 (0.56–5.26) and 4.16 (2.47–5.85).
+#[test]
+fn a_restarted_leak_grows_at_its_lifetimes_pace_not_a_late_upswings() {
+    for (name, truth) in [
+        ("leak-restarted-four-times-short-lives.csv", 2_625_782.0),
+        ("leak-restarted-once-last-climb-on-an-upswing.csv", 4_299_689.0),
+    ] {
+        let r = analyze_fixture(name);
+        assert_eq!(r.pattern, "recurring-leak", "{name}: {}", r.summary);
+        let g = r.growth.expect("a leak has a growth");
+        assert!((g.per_hour / truth - 1.0).abs() < 0.25, "{name}: {:.0} B/h for {truth}", g.per_hour);
+        assert!(g.low <= truth && truth <= g.high, "{name}: {:.0}..{:.0} B/h", g.low, g.high);
+    }
+}
+
 /// A leak killed at its limit about once a day (held-out `recurring-leak 36000036`, kept as a
 /// fixture: 19 σ a lifetime, lifetimes of 22, 24 and 20 hours, a scrape every 284 s, values in
 /// 4 KiB pages). Over a window of almost five days, the 24-hour moving average took the

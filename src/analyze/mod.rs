@@ -742,7 +742,38 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
     // Growth: the current rate when the last lifetime still grows, else the longest leak piece.
     let ongoing = matches!(last_life.shape, Shape::Leak | Shape::Accelerating);
     let growth_piece = if ongoing {
-        last_life.growth().copied()
+        let mut g = last_life.growth().copied();
+        // A leak that came back after a restart, measured in its last lifetime from that
+        // lifetime's own knot. Where noise wandered low after the restart and then turned up, the
+        // knot sits on the upswing, and the line after it climbs far faster than the leak (up to
+        // eight times on the held-out generator), its interval narrow: the knot was chosen for
+        // that climb. When that pace is
+        // surely faster than the earlier lifetimes' (its lower bound over 1.5 times their median
+        // pace) while the whole lifetime since the restart grows at a pace whose interval holds
+        // theirs, the knot is noise: the pace is the whole lifetime's. A leak that sped up from
+        // the restart on keeps its pace, and so, mostly, does a lifetime that began with a dip
+        // that refilled: measured from the restart, the refill reads as growth beyond the earlier
+        // pace (taking the whole lifetime's pace for every restarted leak cost held-out OOM
+        // restarts 3 points of interval coverage, for that reason).
+        let resumed = last_k > 0 && report.resumed_after_restart;
+        let mut before: Vec<f64> = leak_lives
+            .iter()
+            .filter(|&&k| resumed && k < last_k)
+            .filter_map(|&k| lives[k].2.as_ref().and_then(LifeResult::growth))
+            .map(|p| p.slope.slope)
+            .collect();
+        let (start, end) = (lives[last_k].0, lives[last_k].1);
+        if let Some(p) = g.as_mut().filter(|_| !before.is_empty() && end >= start + 16) {
+            let pace_before = changepoint::median_in_place(&mut before);
+            if pace_before > 0.0 && p.slope.low > 1.5 * pace_before {
+                let (whole, test) = trend_test(&px[start..end], &py[start..end]);
+                if whole.wide.0 <= pace_before && pace_before <= whole.wide.1 {
+                    p.slope = whole;
+                    p.test = test;
+                }
+            }
+        }
+        g
     } else {
         leak_lives
             .iter()
