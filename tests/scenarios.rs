@@ -1990,6 +1990,30 @@ fn a_slowing_leak_reports_its_pace_now() {
     assert!(median < 0.3, "errors {errors:.3?}");
 }
 
+/// A weak leak that slows like a logarithm (12 MiB over two days in noise of σ = 3 MiB, φ 0.5)
+/// is cut into a steep piece and a gentler tail that still rises: a leak, its pace taken from the
+/// steep piece alone, near twice the pace at the end. Measured up to the tail's end, with the
+/// pace check on that stretch, the interval holds the pace now for 19 of 20 seeds (12 before),
+/// and the median error is 39 % (66 % before).
+#[test]
+fn a_weak_leak_that_slows_reports_the_pace_of_its_tail() {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, onset, c, size) = (48 * 60, 0.1, 0.25, 12.0);
+    let since = move |u: f64| ((u - onset) / (1.0 - onset)).max(0.0);
+    let shape = move |u: f64| size * libm::log(1.0 + since(u) / c) / libm::log(1.0 + 1.0 / c);
+    // Its pace at the end, per hour of the 48 h window.
+    let now = size / ((1.0 + c) * libm::log(1.0 + 1.0 / c)) / (1.0 - onset) / 48.0 * MIB;
+    let (mut held, mut errors) = (0, Vec::new());
+    for (seed, r) in reports_in_noise(900..920, n, (0.5, 3.0), &shape) {
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        let g = r.growth.expect("a leak has a growth");
+        held += usize::from(g.low <= now && now <= g.high);
+        errors.push((g.per_hour / now - 1.0).abs());
+    }
+    let median = leakscope::analyze::changepoint::median_in_place(&mut errors);
+    assert!(held >= 17 && median < 0.5, "held {held} of 20, median error {median:.3}");
+}
+
 /// One climb that the search cut into pieces where correlated noise wandered is measured whole,
 /// from its onset. Its last piece alone, a few buckets cut where the noise made it look steeper,
 /// had these two suite leaks growing 3.2 times (saw tooth) and 1.22 times (daily waves) their true

@@ -229,6 +229,9 @@ struct LifeResult {
     stop: Option<usize>,
     /// The piece whose slope measures the growth.
     growth_piece: Option<usize>,
+    /// Growth that slowed after that piece and goes on to the end (a root, a logarithm): the
+    /// pace now is read up to the last piece's end, not the growth piece's.
+    slowed: bool,
     /// Evidence for the growth (z-like), for the confidence.
     evidence: f64,
     /// Changepoints (prepared index, kind).
@@ -1006,15 +1009,29 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
         // Nor for growth that steepened: the pace now is the last piece's own, and from the
         // onset on it would take in the gentler stages before.
         let starts_here = !across && !fell && result.shape != Shape::Accelerating;
-        let last = k + 1 == result.pieces.len() && matches!(result.shape, Shape::Leak | Shape::Accelerating);
+        // Growth that slowed after its steepest piece and goes on (`slowed`) is measured up to the
+        // last piece's end, so that the pace check below sees the slower tail. Measured on the
+        // steep piece alone, a logarithm's pace came out near twice its pace at the end. Not across
+        // a fall in the tail: a drop the restart detector missed, or a drain.
+        let slowed = result.slowed
+            && result.pieces.get(k..).is_some_and(|tail| {
+                !tail.windows(2).any(|w| {
+                    w[1].rise() < -2.0 * noise.sigma
+                        || w[1].line.at(w[1].x_start) < w[0].line.at(w[0].x_end) - 2.0 * noise.sigma
+                })
+            });
+        let last =
+            (k + 1 == result.pieces.len() || slowed) && matches!(result.shape, Shape::Leak | Shape::Accelerating);
+        let end_of_tail = result.pieces.last().map(|q| q.end).filter(|_| slowed);
         // The piece before the growth piece: its pace, and the middle of its time span.
         let before =
             k.checked_sub(1).and_then(|j| result.pieces.get(j)).map(|q| (q.slope.slope, 0.5 * (q.x_start + q.x_end)));
         let steepened = result.shape == Shape::Accelerating;
         if let Some(p) = result.pieces.get_mut(k) {
             let mut from = p.first;
-            if starts_here && i < p.end && p.end - i >= 8 {
-                let (slope, test) = trend_test(&x[i..p.end], &y[i..p.end]);
+            let end = end_of_tail.unwrap_or(p.end);
+            if starts_here && i < end && end - i >= 8 {
+                let (slope, test) = trend_test(&x[i..end], &y[i..end]);
                 p.slope = slope;
                 p.test = test;
                 from = i;
@@ -1026,21 +1043,21 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             // does not), a straight line through all of it gives its mean pace, often a third or
             // more off the pace at its end: the last quarter tells that one, with the wider
             // interval its fewer samples earn, while it still rises.
-            let (middle, quarter) = (split_by_time(x, from, p.end, 0.5), split_by_time(x, from, p.end, 0.75));
+            let (middle, quarter) = (split_by_time(x, from, end, 0.5), split_by_time(x, from, end, 0.75));
             let mut paced = false;
-            if last && middle >= from + 16 && quarter >= middle + 8 && p.end >= quarter + 16 {
+            if last && middle >= from + 16 && quarter >= middle + 8 && end >= quarter + 16 {
                 let (early, _) = trend_test(&x[from..middle], &y[from..middle]);
-                let (late, _) = trend_test(&x[middle..p.end], &y[middle..p.end]);
+                let (late, _) = trend_test(&x[middle..end], &y[middle..end]);
                 if (late.slope - early.slope).abs() > 1.96 * standard_error(early).hypot(standard_error(late)) {
                     // The quarter's line gives the pace at about its middle, and the pace was
                     // still changing: carried on to the end at the rate it changed from one half
                     // to the other, it moves by `drift`. That straight carry overshoots a pace
                     // that levels off and falls short of one that keeps speeding up, so it only
                     // widens the interval, on its side; the pace reported stays the quarter's.
-                    let (mut now, _) = trend_test(&x[quarter..p.end], &y[quarter..p.end]);
+                    let (mut now, _) = trend_test(&x[quarter..end], &y[quarter..end]);
                     let drift = (late.slope - early.slope)
-                        / (middle_time(x, middle, p.end) - middle_time(x, from, middle))
-                        * (x[p.end - 1] - middle_time(x, quarter, p.end));
+                        / (middle_time(x, middle, end) - middle_time(x, from, middle))
+                        * (x[end - 1] - middle_time(x, quarter, end));
                     if drift > 0.0 {
                         now.wide.1 += drift;
                     } else {
@@ -1407,6 +1424,7 @@ fn classify(
         onset: None,
         stop: None,
         growth_piece: None,
+        slowed: false,
         evidence: 0.0,
         changes,
         restarts: Vec::new(),
@@ -2042,6 +2060,7 @@ fn classify(
                 result.restarts = restarts;
                 result.onset = Some(single_climb_onset(s, first_run, onset_of(first_run), pieces[last_index].end));
                 result.growth_piece = Some(k);
+                result.slowed = k < last_index;
                 result.evidence = evidence;
                 return result;
             }
