@@ -750,14 +750,13 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         // lifetime's own knot. Where noise wandered low after the restart and then turned up, the
         // knot sits on the upswing, and the line after it climbs far faster than the leak (up to
         // eight times on the held-out generator), its interval narrow: the knot was chosen for
-        // that climb. When that pace is
-        // surely faster than the earlier lifetimes' (its lower bound over 1.5 times their median
-        // pace) while the whole lifetime since the restart grows at a pace whose interval holds
-        // theirs, the knot is noise: the pace is the whole lifetime's. A leak that sped up from
-        // the restart on keeps its pace, and so, mostly, does a lifetime that began with a dip
-        // that refilled: measured from the restart, the refill reads as growth beyond the earlier
-        // pace (taking the whole lifetime's pace for every restarted leak cost held-out OOM
-        // restarts 3 points of interval coverage, for that reason).
+        // that climb. When that pace is surely faster than the earlier lifetimes' (its lower bound
+        // over 1.5 times their median pace) while the whole lifetime since the restart grows at a
+        // pace whose interval holds theirs, the knot is noise: the pace is the whole lifetime's.
+        // A leak that sped up from the restart on keeps its pace, and so, mostly, does a lifetime
+        // that began with a dip that refilled: measured from the restart, the refill reads as
+        // growth beyond the earlier pace (taking the whole lifetime's pace for every restarted
+        // leak cost held-out OOM restarts 3 points of interval coverage, for that reason).
         let resumed = last_k > 0 && report.resumed_after_restart;
         let mut before: Vec<f64> = leak_lives
             .iter()
