@@ -36,12 +36,9 @@ pub(crate) fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, GzipError> {
         let at = |what: &str| GzipError::Damaged(format!("member {member} (byte {pos}): {what}"));
         let body = header_len(&bytes[pos..]).map_err(&at)?;
         let start = out.len();
-        let used = inflate_into(&bytes[pos + body..], &mut out, limit).map_err(|e| {
-            if e == GzipError::TooLarge {
-                e
-            } else {
-                at("its compressed data is corrupt or cut short")
-            }
+        let used = inflate_into(&bytes[pos + body..], &mut out, limit).map_err(|e| match e {
+            GzipError::Damaged(what) => at(&what),
+            GzipError::TooLarge => GzipError::TooLarge,
         })?;
         let trailer = pos + body + used;
         let Some(tail) = bytes.get(trailer..trailer + 8) else {
@@ -107,7 +104,8 @@ fn header_len(member: &[u8]) -> Result<usize, &'static str> {
 }
 
 /// Inflates one raw DEFLATE stream from the start of `input`, appending to `out`; returns the
-/// input bytes it used, so the caller finds the trailer.
+/// input bytes it used, so the caller finds the trailer. A damage message says what is wrong,
+/// and the caller adds where.
 fn inflate_into(input: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<usize, GzipError> {
     let start = out.len();
     let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
@@ -141,7 +139,7 @@ fn inflate_into(input: &[u8], out: &mut Vec<u8>, limit: usize) -> Result<usize, 
             }
             _ => {
                 out.truncate(start);
-                return Err(GzipError::Damaged(String::new()));
+                return Err(GzipError::Damaged("its compressed data is corrupt or cut short".into()));
             }
         }
     }
