@@ -688,9 +688,11 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
             _ => (lo, hi),
         };
         let get = |k: usize| px.get(k).copied().unwrap_or(0.0);
-        // Never narrower than the sampling: the bend lies somewhere between neighbouring samples.
-        let lo = lo.min(i.saturating_sub(1));
-        let hi = hi.max((i + 1).min(px.len() - 1));
+        // Never narrower than the sampling: a knot at a sample stands for a bend anywhere
+        // between the samples on either side, so the window runs from the sample before its
+        // earliest knot to the one after its latest.
+        let lo = lo.min(i).saturating_sub(1);
+        let hi = (hi.max(i) + 1).min(px.len() - 1);
         // One floor point per tooth places the bend to a tooth: a twentieth of the window with
         // twenty teeth in it, more with fewer. The knot of a flat-then-linear fit is found
         // between the floor points on either side instead, over the lifetime up to the end of the
