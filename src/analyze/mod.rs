@@ -680,8 +680,17 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         let (lo, hi) = match life_of_onset {
             Some(&(a, b, Some(ref life))) => {
                 let end = life.stop.map_or(b, |s| s + 1);
-                match px.get(a..end).zip(py.get(a..end)).and_then(|(fx, fy)| trend::onset_knots_on_blocks(fx, fy)) {
+                let stretch = px.get(a..end).zip(py.get(a..end));
+                let (lo, hi) = match stretch.and_then(|(fx, fy)| trend::onset_knots_on_blocks(fx, fy)) {
                     Some((k, l, h)) if lo <= a + k && a + k <= hi => (lo.min(a + l), hi.max(a + h)),
+                    _ => (lo, hi),
+                };
+                // Growth that steepens or slows is no line, and a line's knot errs toward where
+                // a curve's lies: a curve's knot and the knots that fit it about as well reach
+                // the window out on that side.
+                match stretch.and_then(|(fx, fy)| trend::onset_knots_curved_on_blocks(fx, fy)) {
+                    Some((k, l, _)) if a + k < i => (lo.min(a + l), hi),
+                    Some((k, _, h)) if a + k > i => (lo, hi.max(a + h)),
                     _ => (lo, hi),
                 }
             }

@@ -822,6 +822,103 @@ pub fn onset_knots_on_blocks(x: &[f64], y: &[f64]) -> Option<(usize, usize, usiz
     Some(samples_of_knots(&x[..n], &bx, h.index, h.index_range))
 }
 
+/// The best knot of a flat-then-curved fit (a constant, then `b·u + c·u²` with `u` the time since
+/// the knot) through at most [`WINDOW_BLOCKS`] block means of `(x, y)`, and the range of samples
+/// where it fits about as well, as [`onset_knots_on_blocks`] gives them; only when the curve
+/// beats the flat-then-linear hinge by more than chance (2 ln m times the long-run variance of
+/// its residuals, m the blocks: the MBIC-style price of its one parameter more). Growth that
+/// steepens or slows is no line, and a line's knot misplaces where it began: after the onset of
+/// growth that steepens (the line meets the flat level late), before the onset of growth that
+/// slows. The curve's knot and its spread show how far. A knot counts only where the curve rises from it
+/// at a tenth of its final pace or more: a convex curve that leaves its knot level could start
+/// anywhere in the flat stretch before, and growth under a tenth of the climb's pace is no
+/// stage of growth (as the two-stage onsets judge it). `None` with fewer than eight blocks, or
+/// when a line does as well. O(m) with suffix sums of the powers of time.
+pub fn onset_knots_curved_on_blocks(x: &[f64], y: &[f64]) -> Option<(usize, usize, usize)> {
+    let n = x.len().min(y.len());
+    let (bx, by) = block_means(&x[..n], &y[..n], WINDOW_BLOCKS);
+    let m = bx.len();
+    if m < 8 {
+        return None;
+    }
+    // Time on [0, 1] and values centred and scaled, so the sums of fourth powers and the
+    // residual sums of squares (total less explained) keep their precision.
+    let span = bx[m - 1] - bx[0];
+    let mean = by.iter().sum::<f64>() / m as f64;
+    let spread = libm::sqrt(by.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / m as f64);
+    if !(span > 0.0 && spread > 0.0 && spread.is_finite()) {
+        return None;
+    }
+    let t: Vec<f64> = bx.iter().map(|&v| (v - bx[0]) / span).collect();
+    let v: Vec<f64> = by.iter().map(|&w| (w - mean) / spread).collect();
+    let total_v: f64 = v.iter().sum();
+    let total_vv: f64 = v.iter().map(|w| w * w).sum();
+    // Suffix sums from knot k: Σ tʲ (j ≤ 4) and Σ v·tʲ (j ≤ 2).
+    let mut powers = [0.0f64; 5];
+    let mut moments = [0.0f64; 3];
+    let mut sse = vec![f64::INFINITY; m];
+    let mut coefficients = vec![[0.0; 3]; m];
+    for k in (0..m).rev() {
+        let (tk, vk) = (t[k], v[k]);
+        let mut p = 1.0;
+        for (j, s) in powers.iter_mut().enumerate() {
+            *s += p;
+            if j < 3 {
+                moments[j] += vk * p;
+            }
+            p *= tk;
+        }
+        if m - k < 4 {
+            continue;
+        }
+        // Sums of the powers of u = t − t_k over the suffix, by the binomial expansion.
+        let z = -tk;
+        let [s0, s1, s2, s3, s4] = powers;
+        let u1 = s1 + z * s0;
+        let u2 = s2 + 2.0 * z * s1 + z * z * s0;
+        let u3 = s3 + 3.0 * z * s2 + 3.0 * z * z * s1 + z * z * z * s0;
+        let u4 = s4 + 4.0 * z * s3 + 6.0 * z * z * s2 + 4.0 * z * z * z * s1 + z * z * z * z * s0;
+        let [m0, m1, m2] = moments;
+        let uv1 = m1 + z * m0;
+        let uv2 = m2 + 2.0 * z * m1 + z * z * m0;
+        let rhs = [total_v, uv1, uv2];
+        let normal = [[m as f64, u1, u2], [u1, u2, u3], [u2, u3, u4]];
+        if let Some(c) = super::changepoint::solve_fixed(normal, rhs) {
+            // The pace at the knot (u = 0) and at the end (u = 1 − t_k).
+            let end_slope = c[1] + 2.0 * c[2] * (1.0 - tk);
+            if c[1] > 0.0 && c[1] >= 0.1 * end_slope {
+                sse[k] = (total_vv - c[0] * rhs[0] - c[1] * rhs[1] - c[2] * rhs[2]).max(0.0);
+                coefficients[k] = c;
+            }
+        }
+    }
+    let (best, best_sse) = best_of(&sse);
+    if !best_sse.is_finite() {
+        return None;
+    }
+    let [c0, c1, c2] = coefficients[best];
+    let residual = |i: usize| {
+        let u = (t[i] - t[best]).max(0.0);
+        v[i] - c0 - c1 * u - c2 * u * u
+    };
+    let rho = super::changepoint::lag_one_of(m, residual).clamp(0.0, 0.98);
+    let long_run_var = (best_sse / (m as f64 - 4.0)).max(0.0) * (1.0 + rho) / (1.0 - rho);
+    let h = fit_hinge(&t, &v);
+    let hinge_sse: f64 = t
+        .iter()
+        .zip(&v)
+        .map(|(&ti, &vi)| {
+            let e = vi - h.level - h.slope * (ti - t[h.index]).max(0.0);
+            e * e
+        })
+        .sum();
+    if hinge_sse - best_sse <= 2.0 * libm::log(m as f64) * long_run_var {
+        return None;
+    }
+    let range = within_limit(&sse, best, best_sse + 4.0 * long_run_var);
+    Some(samples_of_knots(&x[..n], &bx, best, range))
+}
+
 /// The Mann–Kendall trend test with the variance correction of Hamed & Rao (1998).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MannKendall {
@@ -1314,6 +1411,44 @@ mod tests {
             assert!(f.power == 1.0 || !f.better_than_hinge, "{f:?}");
         }
         assert!(fit_slowing_hinge(&[0.0, 1.0, 2.0], &[0.0, 1.0, 2.0]).is_none());
+    }
+
+    #[test]
+    fn a_curves_knots_reach_the_window_out_to_where_curved_growth_began() {
+        // Flat to 300, then growth that steepens 4-fold (exponential) or slows (a power of 0.6),
+        // under a small jitter: a line's knot lies after 300 for the one and before it for the
+        // other. The curve's best knot lies on the line's other side, nearer 300, and the knots
+        // that fit it about as well reach 300 for the growth that steepens (a power under one
+        // rises more steeply from its knot than a parabola can: its knots stop a block short).
+        let jitter = |v: f64| (v * 1.7).sin() * 0.2;
+        let x: Vec<f64> = (0..1000).map(f64::from).collect();
+        let since = |v: f64| (v - 300.0).max(0.0) / 700.0;
+        let exponential: Vec<f64> =
+            x.iter().map(|&v| 40.0 * (libm::exp(libm::log(4.0) * since(v)) - 1.0) / 3.0 + jitter(v)).collect();
+        let power: Vec<f64> = x.iter().map(|&v| 40.0 * libm::pow(since(v), 0.6) + jitter(v)).collect();
+        for (y, steepens) in [(exponential, true), (power, false)] {
+            let (line, _, _) = onset_knots_on_blocks(&x, &y).expect("a line");
+            let (k, low, high) = onset_knots_curved_on_blocks(&x, &y).expect("a curve beats the line");
+            assert!(low <= k && k <= high && k.abs_diff(300) < line.abs_diff(300), "{steepens}: {k}, {line}");
+            if steepens {
+                assert!(k < line && low <= 300 && 300 <= high, "{k} in {low}..={high}, {line}");
+            } else {
+                assert!(line < k && k < 300 && high > 300 - 32, "{k} in {low}..={high}, {line}");
+            }
+        }
+        // Growth that leaves its knot level (a parabola from 300, in correlated noise): the
+        // curve's knots are those where it rises at a tenth of its final pace or more, from
+        // about 370, not the flat stretch before (knots from 176 to 320 without that rule).
+        for seed in 0..20 {
+            let noise = crate::synth::ar1_noise(&mut crate::synth::Rng::new(seed), 1000, 0.5, 1.0);
+            let parabola: Vec<f64> = x.iter().zip(&noise).map(|(&v, e)| 40.0 * since(v).powi(2) + e).collect();
+            let (_, low, _) = onset_knots_curved_on_blocks(&x, &parabola).expect("a curve beats the line");
+            assert!((340..=400).contains(&low), "{seed}: {low}");
+        }
+        // A straight climb is fitted as well by a line, and few blocks give no window.
+        let line: Vec<f64> = x.iter().map(|&v| 40.0 * since(v) + jitter(v)).collect();
+        assert_eq!(onset_knots_curved_on_blocks(&x, &line), None);
+        assert_eq!(onset_knots_curved_on_blocks(&x[..7], &line[..7]), None);
     }
 
     #[test]
