@@ -202,13 +202,27 @@ impl SeriesReport {
             Verdict::Leak => {
                 let mut text = String::from("Leak");
                 if let Some(onset) = &self.onset {
-                    let half = (onset.high_ms - onset.low_ms) as f64 / 2.0;
+                    let (before, after) = (onset.ms - onset.low_ms, onset.high_ms - onset.ms);
                     text.push_str(&format!(" since {}", when(onset.ms)));
-                    if (60_000.0..5_400_000.0).contains(&half) {
-                        // Whole minutes read better than "60 s" or "90 s" in a sentence.
-                        text.push_str(&format!(" (±{:.0} min)", (half / 60_000.0).round()));
-                    } else if half >= 1000.0 {
-                        text.push_str(&format!(" (±{})", format_duration(half)));
+                    if !self.time_axis.is_time() {
+                        // Instructions or bytes allocated: counts, no durations.
+                        if onset.high_ms > onset.low_ms {
+                            let high = describe_time(onset.high_ms, self.time_axis);
+                            text.push_str(&format!(" (between {} and {high})", onset.low_ms));
+                        }
+                    } else if before + after < 2000 {
+                        // Finer than a sentence's times.
+                    } else if before < 1000 {
+                        text.push_str(&format!(" (or up to {} later)", span(after as f64)));
+                    } else if after < 1000 {
+                        text.push_str(&format!(" (or up to {} earlier)", span(before as f64)));
+                    } else if 2 * before.min(after) < before.max(after) {
+                        // A window lopsided about the onset (the fit knows one side of its bend
+                        // better, or the growth curves) is given as it lies: "±" would promise
+                        // the short side as much room as the long one.
+                        text.push_str(&format!(" (−{}, +{})", span(before as f64), span(after as f64)));
+                    } else {
+                        text.push_str(&format!(" (±{})", span((before + after) as f64 / 2.0)));
                     }
                 }
                 if let Some(g) = &self.growth {
@@ -246,6 +260,16 @@ impl SeriesReport {
                 text
             }
         }
+    }
+}
+
+/// A stretch of time for a sentence: whole minutes from one minute to 90 (they read better than
+/// "60 s" or "1.2 h"), else as [`format_duration`] says it.
+fn span(ms: f64) -> String {
+    if (60_000.0..5_400_000.0).contains(&ms) {
+        format!("{:.0} min", (ms / 60_000.0).round())
+    } else {
+        format_duration(ms)
     }
 }
 
@@ -431,6 +455,56 @@ pub fn is_bidi_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_gives_a_lopsided_onset_window_as_it_lies() {
+        const MIN: i64 = 60_000;
+        let at = 7 * 60 * MIN + 40 * MIN;
+        let leak = |low: i64, high: i64, axis: TimeAxis| {
+            SeriesReport {
+                name: "mem".into(),
+                labels: Labels::new(),
+                unit: Unit::Bytes,
+                points: 100,
+                start_ms: 0,
+                end_ms: 12 * 60 * MIN,
+                verdict: Verdict::Leak,
+                pattern: "steady-leak".into(),
+                confidence: 0.9,
+                onset: Some(Onset { ms: at, low_ms: at - low, high_ms: at + high }),
+                stop_ms: None,
+                growth: None,
+                restarts_ms: Vec::new(),
+                changepoints: Vec::new(),
+                exhaustion: None,
+                summary: String::new(),
+                reason: String::new(),
+                time_axis: axis,
+                segments: Vec::new(),
+                judged_on_floor: false,
+                resumed_after_restart: false,
+            }
+            .describe()
+        };
+        // Neither side over twice the other: "±" half the window.
+        assert_eq!(leak(2 * MIN, MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (±2 min).");
+        assert_eq!(leak(90 * MIN, 60 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (±75 min).");
+        assert_eq!(leak(120 * MIN, 100 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (±1.8 h).");
+        // Lopsided: each side as it lies (a window across midnight reads as plainly).
+        assert_eq!(leak(20 * MIN, 5 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (−20 min, +5 min).");
+        assert_eq!(leak(10 * 60 * MIN, 30_000, TimeAxis::Epoch), "Leak since 07:40 UTC (−10.0 h, +30 s).");
+        assert_eq!(leak(60 * MIN, 6 * MIN, TimeAxis::Relative), "Leak since +7.7 h (−60 min, +6 min).");
+        // One side under a second: the other alone.
+        assert_eq!(leak(0, 19 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (or up to 19 min later).");
+        assert_eq!(leak(3 * 60 * MIN, 500, TimeAxis::Epoch), "Leak since 07:40 UTC (or up to 3.0 h earlier).");
+        // Finer than the sentence's times: no window.
+        assert_eq!(leak(400, 0, TimeAxis::Epoch), "Leak since 07:40 UTC.");
+        // Counts, not time: the window's ends.
+        assert_eq!(
+            leak(40, 60, TimeAxis::Instructions),
+            format!("Leak since {at} instructions (between {} and {} instructions).", at - 40, at + 60)
+        );
+    }
 
     #[test]
     fn markdown_escapes_what_users_control() {
