@@ -4,7 +4,7 @@
 //! Fields may be added; the contract's fields keep their meaning. This module holds data and the
 //! words that describe it (summaries, Markdown); it computes no analysis and names no web type.
 
-use crate::ingest::time::{format_duration, format_hm, format_rfc3339};
+use crate::ingest::time::{format_date, format_duration, format_hm, format_rfc3339};
 use crate::ingest::units::format_value;
 use crate::series::{Labels, TimeAxis, Unit};
 use serde::{Deserialize, Serialize};
@@ -189,7 +189,27 @@ pub struct SeriesReport {
 impl SeriesReport {
     /// Writes the summary sentence from the report's own fields (times in UTC).
     pub fn describe(&self) -> String {
-        let when = |ms: i64| describe_time(ms, self.time_axis);
+        // Clock times carry their date when it is not the one the reader has: the series' own
+        // day when it lies within one UTC day, else the date last written. A two-week export's
+        // "since 07:40" would not say which day, and its restarts would read out of order.
+        let one_day = format_date(self.start_ms, 0) == format_date(self.end_ms, 0);
+        let day = std::cell::RefCell::new(if one_day { Some(format_date(self.start_ms, 0)) } else { None });
+        let clock = |ms: i64, zone: bool| match self.time_axis {
+            TimeAxis::Epoch => {
+                let date = format_date(ms, 0);
+                let mut text = format_hm(ms, 0);
+                if day.borrow().as_deref() != Some(date.as_str()) {
+                    text = format!("{date} {text}");
+                    *day.borrow_mut() = Some(date);
+                }
+                if zone {
+                    text.push_str(" UTC");
+                }
+                text
+            }
+            axis => describe_time(ms, axis),
+        };
+        let when = |ms: i64| clock(ms, true);
         match self.verdict {
             Verdict::Inconclusive => {
                 let reason = if self.reason.is_empty() { "not enough data".to_string() } else { self.reason.clone() };
@@ -232,10 +252,7 @@ impl SeriesReport {
                     text.push_str(&format!(", {sign}{}{per}", format_value(g.per_hour, &self.unit)));
                 }
                 // Later times in the same sentence drop the zone already named.
-                let short = |ms: i64| match self.time_axis {
-                    TimeAxis::Epoch => format_hm(ms, 0),
-                    axis => describe_time(ms, axis),
-                };
+                let short = |ms: i64| clock(ms, false);
                 let mut clauses = Vec::new();
                 if !self.restarts_ms.is_empty() {
                     let times: Vec<String> = self.restarts_ms.iter().map(|&ms| short(ms)).collect();
@@ -254,7 +271,7 @@ impl SeriesReport {
                     text.push_str(&format!(
                         " Reaches the {} limit around {}.",
                         format_value(ex.limit, &self.unit),
-                        describe_time(ex.ms, self.time_axis)
+                        when(ex.ms)
                     ));
                 }
                 text
@@ -456,53 +473,82 @@ pub fn is_bidi_control(c: char) -> bool {
 mod tests {
     use super::*;
 
+    const MIN: i64 = 60_000;
+    const DAY: i64 = 24 * 60 * MIN;
+    /// 07:40 on the first day of the epoch.
+    const AT: i64 = 7 * 60 * MIN + 40 * MIN;
+
+    /// A leak since [`AT`], its onset window `low` before it and `high` after, in a series of
+    /// the first twelve hours of the epoch.
+    fn leak(low: i64, high: i64, axis: TimeAxis) -> SeriesReport {
+        SeriesReport {
+            name: "mem".into(),
+            labels: Labels::new(),
+            unit: Unit::Bytes,
+            points: 100,
+            start_ms: 0,
+            end_ms: 12 * 60 * MIN,
+            verdict: Verdict::Leak,
+            pattern: "steady-leak".into(),
+            confidence: 0.9,
+            onset: Some(Onset { ms: AT, low_ms: AT - low, high_ms: AT + high }),
+            stop_ms: None,
+            growth: None,
+            restarts_ms: Vec::new(),
+            changepoints: Vec::new(),
+            exhaustion: None,
+            summary: String::new(),
+            reason: String::new(),
+            time_axis: axis,
+            segments: Vec::new(),
+            judged_on_floor: false,
+            resumed_after_restart: false,
+        }
+    }
+
     #[test]
     fn the_summary_gives_a_lopsided_onset_window_as_it_lies() {
-        const MIN: i64 = 60_000;
-        let at = 7 * 60 * MIN + 40 * MIN;
-        let leak = |low: i64, high: i64, axis: TimeAxis| {
-            SeriesReport {
-                name: "mem".into(),
-                labels: Labels::new(),
-                unit: Unit::Bytes,
-                points: 100,
-                start_ms: 0,
-                end_ms: 12 * 60 * MIN,
-                verdict: Verdict::Leak,
-                pattern: "steady-leak".into(),
-                confidence: 0.9,
-                onset: Some(Onset { ms: at, low_ms: at - low, high_ms: at + high }),
-                stop_ms: None,
-                growth: None,
-                restarts_ms: Vec::new(),
-                changepoints: Vec::new(),
-                exhaustion: None,
-                summary: String::new(),
-                reason: String::new(),
-                time_axis: axis,
-                segments: Vec::new(),
-                judged_on_floor: false,
-                resumed_after_restart: false,
-            }
-            .describe()
-        };
+        let said = |low: i64, high: i64, axis: TimeAxis| leak(low, high, axis).describe();
         // Neither side over twice the other: "±" half the window.
-        assert_eq!(leak(2 * MIN, MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (±2 min).");
-        assert_eq!(leak(90 * MIN, 60 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (±75 min).");
-        assert_eq!(leak(120 * MIN, 100 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (±1.8 h).");
+        assert_eq!(said(2 * MIN, MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (±2 min).");
+        assert_eq!(said(90 * MIN, 60 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (±75 min).");
+        assert_eq!(said(120 * MIN, 100 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (±1.8 h).");
         // Lopsided: each side as it lies (a window across midnight reads as plainly).
-        assert_eq!(leak(20 * MIN, 5 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (−20 min, +5 min).");
-        assert_eq!(leak(10 * 60 * MIN, 30_000, TimeAxis::Epoch), "Leak since 07:40 UTC (−10.0 h, +30 s).");
-        assert_eq!(leak(60 * MIN, 6 * MIN, TimeAxis::Relative), "Leak since +7.7 h (−60 min, +6 min).");
+        assert_eq!(said(20 * MIN, 5 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (−20 min, +5 min).");
+        assert_eq!(said(10 * 60 * MIN, 30_000, TimeAxis::Epoch), "Leak since 07:40 UTC (−10.0 h, +30 s).");
+        assert_eq!(said(60 * MIN, 6 * MIN, TimeAxis::Relative), "Leak since +7.7 h (−60 min, +6 min).");
         // One side under a second: the other alone.
-        assert_eq!(leak(0, 19 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (or up to 19 min later).");
-        assert_eq!(leak(3 * 60 * MIN, 500, TimeAxis::Epoch), "Leak since 07:40 UTC (or up to 3.0 h earlier).");
+        assert_eq!(said(0, 19 * MIN, TimeAxis::Epoch), "Leak since 07:40 UTC (or up to 19 min later).");
+        assert_eq!(said(3 * 60 * MIN, 500, TimeAxis::Epoch), "Leak since 07:40 UTC (or up to 3.0 h earlier).");
         // Finer than the sentence's times: no window.
-        assert_eq!(leak(400, 0, TimeAxis::Epoch), "Leak since 07:40 UTC.");
+        assert_eq!(said(400, 0, TimeAxis::Epoch), "Leak since 07:40 UTC.");
         // Counts, not time: the window's ends.
         assert_eq!(
-            leak(40, 60, TimeAxis::Instructions),
-            format!("Leak since {at} instructions (between {} and {} instructions).", at - 40, at + 60)
+            said(40, 60, TimeAxis::Instructions),
+            format!("Leak since {AT} instructions (between {} and {} instructions).", AT - 40, AT + 60)
+        );
+    }
+
+    #[test]
+    fn the_summary_dates_a_time_off_the_day_last_written() {
+        // Over three days: the first time dated, then wherever the day changes.
+        let mut r = leak(MIN, MIN, TimeAxis::Epoch);
+        r.end_ms = 3 * DAY;
+        r.restarts_ms = vec![DAY + 18 * 60 * MIN, DAY + 22 * 60 * MIN, 2 * DAY + 3 * 60 * MIN];
+        r.resumed_after_restart = true;
+        r.exhaustion = Some(Exhaustion { limit: 4096.0, ms: 3 * DAY + 60 * MIN, low_ms: 0, high_ms: 0 });
+        assert_eq!(
+            r.describe(),
+            "Leak since 1970-01-01 07:40 UTC (±1 min); restarted 1970-01-02 18:00, 22:00 and 1970-01-03 03:00 and \
+             resumed. Reaches the 4.00 KiB limit around 1970-01-04 01:00 UTC."
+        );
+        // Within one day, clock times alone; a limit reached the next day gets its date.
+        (r.end_ms, r.restarts_ms, r.exhaustion.as_mut().unwrap().ms) =
+            (12 * 60 * MIN, vec![11 * 60 * MIN], DAY + 60 * MIN);
+        assert_eq!(
+            r.describe(),
+            "Leak since 07:40 UTC (±1 min); restarted 11:00 and resumed. Reaches the 4.00 KiB limit around \
+             1970-01-02 01:00 UTC."
         );
     }
 
