@@ -290,8 +290,8 @@ fn span(ms: f64) -> String {
     }
 }
 
-/// A time for a sentence: `07:40 UTC` on the series' own day, a full UTC stamp for epoch axes,
-/// or an offset (`+2.5 h`) on relative axes.
+/// A time for a sentence: `07:40 UTC` on epoch axes (the summary dates it where the day is not
+/// the reader's), an offset (`+2.5 h`) on relative axes, a count on the others.
 pub fn describe_time(ms: i64, axis: TimeAxis) -> String {
     match axis {
         TimeAxis::Epoch => format!("{} UTC", format_hm(ms, 0)),

@@ -685,9 +685,9 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
                     Some((k, l, h)) if lo <= a + k && a + k <= hi => (lo.min(a + l), hi.max(a + h)),
                     _ => (lo, hi),
                 };
-                // Growth that steepens or slows is no line, and a line's knot errs toward where
-                // a curve's lies: a curve's knot and the knots that fit it about as well reach
-                // the window out on that side.
+                // Growth that steepens or slows is no line, and a line's knot misplaces where it
+                // began. A curve's best knot lies on the side the truth does; the knots that fit
+                // the curve about as well reach the window out on that side.
                 match stretch.and_then(|(fx, fy)| trend::onset_knots_curved_on_blocks(fx, fy)) {
                     Some((k, l, _)) if a + k < i => (lo.min(a + l), hi),
                     Some((k, _, h)) if a + k > i => (lo, hi.max(a + h)),

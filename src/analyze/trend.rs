@@ -829,11 +829,11 @@ pub fn onset_knots_on_blocks(x: &[f64], y: &[f64]) -> Option<(usize, usize, usiz
 /// its residuals, m the blocks: the MBIC-style price of its one parameter more). Growth that
 /// steepens or slows is no line, and a line's knot misplaces where it began: after the onset of
 /// growth that steepens (the line meets the flat level late), before the onset of growth that
-/// slows. The curve's knot and its spread show how far. A knot counts only where the curve rises from it
-/// at a tenth of its final pace or more: a convex curve that leaves its knot level could start
-/// anywhere in the flat stretch before, and growth under a tenth of the climb's pace is no
-/// stage of growth (as the two-stage onsets judge it). `None` with fewer than eight blocks, or
-/// when a line does as well. O(m) with suffix sums of the powers of time.
+/// slows. The curve's knot and its spread show how far. A knot counts only where the curve
+/// rises from it at a tenth of its final pace or more: a convex curve that leaves its knot
+/// level could start anywhere in the flat stretch before, and growth under a tenth of the
+/// climb's pace is no stage of growth (as the two-stage onsets judge it). `None` with fewer
+/// than eight blocks, or when a line does as well. O(m) with suffix sums of the powers of time.
 pub fn onset_knots_curved_on_blocks(x: &[f64], y: &[f64]) -> Option<(usize, usize, usize)> {
     let n = x.len().min(y.len());
     let (bx, by) = block_means(&x[..n], &y[..n], WINDOW_BLOCKS);
