@@ -25,6 +25,7 @@
 //! ```text
 //! cargo run --profile bench --bin heldout                            # 40 per pattern, seed 1
 //! cargo run --profile bench --bin heldout -- --per 100 --seed 2 -v   # and one line per miss
+//! cargo run --profile bench --bin heldout -- --seeds 1-48            # 48 draws, summed
 //! cargo run --profile bench --bin heldout -- --dump stopped-leak 1000007 > case.csv
 //! ```
 
@@ -50,7 +51,7 @@ const ONSET_TOLERANCE: f64 = 0.05;
 /// Scenario seeds are `base_seed × SEED_STRIDE + index`, so a miss's seed reads as both.
 const SEED_STRIDE: u64 = 1_000_000;
 
-const USAGE: &str = "usage: heldout [--per N] [--seed S] [-v]\n       heldout --dump PATTERN SEED";
+const USAGE: &str = "usage: heldout [--per N] [--seed S | --seeds A-B] [-v]\n       heldout --dump PATTERN SEED";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -64,13 +65,25 @@ fn main() -> ExitCode {
 
 fn run(args: Vec<String>) -> Result<(), String> {
     let mut per_pattern = 40usize;
-    let mut base_seed = 1u64;
+    let mut seeds = 1u64..=1;
     let mut verbose = false;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--per" => per_pattern = number(args.next(), "--per")?,
-            "--seed" => base_seed = number(args.next(), "--seed")?,
+            "--seed" => {
+                let seed = number(args.next(), "--seed")?;
+                seeds = seed..=seed;
+            }
+            "--seeds" => {
+                let range = args.next().ok_or("--seeds needs a range, as 1-48")?;
+                let (a, b) =
+                    range.split_once('-').ok_or_else(|| format!("--seeds needs a range A-B, found \"{range}\""))?;
+                seeds = number(Some(a.to_string()), "--seeds")?..=number(Some(b.to_string()), "--seeds")?;
+                if seeds.is_empty() {
+                    return Err(format!("--seeds needs A ≤ B, found \"{range}\""));
+                }
+            }
             "-v" | "--verbose" => verbose = true,
             "--dump" => {
                 let name = args.next().ok_or("--dump needs a pattern and a seed")?;
@@ -91,18 +104,29 @@ fn run(args: Vec<String>) -> Result<(), String> {
     if per_pattern == 0 || per_pattern as u64 >= SEED_STRIDE {
         return Err(format!("--per must be between 1 and {}", SEED_STRIDE - 1));
     }
-    let started = Instant::now();
-    let scenarios: Vec<Scenario> = Pattern::ALL
-        .into_iter()
-        .flat_map(|p| {
-            (0..per_pattern as u64).map(move |i| scenario(p, base_seed.wrapping_mul(SEED_STRIDE).wrapping_add(i)))
-        })
-        .collect();
-    let generated_s = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    let outcomes: Vec<Outcome> = scenarios.iter().map(score).collect();
-    let analyzed_s = started.elapsed().as_secs_f64();
-    print_figures(&scenarios, &outcomes, per_pattern, base_seed, generated_s, analyzed_s, verbose);
+    let (mut scenarios, mut outcomes) = (Vec::new(), Vec::new());
+    let (mut generated_s, mut analyzed_s) = (0.0, 0.0);
+    for base_seed in seeds.clone() {
+        let started = Instant::now();
+        let drawn: Vec<Scenario> = Pattern::ALL
+            .into_iter()
+            .flat_map(|p| {
+                (0..per_pattern as u64).map(move |i| scenario(p, base_seed.wrapping_mul(SEED_STRIDE).wrapping_add(i)))
+            })
+            .collect();
+        generated_s += started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        outcomes.extend(drawn.iter().map(score));
+        analyzed_s += started.elapsed().as_secs_f64();
+        // The samples are scored; 48 draws of them would hold gigabytes.
+        scenarios.extend(drawn.into_iter().map(|s| Scenario { series: Series::default(), ..s }));
+    }
+    let draw = if seeds.start() == seeds.end() {
+        format!("seed {}", seeds.start())
+    } else {
+        format!("seeds {}-{}", seeds.start(), seeds.end())
+    };
+    print_figures(&scenarios, &outcomes, per_pattern, &draw, generated_s, analyzed_s, verbose);
     Ok(())
 }
 
@@ -917,6 +941,8 @@ fn quantize(rng: &mut Rng, values: &mut [f64], sigma: f64, notes: &mut Vec<Strin
 
 /// What the analysis said about one scenario.
 struct Outcome {
+    /// The scenario's samples (the scenario keeps none once scored).
+    points: usize,
     verdict: Verdict,
     correct: bool,
     pattern: String,
@@ -924,6 +950,8 @@ struct Outcome {
     onset_error: Option<f64>,
     /// For detected leaks: whether the reported onset window holds the true onset.
     onset_covered: Option<bool>,
+    /// For detected leaks: the onset window's width / window.
+    onset_width: Option<f64>,
     /// For stopped leaks reported as leaks: |reported − true stop| / window, or infinity when no
     /// stop was reported.
     stop_error: Option<f64>,
@@ -937,12 +965,13 @@ fn score(scenario: &Scenario) -> Outcome {
     let report = analyze_series(&scenario.series, &AnalyzeOptions::default());
     let correct =
         if scenario.pattern.is_leak() { report.verdict == Verdict::Leak } else { report.verdict == Verdict::NoLeak };
-    let (onset_error, onset_covered) = match (report.verdict, scenario.onset_ms, report.onset) {
+    let (onset_error, onset_covered, onset_width) = match (report.verdict, scenario.onset_ms, report.onset) {
         (Verdict::Leak, Some(truth), Some(found)) => (
             Some((found.ms - truth) as f64 / scenario.window_ms),
             Some(found.low_ms <= truth && truth <= found.high_ms),
+            Some((found.high_ms - found.low_ms) as f64 / scenario.window_ms),
         ),
-        _ => (None, None),
+        _ => (None, None, None),
     };
     let stop_error = match (report.verdict, scenario.stop_ms) {
         (Verdict::Leak, Some(truth)) => {
@@ -957,11 +986,13 @@ fn score(scenario: &Scenario) -> Outcome {
         _ => None,
     };
     Outcome {
+        points: scenario.series.len(),
         verdict: report.verdict,
         correct,
         pattern: report.pattern,
         onset_error,
         onset_covered,
+        onset_width,
         stop_error,
         growth,
         reason: report.reason,
@@ -976,7 +1007,7 @@ fn print_figures(
     scenarios: &[Scenario],
     outcomes: &[Outcome],
     per_pattern: usize,
-    base_seed: u64,
+    draw: &str,
     generated_s: f64,
     analyzed_s: f64,
     verbose: bool,
@@ -997,7 +1028,7 @@ fn print_figures(
     };
 
     println!(
-        "heldout: {} scenarios ({per_pattern} per pattern, seed {base_seed}): generated in {generated_s:.2} s, \
+        "heldout: {} scenarios ({per_pattern} per pattern a draw, {draw}): generated in {generated_s:.2} s, \
          analyzed in {analyzed_s:.2} s",
         scenarios.len()
     );
@@ -1063,6 +1094,7 @@ fn print_figures(
     }
     println!("  (onset ok: of the detected leaks; verdict ok for a look-alike: no-leak, so inconclusive is a miss;");
     println!("  named: the report's pattern is the scenario's)");
+    print_shapes(scenarios, outcomes);
     if verbose {
         for (s, o) in pairs() {
             let onset_missed = o.onset_error.is_some_and(|e| e.abs() > ONSET_TOLERANCE);
@@ -1075,7 +1107,7 @@ fn print_figures(
                 "  miss: {} seed={} n={} growth={:.1}σ phi={:.2} [{}] → {} {}{onset}{reason}",
                 s.pattern.name(),
                 s.seed,
-                s.series.len(),
+                o.points,
                 s.growth_sigmas,
                 s.phi,
                 s.notes.join(", "),
@@ -1084,6 +1116,49 @@ fn print_figures(
             );
         }
     }
+}
+
+/// The detected leaks by the shape of their growth (the first word of the variant drawn; restarted
+/// leaks by their restarts): how many, their onsets within 5 % of the window, how often the onset
+/// window holds the true onset, and its median width. Where the window is priced under a shape
+/// the growth does not have, this is where it shows.
+fn print_shapes(scenarios: &[Scenario], outcomes: &[Outcome]) {
+    /// One shape's detected leaks: how many, onsets within 5 %, windows that hold, their widths.
+    #[derive(Default)]
+    struct Tally {
+        found: usize,
+        onset_ok: usize,
+        held: usize,
+        widths: Vec<f64>,
+    }
+    let mut shapes: std::collections::BTreeMap<String, Tally> = std::collections::BTreeMap::new();
+    for (s, o) in scenarios.iter().zip(outcomes) {
+        let (Some(error), Some(covered), Some(width)) = (o.onset_error, o.onset_covered, o.onset_width) else {
+            continue;
+        };
+        let variant = s.notes.first().map_or("", |n| n.split([' ', ',']).next().unwrap_or(""));
+        let shape = match s.pattern {
+            Pattern::RecurringLeak => "restarted".to_string(),
+            _ => format!("{} {variant}", s.pattern.name().trim_end_matches("-leak")),
+        };
+        let tally = shapes.entry(shape).or_default();
+        tally.found += 1;
+        tally.onset_ok += usize::from(error.abs() <= ONSET_TOLERANCE);
+        tally.held += usize::from(covered);
+        tally.widths.push(width);
+    }
+    println!("  {:<24} {:>5} {:>9} {:>14} {:>13}", "leak shape", "found", "onset ok", "window holds", "median width");
+    for (shape, tally) in &mut shapes {
+        let width = leakscope::analyze::changepoint::median_in_place(&mut tally.widths);
+        println!(
+            "  {shape:<24} {:>5} {:>7.1} % {:>12.1} % {:>11.2} %",
+            tally.found,
+            percent(tally.onset_ok, tally.found),
+            percent(tally.held, tally.found),
+            width * 100.0
+        );
+    }
+    println!("  (median width: of the onset window, % of the scenario's window)");
 }
 
 /// Prints one scenario as CSV (epoch ms, bytes) for `leakscope analyze`, its truth on stderr.
