@@ -254,13 +254,25 @@ impl SeriesReport {
                 // Later times in the same sentence drop the zone already named.
                 let short = |ms: i64| clock(ms, false);
                 let mut clauses = Vec::new();
-                if !self.restarts_ms.is_empty() {
-                    let times: Vec<String> = self.restarts_ms.iter().map(|&ms| short(ms)).collect();
-                    let resumed = if self.resumed_after_restart { " and resumed" } else { "" };
-                    clauses.push(format!("restarted {}{resumed}", join_words(&times)));
-                }
-                if let Some(stop) = self.stop_ms {
-                    clauses.push(format!("stopped {}", short(stop)));
+                let restarted = |clauses: &mut Vec<String>| {
+                    if !self.restarts_ms.is_empty() {
+                        let times: Vec<String> = self.restarts_ms.iter().map(|&ms| short(ms)).collect();
+                        let resumed = if self.resumed_after_restart { " and resumed" } else { "" };
+                        clauses.push(format!("restarted {}{resumed}", join_words(&times)));
+                    }
+                };
+                // In the order they happened: growth that a restart ended stopped at the last
+                // sample before it.
+                match self.stop_ms {
+                    Some(stop) if self.restarts_ms.first().is_some_and(|&first| stop < first) => {
+                        clauses.push(format!("stopped {}", short(stop)));
+                        restarted(&mut clauses);
+                    }
+                    Some(stop) => {
+                        restarted(&mut clauses);
+                        clauses.push(format!("stopped {}", short(stop)));
+                    }
+                    None => restarted(&mut clauses),
                 }
                 if !clauses.is_empty() {
                     text.push_str("; ");
@@ -542,6 +554,10 @@ mod tests {
             "Leak since 1970-01-01 07:40 UTC (±1 min); restarted 1970-01-02 18:00, 22:00 and 1970-01-03 03:00 and \
              resumed. Reaches the 4.00 KiB limit around 1970-01-04 01:00 UTC."
         );
+        // Growth a restart ended stopped before it: the clauses in the order they happened.
+        let mut ended = leak(MIN, MIN, TimeAxis::Epoch);
+        (ended.stop_ms, ended.restarts_ms) = (Some(10 * 60 * MIN + 18 * MIN), vec![10 * 60 * MIN + 22 * MIN]);
+        assert_eq!(ended.describe(), "Leak since 07:40 UTC (±1 min); stopped 10:18, restarted 10:22.");
         // Within one day, clock times alone; a limit reached the next day gets its date.
         (r.end_ms, r.restarts_ms, r.exhaustion.as_mut().unwrap().ms) =
             (12 * 60 * MIN, vec![11 * 60 * MIN], DAY + 60 * MIN);
