@@ -941,7 +941,7 @@ fn quantize(rng: &mut Rng, values: &mut [f64], sigma: f64, notes: &mut Vec<Strin
 
 /// What the analysis said about one scenario.
 struct Outcome {
-    /// The scenario's samples (the scenario keeps none once scored).
+    /// How many samples the scenario had (it keeps none once scored).
     points: usize,
     verdict: Verdict,
     correct: bool,
