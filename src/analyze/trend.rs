@@ -903,15 +903,7 @@ pub fn onset_knots_curved_on_blocks(x: &[f64], y: &[f64]) -> Option<(usize, usiz
     };
     let rho = super::changepoint::lag_one_of(m, residual).clamp(0.0, 0.98);
     let long_run_var = (best_sse / (m as f64 - 4.0)).max(0.0) * (1.0 + rho) / (1.0 - rho);
-    let h = fit_hinge(&t, &v);
-    let hinge_sse: f64 = t
-        .iter()
-        .zip(&v)
-        .map(|(&ti, &vi)| {
-            let e = vi - h.level - h.slope * (ti - t[h.index]).max(0.0);
-            e * e
-        })
-        .sum();
+    let hinge_sse = hinge_sse_at(&t, &v, 0, fit_hinge(&t, &v).index, m);
     if hinge_sse - best_sse <= 2.0 * libm::log(m as f64) * long_run_var {
         return None;
     }
