@@ -199,9 +199,13 @@ impl Piece {
     fn rise(&self) -> f64 {
         self.slope.slope * self.duration()
     }
+    /// The middle of the piece's time span.
+    fn middle(&self) -> f64 {
+        (self.x_start + self.x_end) / 2.0
+    }
     /// The fitted level at the piece's middle: the ends of a short steep piece overshoot.
     fn level(&self) -> f64 {
-        self.line.at((self.x_start + self.x_end) / 2.0)
+        self.line.at(self.middle())
     }
 }
 
@@ -1034,8 +1038,7 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             (k + 1 == result.pieces.len() || slowed) && matches!(result.shape, Shape::Leak | Shape::Accelerating);
         let end_of_tail = result.pieces.last().map(|q| q.end).filter(|_| slowed);
         // The piece before the growth piece: its pace, and the middle of its time span.
-        let before =
-            k.checked_sub(1).and_then(|j| result.pieces.get(j)).map(|q| (q.slope.slope, 0.5 * (q.x_start + q.x_end)));
+        let before = k.checked_sub(1).and_then(|j| result.pieces.get(j)).map(|q| (q.slope.slope, q.middle()));
         let steepened = result.shape == Shape::Accelerating;
         if let Some(p) = result.pieces.get_mut(k) {
             let mut from = p.first;
@@ -1056,8 +1059,7 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             let (middle, quarter) = (split_by_time(x, from, end, 0.5), split_by_time(x, from, end, 0.75));
             let mut paced = false;
             if last && middle >= from + 16 && quarter >= middle + 8 && end >= quarter + 16 {
-                let (early, _) = trend_test(&x[from..middle], &y[from..middle]);
-                let (late, _) = trend_test(&x[middle..end], &y[middle..end]);
+                let (early, late) = paces_either_side(x, y, from, middle, end);
                 if (late.slope - early.slope).abs() > 1.96 * standard_error(early).hypot(standard_error(late)) {
                     // The quarter's line gives the pace at about its middle, and the pace was
                     // still changing: carried on to the end at the rate it changed from one half
@@ -1092,10 +1094,9 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             });
             if let Some((pace_before, mid_before)) = steepening {
                 let middle = split_by_time(x, p.first, p.end, 0.5);
-                let mid = 0.5 * (p.x_start + p.x_end);
+                let mid = p.middle();
                 if middle >= p.first + 8 && p.end >= middle + 8 && mid > mid_before {
-                    let (early, _) = trend_test(&x[p.first..middle], &y[p.first..middle]);
-                    let (late, _) = trend_test(&x[middle..p.end], &y[middle..p.end]);
+                    let (early, late) = paces_either_side(x, y, p.first, middle, p.end);
                     if late.slope - early.slope > standard_error(early).hypot(standard_error(late)) {
                         let rate = (p.slope.slope - pace_before) / (mid - mid_before);
                         p.slope.wide.1 += rate * (p.x_end - mid);
@@ -1295,6 +1296,12 @@ fn middle_time(x: &[f64], a: usize, b: usize) -> f64 {
     0.5 * (x[a] + x[b - 1])
 }
 
+/// The Theil–Sen paces of the adjacent stretches `a..middle` and `middle..b` of a climb, to
+/// compare its parts.
+fn paces_either_side(x: &[f64], y: &[f64], a: usize, middle: usize, b: usize) -> (Slope, Slope) {
+    (trend_test(&x[a..middle], &y[a..middle]).0, trend_test(&x[middle..b], &y[middle..b]).0)
+}
+
 /// The first sample of `x[i..end]` at `share` of its time span or later: where a climb since
 /// its onset `i` is split by time to compare its parts.
 fn split_by_time(x: &[f64], i: usize, end: usize, share: f64) -> usize {
@@ -1329,8 +1336,7 @@ fn slowing_onset(x: &[f64], y: &[f64], lo: usize, onset: (usize, usize, usize), 
     else {
         return onset;
     };
-    let (third, _) = trend_test(&x[middle..last_quarter], &y[middle..last_quarter]);
-    let (fourth, _) = trend_test(&x[last_quarter..end], &y[last_quarter..end]);
+    let (third, fourth) = paces_either_side(x, y, middle, last_quarter, end);
     if fourth.low > third.high {
         return onset;
     }
@@ -1829,8 +1835,7 @@ fn classify(
             if middle < i + 8 || end < middle + 8 || !outpaces(x, y, middle..end, i..middle) {
                 return false;
             }
-            let (first, _) = trend_test(&x[i..middle], &y[i..middle]);
-            let (second, _) = trend_test(&x[middle..end], &y[middle..end]);
+            let (first, second) = paces_either_side(x, y, i, middle, end);
             second.slope > 1.5 * first.slope.max(0.0) && second.low > first.high
         };
         let accelerating = bent || first_run == s && i < last.end && steepens();
