@@ -6,7 +6,7 @@
 
 use crate::ingest::time::{format_date, format_duration, format_hm, format_rfc3339};
 use crate::ingest::units::format_value;
-use crate::series::{Labels, TimeAxis, Unit};
+use crate::series::{Labels, Series, TimeAxis, Unit};
 use serde::{Deserialize, Serialize};
 
 /// The contract version this crate emits.
@@ -187,6 +187,35 @@ pub struct SeriesReport {
 }
 
 impl SeriesReport {
+    /// A report on `series` that finds nothing yet: inconclusive, its pattern unknown, no onset,
+    /// growth or restarts; the analysis fills it in.
+    pub fn blank(series: &Series) -> Self {
+        let (start_ms, end_ms) = series.time_range().unwrap_or((0, 0));
+        SeriesReport {
+            name: series.name.clone(),
+            labels: series.labels.clone(),
+            unit: series.unit.clone(),
+            points: series.len(),
+            start_ms,
+            end_ms,
+            verdict: Verdict::Inconclusive,
+            pattern: "unknown".into(),
+            confidence: 0.0,
+            onset: None,
+            stop_ms: None,
+            growth: None,
+            restarts_ms: Vec::new(),
+            changepoints: Vec::new(),
+            exhaustion: None,
+            summary: String::new(),
+            reason: String::new(),
+            time_axis: series.time_axis,
+            segments: Vec::new(),
+            judged_on_floor: false,
+            resumed_after_restart: false,
+        }
+    }
+
     /// Writes the summary sentence from the report's own fields (times in UTC).
     pub fn describe(&self) -> String {
         // Clock times carry their date when it is not the one the reader has: the series' own
@@ -493,28 +522,15 @@ mod tests {
     /// A leak since [`AT`], its onset window `low` before it and `high` after, in a series of
     /// the first twelve hours of the epoch.
     fn leak(low: i64, high: i64, axis: TimeAxis) -> SeriesReport {
+        let mut series = Series::new("mem", Unit::Bytes);
+        series.push(0, 1e9);
+        series.push(12 * 60 * MIN, 2e9);
         SeriesReport {
-            name: "mem".into(),
-            labels: Labels::new(),
-            unit: Unit::Bytes,
-            points: 100,
-            start_ms: 0,
-            end_ms: 12 * 60 * MIN,
             verdict: Verdict::Leak,
             pattern: "steady-leak".into(),
-            confidence: 0.9,
             onset: Some(Onset { ms: AT, low_ms: AT - low, high_ms: AT + high }),
-            stop_ms: None,
-            growth: None,
-            restarts_ms: Vec::new(),
-            changepoints: Vec::new(),
-            exhaustion: None,
-            summary: String::new(),
-            reason: String::new(),
             time_axis: axis,
-            segments: Vec::new(),
-            judged_on_floor: false,
-            resumed_after_restart: false,
+            ..SeriesReport::blank(&series)
         }
     }
 

@@ -273,33 +273,6 @@ struct Noise {
     search_var: f64,
 }
 
-fn blank_report(series: &Series) -> SeriesReport {
-    let (start_ms, end_ms) = series.time_range().unwrap_or((0, 0));
-    SeriesReport {
-        name: series.name.clone(),
-        labels: series.labels.clone(),
-        unit: series.unit.clone(),
-        points: series.len(),
-        start_ms,
-        end_ms,
-        verdict: Verdict::Inconclusive,
-        pattern: "unknown".into(),
-        confidence: 0.0,
-        onset: None,
-        stop_ms: None,
-        growth: None,
-        restarts_ms: Vec::new(),
-        changepoints: Vec::new(),
-        exhaustion: None,
-        summary: String::new(),
-        reason: String::new(),
-        time_axis: series.time_axis,
-        segments: Vec::new(),
-        judged_on_floor: false,
-        resumed_after_restart: false,
-    }
-}
-
 fn inconclusive(mut report: SeriesReport, reason: String) -> SeriesReport {
     report.verdict = Verdict::Inconclusive;
     report.pattern = "unknown".into();
@@ -415,7 +388,7 @@ impl Samples {
 
 /// Analyzes one series. Never panics on finite input; too little data gives `inconclusive`.
 pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport {
-    let report = blank_report(series);
+    let report = SeriesReport::blank(series);
     let Some(samples) = Samples::of(series) else {
         return inconclusive(report, "every sample has the same time".into());
     };
