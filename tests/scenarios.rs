@@ -2032,6 +2032,29 @@ fn a_climb_cut_into_pieces_by_noise_reports_its_whole_pace() {
     }
 }
 
+/// Leaks drawn by `draw` (the onset as a share of a window of `window` ms from `start`, and the
+/// series), one per seed, analysed: how many were detected, how many of their onset windows hold
+/// the true onset, and the windows' widths as shares of the window.
+fn onset_windows(
+    seeds: std::ops::Range<u64>,
+    start: i64,
+    window: i64,
+    draw: impl Fn(&mut leakscope::synth::Rng) -> (f64, leakscope::series::Series),
+) -> (usize, usize, Vec<f64>) {
+    let (mut detected, mut held, mut widths) = (0, 0, Vec::new());
+    for seed in seeds {
+        let (onset, s) = draw(&mut leakscope::synth::Rng::new(seed));
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        let truth = start + (onset * window as f64) as i64;
+        if let (Verdict::Leak, Some(o)) = (r.verdict, r.onset) {
+            detected += 1;
+            held += usize::from(o.low_ms <= truth && truth <= o.high_ms);
+            widths.push((o.high_ms - o.low_ms) as f64 / window as f64);
+        }
+    }
+    (detected, held, widths)
+}
+
 /// The onset window of leaks in strongly correlated noise (φ 0.95, a climb of 6 to 12 σ from
 /// a fifth of the window on): correlated noise wanders slower than the samples, and a window
 /// priced on the samples of the piece or two around the onset held the true onset for 159 of
@@ -2039,26 +2062,19 @@ fn a_climb_cut_into_pieces_by_noise_reports_its_whole_pace() {
 /// (0.86).
 #[test]
 fn the_onset_window_holds_in_correlated_noise() {
-    use leakscope::synth::{ar1_noise, Rng};
+    use leakscope::synth::ar1_noise;
     const MIB: f64 = 1024.0 * 1024.0;
     let (n, step) = (600, 60_000);
     let start = 1_730_000_000_000;
     let window = n as i64 * step;
-    let (mut held, mut detected) = (0, 0);
-    for seed in 0..200 {
-        let mut rng = Rng::new(31_000 + seed);
+    let (detected, held, _) = onset_windows(31_000..31_200, start, window, |rng| {
         let (onset, size) = (rng.range(0.2, 0.7), rng.range(6.0, 12.0));
-        let noise = ar1_noise(&mut rng, n, 0.95, 4.0 * MIB);
+        let noise = ar1_noise(rng, n, 0.95, 4.0 * MIB);
         let s = series_of("api", start, step, &noise, |u| {
             512.0 * MIB + size * 4.0 * MIB * ((u - onset) / (1.0 - onset)).max(0.0)
         });
-        let r = analyze_series(&s, &AnalyzeOptions::default());
-        let truth = start + (onset * window as f64) as i64;
-        if let (Verdict::Leak, Some(o)) = (r.verdict, r.onset) {
-            detected += 1;
-            held += usize::from(o.low_ms <= truth && truth <= o.high_ms);
-        }
-    }
+        (onset, s)
+    });
     assert!(detected >= 180, "{detected} of 200 detected");
     assert!(held as f64 >= 0.84 * detected as f64, "the window holds the onset for {held} of {detected}");
 }
@@ -2073,19 +2089,16 @@ fn the_onset_window_holds_in_correlated_noise() {
 /// and 194 (6.9 %).
 #[test]
 fn the_onset_window_holds_for_growth_that_steepens_or_slows() {
-    use leakscope::synth::{ar1_noise, Rng};
+    use leakscope::synth::ar1_noise;
     const MIB: f64 = 1024.0 * 1024.0;
     let (n, step) = (800, 60_000);
     let start = 1_730_000_000_000;
     let window = n as i64 * step;
     for (name, convex, floor, max_width) in [("exponential", true, 180, 0.15), ("concave", false, 180, 0.1)] {
-        let (mut held, mut detected) = (0, 0);
-        let mut widths: Vec<f64> = Vec::new();
-        for seed in 0..200 {
-            let mut rng = Rng::new(47_000 + seed);
+        let (detected, held, mut widths) = onset_windows(47_000..47_200, start, window, |rng| {
             let (onset, size) = (rng.range(0.2, 0.5), rng.range(25.0, 50.0));
             let (k, p) = (rng.range(3.0, 5.0), rng.range(0.5, 0.75));
-            let noise = ar1_noise(&mut rng, n, 0.8, 4.0 * MIB);
+            let noise = ar1_noise(rng, n, 0.8, 4.0 * MIB);
             let shape = move |s: f64| {
                 if convex {
                     (libm::exp(libm::log(k) * s) - 1.0) / (k - 1.0)
@@ -2096,14 +2109,8 @@ fn the_onset_window_holds_for_growth_that_steepens_or_slows() {
             let s = series_of("api", start, step, &noise, |u| {
                 512.0 * MIB + size * 4.0 * MIB * shape(((u - onset) / (1.0 - onset)).max(0.0))
             });
-            let r = analyze_series(&s, &AnalyzeOptions::default());
-            let truth = start + (onset * window as f64) as i64;
-            if let (Verdict::Leak, Some(o)) = (r.verdict, r.onset) {
-                detected += 1;
-                held += usize::from(o.low_ms <= truth && truth <= o.high_ms);
-                widths.push((o.high_ms - o.low_ms) as f64 / window as f64);
-            }
-        }
+            (onset, s)
+        });
         assert!(detected >= 195, "{name}: {detected} of 200 detected");
         assert!(held >= floor, "{name}: the window holds the onset for {held} of {detected}");
         widths.sort_by(f64::total_cmp);
