@@ -530,6 +530,8 @@ pub struct SuiteMetrics {
     /// Per leak pattern, in the order of [`Pattern::ALL`]: detected leaks with a growth, those
     /// whose growth interval holds the true pace, and the relative errors of the pace.
     pub growth_per_pattern: Vec<(Pattern, usize, usize, Vec<f64>)>,
+    /// Widths of the growth intervals of detected leaks, as fractions of the true pace.
+    pub growth_widths: Vec<f64>,
     /// Detected leaks with a limit that report an exhaustion, and those whose interval holds
     /// the true time; the errors of the time, as fractions of the time left at the window's end.
     pub exhaustion: (usize, usize, Vec<f64>),
@@ -609,6 +611,7 @@ pub fn evaluate(scenarios: &[Scenario]) -> SuiteMetrics {
                     entry.1 += 1;
                     entry.2 += usize::from(g.low <= rate && rate <= g.high);
                     entry.3.push((g.per_hour - rate) / rate);
+                    m.growth_widths.push((g.high - g.low) / rate);
                 }
                 if let (Some(e), Some(t), Some(&end)) = (r.exhaustion, sc.exhaustion_ms, sc.series.times_ms.last()) {
                     m.exhaustion.0 += 1;

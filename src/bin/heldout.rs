@@ -956,8 +956,8 @@ struct Outcome {
     /// stop was reported.
     stop_error: Option<f64>,
     /// For leaks reported as leaks with a pace to compare: (reported − true pace) / true pace,
-    /// and whether the reported interval holds the true pace.
-    growth: Option<(f64, bool)>,
+    /// whether the reported interval holds the true pace, and its width / the true pace.
+    growth: Option<(f64, bool, f64)>,
     reason: String,
 }
 
@@ -981,7 +981,7 @@ fn score(scenario: &Scenario) -> Outcome {
     };
     let growth = match (report.verdict, scenario.pace_per_hour, report.growth) {
         (Verdict::Leak, Some(pace), Some(g)) if pace > 0.0 => {
-            Some(((g.per_hour - pace) / pace, g.low <= pace && pace <= g.high))
+            Some(((g.per_hour - pace) / pace, g.low <= pace && pace <= g.high, (g.high - g.low) / pace))
         }
         _ => None,
     };
@@ -1058,10 +1058,12 @@ fn print_figures(
     );
     let mut growth_errors: Vec<f64> = outcomes.iter().filter_map(|o| o.growth.map(|g| g.0.abs())).collect();
     let held = outcomes.iter().filter(|o| o.growth.is_some_and(|g| g.1)).count();
+    let mut growth_widths: Vec<f64> = outcomes.iter().filter_map(|o| o.growth.map(|g| g.2)).collect();
     println!(
-        "  growth              interval holds the true pace for {:.3} ({held}/{}); median error {:.1} % of it",
+        "  growth              interval holds the true pace for {:.3} ({held}/{}), median width {:.1} % of it; median error {:.1} %",
         held as f64 / growth_errors.len().max(1) as f64,
         growth_errors.len(),
+        leakscope::analyze::changepoint::median_in_place(&mut growth_widths) * 100.0,
         leakscope::analyze::changepoint::median_in_place(&mut growth_errors) * 100.0
     );
     println!(
@@ -1120,8 +1122,10 @@ fn print_figures(
 
 /// The detected leaks by the shape of their growth (the first word of the variant drawn; restarted
 /// leaks by their restarts): how many, their onsets within 5 % of the window, how often the onset
-/// window holds the true onset, and its median width. Where the window is priced under a shape
-/// the growth does not have, this is where it shows.
+/// window holds the true onset, and its median width; for those still growing at the end, how
+/// often the growth interval holds the true pace, the pace's median signed error and the
+/// interval's median width. Where the window or the interval is priced under a shape the growth
+/// does not have, this is where it shows.
 fn print_shapes(scenarios: &[Scenario], outcomes: &[Outcome]) {
     /// One shape's detected leaks: how many, onsets within 5 %, windows that hold, their widths.
     #[derive(Default)]
@@ -1130,6 +1134,12 @@ fn print_shapes(scenarios: &[Scenario], outcomes: &[Outcome]) {
         onset_ok: usize,
         held: usize,
         widths: Vec<f64>,
+        /// Leaks with a pace to compare; intervals holding it; relative errors of the pace; the
+        /// intervals' widths relative to it.
+        paced: usize,
+        pace_held: usize,
+        pace_errors: Vec<f64>,
+        pace_widths: Vec<f64>,
     }
     let mut shapes: std::collections::BTreeMap<String, Tally> = std::collections::BTreeMap::new();
     for (s, o) in scenarios.iter().zip(outcomes) {
@@ -1146,19 +1156,42 @@ fn print_shapes(scenarios: &[Scenario], outcomes: &[Outcome]) {
         tally.onset_ok += usize::from(error.abs() <= ONSET_TOLERANCE);
         tally.held += usize::from(covered);
         tally.widths.push(width);
+        if let Some((error, held, width)) = o.growth {
+            tally.paced += 1;
+            tally.pace_held += usize::from(held);
+            tally.pace_errors.push(error);
+            tally.pace_widths.push(width);
+        }
     }
-    println!("  {:<24} {:>5} {:>9} {:>14} {:>13}", "leak shape", "found", "onset ok", "window holds", "median width");
+    println!(
+        "  {:<24} {:>5} {:>9} {:>14} {:>13} {:>11} {:>11} {:>11}",
+        "leak shape", "found", "onset ok", "window holds", "median width", "pace holds", "pace error", "its width"
+    );
     for (shape, tally) in &mut shapes {
         let width = leakscope::analyze::changepoint::median_in_place(&mut tally.widths);
+        let pace = if tally.paced == 0 {
+            format!("{:>11} {:>11} {:>11}", "-", "-", "-")
+        } else {
+            let error = leakscope::analyze::changepoint::median_in_place(&mut tally.pace_errors);
+            let width = leakscope::analyze::changepoint::median_in_place(&mut tally.pace_widths);
+            format!(
+                "{:>9.1} % {:>+9.1} % {:>9.1} %",
+                percent(tally.pace_held, tally.paced),
+                error * 100.0,
+                width * 100.0
+            )
+        };
         println!(
-            "  {shape:<24} {:>5} {:>7.1} % {:>12.1} % {:>11.2} %",
+            "  {shape:<24} {:>5} {:>7.1} % {:>12.1} % {:>11.2} % {pace}",
             tally.found,
             percent(tally.onset_ok, tally.found),
             percent(tally.held, tally.found),
             width * 100.0
         );
     }
-    println!("  (median width: of the onset window, % of the scenario's window)");
+    println!("  (median width: of the onset window, % of the scenario's window; pace: of leaks still");
+    println!("  growing at the end, how often the growth interval holds the true pace, the pace's median");
+    println!("  signed error and the interval's median width, % of the true pace)");
 }
 
 /// Prints one scenario as CSV (epoch ms, bytes) for `leakscope analyze`, its truth on stderr.

@@ -95,8 +95,9 @@ fn run_suite(verbose: bool) {
     let all: Vec<f64> = m.growth_per_pattern.iter().flat_map(|g| g.3.iter().copied()).collect();
     let (with, held) = m.growth_per_pattern.iter().fold((0, 0), |(a, b), g| (a + g.1, b + g.2));
     println!(
-        "  growth            interval holds the true pace for {:.3} ({held}/{with}); median error {:.1} % of it ({:+.1} % signed)",
+        "  growth            interval holds the true pace for {:.3} ({held}/{with}), median width {:.1} % of it; median error {:.1} % ({:+.1} % signed)",
         held as f64 / with.max(1) as f64,
+        median(&m.growth_widths) * 100.0,
         median(&abs(&all)) * 100.0,
         median(&all) * 100.0
     );
