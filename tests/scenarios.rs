@@ -1582,8 +1582,10 @@ fn a_smooth_acceleration_is_named_accelerating() {
 /// The growth interval of a leak still speeding up holds its pace now. The last piece's line gives
 /// the pace at about the piece's middle, short of the one at its end: on exponential growth to
 /// three times its first pace (as above), the interval held the pace at the window's end for 4 of
-/// 20 seeds. Its upper bound now reaches the pace carried on to the end at the rate it rose from
-/// the piece before, when the last piece is still steepening: 8 of 20.
+/// 20 seeds. Its upper bound reached the pace carried on to the end at the rate it rose from
+/// the piece before, when the last piece is still steepening: 8 of 20. Where the climb's halves
+/// part by more than a standard error but not surely, it now also reaches the pace the later
+/// half carries to the end: 15 of 20.
 #[test]
 fn the_interval_of_a_leak_still_speeding_up_holds_its_pace_now() {
     const MIB: f64 = 1024.0 * 1024.0;
@@ -1596,7 +1598,7 @@ fn the_interval_of_a_leak_still_speeding_up_holds_its_pace_now() {
     let held: Vec<bool> = reports_in_noise(820..840, n, (0.6, 4.0), &exponential)
         .map(|(_, r)| r.growth.is_some_and(|g| g.low <= now && now <= g.high))
         .collect();
-    assert!(held.iter().filter(|h| **h).count() >= 7, "{held:?}");
+    assert!(held.iter().filter(|h| **h).count() >= 13, "{held:?}");
 }
 
 /// A leak whose growth slows without levelling off (a root, a logarithm: a map keyed by ever
@@ -2157,4 +2159,35 @@ fn a_small_leak_freed_at_once_stops_at_the_fall() {
         .collect();
     assert!(leaks.len() >= 85, "{} of 100 read as leaks", leaks.len());
     assert!(off.len() <= 5, "{}", off.join("\n"));
+}
+
+/// The growth interval of a leak that slows without levelling off holds its pace now. The two
+/// halves of such a climb, 7.5 σ in noise that wanders (φ 0.8), often grow at paces apart by
+/// more than a standard error of their difference but not surely: the pace of a straight line
+/// through the climb stands then, and its interval held the pace at the window's end for 49 and
+/// 45 of 100 seeds (a root, a logarithm). It now reaches to the pace the later half carries to the
+/// end: 68 and 60. A straight climb's interval holds its pace as before (89 of 100, now 90).
+#[test]
+fn the_interval_of_a_leak_that_slows_holds_its_pace_now() {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let n = 12 * 60;
+    let (onset, size) = (0.3, 30.0);
+    let since = |u: f64| ((u - onset) / (1.0 - onset)).max(0.0);
+    // How many of 100 seeds' intervals hold `now`, MiB per unit of the window.
+    let held = |shape: &dyn Fn(f64) -> f64, now: f64| {
+        let now = now / 12.0 * MIB;
+        reports_in_noise(940..1040, n, (0.8, 4.0), shape)
+            .filter(|(_, r)| r.growth.is_some_and(|g| g.low <= now && now <= g.high))
+            .count()
+    };
+    let root = held(&|u| size * libm::sqrt(since(u)), size * 0.5 / (1.0 - onset));
+    let logarithm = held(
+        &|u| size * libm::log(1.0 + 4.0 * since(u)) / libm::log(5.0),
+        size * 4.0 / (5.0 * libm::log(5.0)) / (1.0 - onset),
+    );
+    let straight = held(&|u| size * since(u), size / (1.0 - onset));
+    assert!(
+        root >= 60 && logarithm >= 55 && straight >= 85,
+        "root {root}, logarithm {logarithm}, straight {straight} of 100"
+    );
 }

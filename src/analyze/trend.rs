@@ -19,6 +19,12 @@ pub struct Slope {
 }
 
 impl Slope {
+    /// The same slope, its interval to report widened to hold `pace`.
+    pub fn reaching(mut self, pace: f64) -> Slope {
+        self.wide = (self.wide.0.min(pace), self.wide.1.max(pace));
+        self
+    }
+
     /// A slope of exactly `slope`, its interval that one value.
     fn exactly(slope: f64) -> Slope {
         Slope { slope, low: slope, high: slope, wide: (slope, slope) }
