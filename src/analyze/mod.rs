@@ -1266,16 +1266,16 @@ fn split_by_time(x: &[f64], i: usize, end: usize, share: f64) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum PaceNow {
     /// The halves agree (within a standard error of their difference), or the stretch is too
-    /// short to split (16 samples a half, 8 in the third quarter, 16 in the last): a straight
-    /// line through it tells its pace.
+    /// short to split (8 samples a half): a straight line through it tells its pace.
     Steady,
     /// The halves grew at paces apart by more than a standard error of the difference, but not
-    /// surely: a straight line through the stretch still gives its pace, but the pace at the
-    /// end may be this one, the later half's carried on to the end at the rate it changed
-    /// from one half to the other (never below nothing).
+    /// surely, or too few samples for a quarter to tell a pace (16 in the first half, 8 in the
+    /// third quarter, 16 in the last): a straight line through the stretch still gives its
+    /// pace, but the pace at the end may be this one, the later half's carried on to the end
+    /// at the rate it changed from one half to the other (never below nothing).
     Hinted(f64),
     /// The halves grew at paces surely apart (beyond 1.96 standard errors of the difference):
-    /// the pace at the end, the last quarter's.
+    /// the pace at the end, from the last quarter's.
     Changed(Slope),
 }
 
@@ -1286,14 +1286,18 @@ enum PaceNow {
 /// gives its mean pace, often a third or more off the pace at its end: the last quarter tells
 /// that one, with the wider interval its fewer samples earn, while it still rises. Where they
 /// are apart by more than one standard error only, the line's pace stands, but its interval
-/// must reach to where the pace may have got to. On the held-out generator's curved growth
-/// (logarithms, roots, exponentials; seeds 1–48), intervals held the pace at the end for 51–83 %
-/// of leaks before that reach, 56–86 % with it, against 93 % for steady climbs.
+/// must reach to where the pace may have got to; so must it where the halves are surely apart
+/// but the last quarter holds too few samples to tell a pace. On the held-out generator's curved
+/// growth (logarithms, roots, exponentials; seeds 1–48), intervals held the pace at the end for
+/// 51–83 % of leaks before that reach, 65–86 % with it, against 93–94 % for steady climbs.
 fn pace_now(x: &[f64], y: &[f64], from: usize, end: usize) -> PaceNow {
     let (middle, quarter) = (split_by_time(x, from, end, 0.5), split_by_time(x, from, end, 0.75));
-    if middle < from + 16 || quarter < middle + 8 || end < quarter + 16 {
+    if middle < from + 8 || end < middle + 8 {
         return PaceNow::Steady;
     }
+    // Too few samples for the last quarter to tell a pace (a floor of a few dozen teeth): the
+    // halves can only widen the interval.
+    let short = middle < from + 16 || quarter < middle + 8 || end < quarter + 16;
     let (early, late) = paces_either_side(x, y, from, middle, end);
     let (apart, error) = ((late.slope - early.slope).abs(), standard_error(early).hypot(standard_error(late)));
     if apart <= error {
@@ -1301,7 +1305,7 @@ fn pace_now(x: &[f64], y: &[f64], from: usize, end: usize) -> PaceNow {
     }
     // How fast the pace changed, per unit of x, from the earlier half's middle to the later's.
     let rate = (late.slope - early.slope) / (middle_time(x, middle, end) - middle_time(x, from, middle));
-    if apart <= 1.96 * error {
+    if apart <= 1.96 * error || short {
         return PaceNow::Hinted((late.slope + rate * (x[end - 1] - middle_time(x, middle, end))).max(0.0));
     }
     // The quarter's line gives the pace at about its middle, and the pace was still changing:
