@@ -1303,10 +1303,12 @@ fn pace_now(x: &[f64], y: &[f64], from: usize, end: usize) -> PaceNow {
     if apart <= error {
         return PaceNow::Steady;
     }
-    // How fast the pace changed, per unit of x, from the earlier half's middle to the later's.
+    // How fast the pace changed, per unit of x, from the earlier half's middle to the later's,
+    // and the later half's pace carried on to the end at that rate.
     let rate = (late.slope - early.slope) / (middle_time(x, middle, end) - middle_time(x, from, middle));
+    let carried = (late.slope + rate * (x[end - 1] - middle_time(x, middle, end))).max(0.0);
     if apart <= 1.96 * error || short {
-        return PaceNow::Hinted((late.slope + rate * (x[end - 1] - middle_time(x, middle, end))).max(0.0));
+        return PaceNow::Hinted(carried);
     }
     // The quarter's line gives the pace at about its middle, and the pace was still changing:
     // carried on to the end at the rate it changed from one half to the other, it moves by
@@ -1327,7 +1329,9 @@ fn pace_now(x: &[f64], y: &[f64], from: usize, end: usize) -> PaceNow {
     if now.slope > 0.0 {
         PaceNow::Changed(now)
     } else {
-        PaceNow::Steady
+        // Slowed to a standstill, or nearly: no pace of the end's to report, but the line's
+        // interval must still reach down toward it.
+        PaceNow::Hinted(carried)
     }
 }
 
