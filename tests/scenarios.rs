@@ -2185,7 +2185,7 @@ fn straight_root_and_logarithm(size: f64, hours: f64) -> [(Shape, f64); 3] {
 /// more than a standard error of their difference but not surely: the pace of a straight line
 /// through the climb stands then, and its interval held the pace at the window's end for 49 and
 /// 45 of 100 seeds (a root, a logarithm). It now reaches to the pace the later half carries to the
-/// end: 68 and 60. A straight climb's interval holds its pace as before (89 of 100, now 90).
+/// end: 73 and 66. A straight climb's interval holds its pace as before (89 of 100, now 90).
 #[test]
 fn the_interval_of_a_leak_that_slows_holds_its_pace_now() {
     const MIB: f64 = 1024.0 * 1024.0;

@@ -1289,7 +1289,7 @@ enum PaceNow {
 /// must reach to where the pace may have got to; so must it where the halves are surely apart
 /// but the last quarter holds too few samples to tell a pace. On the held-out generator's curved
 /// growth (logarithms, roots, exponentials; seeds 1–48), intervals held the pace at the end for
-/// 51–83 % of leaks before that reach, 65–86 % with it, against 93–94 % for steady climbs.
+/// 51–84 % of leaks before that reach, 65–87 % with it, against 93–94 % for steady climbs.
 fn pace_now(x: &[f64], y: &[f64], from: usize, end: usize) -> PaceNow {
     let (middle, quarter) = (split_by_time(x, from, end, 0.5), split_by_time(x, from, end, 0.75));
     if middle < from + 8 || end < middle + 8 {
