@@ -976,11 +976,7 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             // the pace at the end when it was still changing.
             let last = result.pieces.len().saturating_sub(1);
             if let Some(p) = result.pieces.get_mut(last) {
-                p.slope = match pace_now(x, y, climb.onset.0, b) {
-                    PaceNow::Changed(now) => now,
-                    PaceNow::Hinted(pace) => climb.slope.reaching(pace),
-                    PaceNow::Steady => climb.slope,
-                };
+                p.slope = pace_now(x, y, climb.onset.0, b).applied_to(climb.slope);
                 p.test = climb.test;
             }
             result.growth_piece = Some(last);
@@ -1029,33 +1025,33 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
             }
             // The pace now, of growth still going on (see [`pace_now`]).
             let now = if last { pace_now(x, y, from, end) } else { PaceNow::Steady };
-            let paced = matches!(now, PaceNow::Changed(_));
-            match now {
-                PaceNow::Changed(now) => p.slope = now,
-                PaceNow::Hinted(pace) => p.slope = p.slope.reaching(pace),
-                PaceNow::Steady => {}
-            }
+            p.slope = now.applied_to(p.slope);
             // Growth that steepened from one piece to the last may be steepening still: when the
             // last piece's later half outpaces its earlier half by more than one standard error
-            // of the difference, its line gives a pace short of the one at its end. The upper
-            // bound then reaches the pace carried on to the end at the rate it rose from the
-            // piece before (middle to middle). The pace itself stays: a climb that steepened once
-            // and then ran straight would be overstated. On the held-out generator's exponential
-            // and smooth accelerations (seeds 1–12), the interval held 40 % of true paces before
-            // this and the widening above, 55–58 % since.
-            let steepening = before.filter(|&(pace_before, _)| {
-                !paced && steepened && last && !p.jump_before && pace_before > 0.0 && p.slope.slope > pace_before
+            // of the difference, but not surely enough for the quarter's pace (`pace_now`'s hint
+            // of a pace speeding up: growth that steepened is measured on the last piece alone,
+            // `from..end` is that piece), its line gives a pace short of the one at its end. The
+            // upper bound then reaches the pace carried on to the end at the rate it rose from the
+            // piece before (middle to middle) too. The pace itself stays: a climb that steepened
+            // once and then ran straight would be overstated. On the held-out generator's
+            // exponential and smooth accelerations (seeds 1–12), the interval held 40 % of true
+            // paces before this and the widening above, 55–58 % since.
+            debug_assert!(
+                !steepened || (from == p.first && end == p.end),
+                "steepened growth is paced on its last piece"
+            );
+            let still_steepening = steepened && matches!(now, PaceNow::Hinted { speeding_up: true, .. });
+            let steepening = before.filter(|&(pace_before, mid_before)| {
+                still_steepening
+                    && !p.jump_before
+                    && pace_before > 0.0
+                    && p.slope.slope > pace_before
+                    && p.middle() > mid_before
             });
             if let Some((pace_before, mid_before)) = steepening {
-                let middle = split_by_time(x, p.first, p.end, 0.5);
                 let mid = p.middle();
-                if middle >= p.first + 8 && p.end >= middle + 8 && mid > mid_before {
-                    let (early, late) = paces_either_side(x, y, p.first, middle, p.end);
-                    if late.slope - early.slope > standard_error(early).hypot(standard_error(late)) {
-                        let rate = (p.slope.slope - pace_before) / (mid - mid_before);
-                        p.slope.wide.1 += rate * (p.x_end - mid);
-                    }
-                }
+                let rate = (p.slope.slope - pace_before) / (mid - mid_before);
+                p.slope.wide.1 += rate * (p.x_end - mid);
             }
         }
     }
@@ -1272,11 +1268,23 @@ enum PaceNow {
     /// surely, or too few samples for a quarter to tell a pace (16 in the first half, 8 in the
     /// third quarter, 16 in the last): a straight line through the stretch still gives its
     /// pace, but the pace at the end may be this one, the later half's carried on to the end
-    /// at the rate it changed from one half to the other (never below nothing).
-    Hinted(f64),
+    /// at the rate it changed from one half to the other (never below nothing); and whether
+    /// the later half grew faster.
+    Hinted { pace: f64, speeding_up: bool },
     /// The halves grew at paces surely apart (beyond 1.96 standard errors of the difference):
     /// the pace at the end, from the last quarter's.
     Changed(Slope),
+}
+
+impl PaceNow {
+    /// The slope to report for growth whose line through the stretch is `line`.
+    fn applied_to(self, line: Slope) -> Slope {
+        match self {
+            PaceNow::Steady => line,
+            PaceNow::Hinted { pace, .. } => line.reaching(pace),
+            PaceNow::Changed(now) => now,
+        }
+    }
 }
 
 /// The pace at the end of growth measured over `from..end`. Where the stretch's two halves grew
@@ -1306,9 +1314,12 @@ fn pace_now(x: &[f64], y: &[f64], from: usize, end: usize) -> PaceNow {
     // How fast the pace changed, per unit of x, from the earlier half's middle to the later's,
     // and the later half's pace carried on to the end at that rate.
     let rate = (late.slope - early.slope) / (middle_time(x, middle, end) - middle_time(x, from, middle));
-    let carried = (late.slope + rate * (x[end - 1] - middle_time(x, middle, end))).max(0.0);
+    let hinted = PaceNow::Hinted {
+        pace: (late.slope + rate * (x[end - 1] - middle_time(x, middle, end))).max(0.0),
+        speeding_up: late.slope > early.slope,
+    };
     if apart <= 1.96 * error || short {
-        return PaceNow::Hinted(carried);
+        return hinted;
     }
     // The quarter's line gives the pace at about its middle, and the pace was still changing:
     // carried on to the end at the rate it changed from one half to the other, it moves by
@@ -1331,7 +1342,7 @@ fn pace_now(x: &[f64], y: &[f64], from: usize, end: usize) -> PaceNow {
     } else {
         // Slowed to a standstill, or nearly: no pace of the end's to report, but the line's
         // interval must still reach down toward it.
-        PaceNow::Hinted(carried)
+        hinted
     }
 }
 
