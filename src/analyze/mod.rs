@@ -1094,8 +1094,9 @@ struct FloorClimb {
 /// hinge, and from it on at least five teeth that rise with a Theil–Sen interval above zero,
 /// by the rank test (Hamed–Rao corrected) at p < 0.01 and by more than 3 σ of the floor's own
 /// tooth-to-tooth noise, or at p < 0.05 and by more than 5 σ (five or six teeth in order
-/// cannot reach p < 0.01), and the later half of them still rising at a quarter of the
-/// earlier half's pace or more (a floor that warms up and levels off is no leak).
+/// cannot reach p < 0.01), or at p < 0.001 and by more than 1 σ (a small climb over a hundred
+/// teeth or more, which a dozen could not tell), and the later half of them still rising at a
+/// quarter of the earlier half's pace or more (a floor that warms up and levels off is no leak).
 fn floor_climb(x: &[f64], y: &[f64], a: usize, b: usize) -> Option<FloorClimb> {
     let (lx, ly) = (x.get(a..b)?, y.get(a..b)?);
     let sigma = trend::noise_scale(ly);
@@ -1106,7 +1107,9 @@ fn floor_climb(x: &[f64], y: &[f64], a: usize, b: usize) -> Option<FloorClimb> {
     }
     let (slope, test) = trend_test(&x[k..b], &y[k..b]);
     let rise = slope.slope * (x[b - 1] - x[k]);
-    let sure = (test.p < 0.01 && rise > 3.0 * sigma) || (test.p < 0.05 && rise > 5.0 * sigma);
+    let sure = (test.p < 0.001 && rise > sigma)
+        || (test.p < 0.01 && rise > 3.0 * sigma)
+        || (test.p < 0.05 && rise > 5.0 * sigma);
     if !(sure && test.s > 0.0 && slope.low > 0.0) {
         return None;
     }
