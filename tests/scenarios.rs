@@ -2296,3 +2296,24 @@ fn the_interval_of_a_short_climb_that_slows_holds_its_pace_now() {
         "root {root}, logarithm {logarithm}, straight {straight} of 100"
     );
 }
+
+/// The pace reported for a short climb that slows is nearer its pace now: 50 samples, 35 of
+/// them climbing 30 σ (a floor of a few dozen saw teeth). The halves grow at paces surely
+/// apart, but the last quarter is too short to tell a pace, and the line through the whole
+/// climb gave its mean pace: a median 57 % and 81 % above the pace at the end (a root, a
+/// logarithm; 40 seeds each). The later half's pace carried halfway to the end: +2.0 % and
+/// −4.0 %. A straight climb's: −0.4 %, now −0.8 %.
+#[test]
+fn the_pace_of_a_short_climb_that_slows_is_nearer_its_pace_now() {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let [straight, root, logarithm] = straight_root_and_logarithm(30.0, 50.0 / 60.0).map(|(shape, now)| {
+        let mut errors: Vec<f64> = reports_in_noise(3100..3140, 50, (0.5, 1.0), shape)
+            .map(|(_, r)| r.growth.map_or(f64::INFINITY, |g| (g.per_hour - now * MIB) / (now * MIB)))
+            .collect();
+        leakscope::analyze::changepoint::median_in_place(&mut errors)
+    });
+    assert!(
+        root.abs() <= 0.1 && logarithm.abs() <= 0.1 && straight.abs() <= 0.03,
+        "straight {straight:+.3}, root {root:+.3}, logarithm {logarithm:+.3}"
+    );
+}
