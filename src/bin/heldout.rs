@@ -969,9 +969,10 @@ fn score(scenario: &Scenario) -> Outcome {
     let (onset_error, onset_covered, onset_width) = match (report.verdict, scenario.onset_ms, report.onset) {
         (Verdict::Leak, Some(truth), Some(found)) => (
             Some((found.ms - truth) as f64 / scenario.window_ms),
-            // Growth under way when the window opens (a fifth of the leaks) began at the window's
-            // start, a moment before the first sample when the scrapes are jittered: no window
-            // drawn from the samples reaches it. The first sample is the earliest onset they show.
+            // Growth under way when the window opens (a fifth of the steady, saw-tooth, seasonal
+            // and accelerating leaks) began at the window's start, a moment before the first
+            // sample when the scrapes are jittered: no window drawn from the samples reaches it.
+            // The first sample is the earliest onset they show.
             Some({
                 let seen = truth.max(scenario.series.times_ms.first().copied().unwrap_or(truth));
                 found.low_ms <= seen && seen <= found.high_ms
