@@ -1343,18 +1343,16 @@ fn pace_now(x: &[f64], y: &[f64], from: usize, end: usize) -> PaceNow {
     // it, further from the end: on held-out saw-tooth logarithms and roots (floors of a few
     // dozen teeth), the line through the whole climb was 29–33 % fast at the median, the later
     // half's carried halfway 17–21 %.
-    let (now, from_quarter) =
-        if short { (late, false) } else { (trend_test(&x[quarter..end], &y[quarter..end]).0, true) };
-    let drift = rate * (x[end - 1] - middle_time(x, if from_quarter { quarter } else { middle }, end));
-    let now = carried_halfway(now, drift);
+    let (now, since) = if short { (late, middle) } else { (trend_test(&x[quarter..end], &y[quarter..end]).0, quarter) };
+    let now = carried_halfway(now, rate * (x[end - 1] - middle_time(x, since, end)));
     if now.slope <= 0.0 {
         // Slowed to a standstill, or nearly: no pace of the end's to report, but the line's
         // interval must still reach down toward it.
         hinted
-    } else if from_quarter {
-        PaceNow::Changed(now)
-    } else {
+    } else if short {
         PaceNow::Leaning { now, halves: (early.slope, late.slope), carried }
+    } else {
+        PaceNow::Changed(now)
     }
 }
 
