@@ -1142,9 +1142,8 @@ fn print_shapes(scenarios: &[Scenario], outcomes: &[Outcome]) {
         onset_ok: usize,
         held: usize,
         widths: Vec<f64>,
-        /// Leaks with a pace to compare; intervals holding it; relative errors of the pace; the
+        /// Of leaks with a pace to compare: intervals holding it; relative errors of the pace; the
         /// intervals' widths relative to it.
-        paced: usize,
         pace_held: usize,
         pace_errors: Vec<f64>,
         pace_widths: Vec<f64>,
@@ -1165,7 +1164,6 @@ fn print_shapes(scenarios: &[Scenario], outcomes: &[Outcome]) {
         tally.held += usize::from(covered);
         tally.widths.push(width);
         if let Some((error, held, width)) = o.growth {
-            tally.paced += 1;
             tally.pace_held += usize::from(held);
             tally.pace_errors.push(error);
             tally.pace_widths.push(width);
@@ -1177,14 +1175,14 @@ fn print_shapes(scenarios: &[Scenario], outcomes: &[Outcome]) {
     );
     for (shape, tally) in &mut shapes {
         let width = leakscope::analyze::changepoint::median_in_place(&mut tally.widths);
-        let pace = if tally.paced == 0 {
+        let pace = if tally.pace_errors.is_empty() {
             format!("{:>11} {:>11} {:>11}", "-", "-", "-")
         } else {
             let error = leakscope::analyze::changepoint::median_in_place(&mut tally.pace_errors);
             let width = leakscope::analyze::changepoint::median_in_place(&mut tally.pace_widths);
             format!(
                 "{:>9.1} % {:>+9.1} % {:>9.1} %",
-                percent(tally.pace_held, tally.paced),
+                percent(tally.pace_held, tally.pace_errors.len()),
                 error * 100.0,
                 width * 100.0
             )
