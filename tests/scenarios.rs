@@ -2237,6 +2237,26 @@ fn straight_root_and_logarithm(size: f64, hours: f64) -> [(Shape, f64); 3] {
     ]
 }
 
+/// For each of [`straight_root_and_logarithm`]'s shapes (`size` MiB over `hours`), one series a
+/// seed in `seeds` ([`reports_in_noise`]): how many growth intervals hold the pace at the end, and
+/// the median error of the pace reported, as a share of that pace (no pace reported counts as an
+/// infinite error).
+fn pace_now_figures(
+    (size, hours): (f64, f64),
+    seeds: std::ops::Range<u64>,
+    n: usize,
+    noise: (f64, f64),
+) -> [(usize, f64); 3] {
+    const MIB: f64 = 1024.0 * 1024.0;
+    straight_root_and_logarithm(size, hours).map(|(shape, now)| {
+        let growths: Vec<_> = reports_in_noise(seeds.clone(), n, noise, shape).map(|(_, r)| r.growth).collect();
+        let held = growths.iter().flatten().filter(|g| g.low <= now * MIB && now * MIB <= g.high).count();
+        let mut errors: Vec<f64> =
+            growths.iter().map(|g| g.map_or(f64::INFINITY, |g| (g.per_hour - now * MIB) / (now * MIB))).collect();
+        (held, leakscope::analyze::changepoint::median_in_place(&mut errors))
+    })
+}
+
 /// The growth interval of a leak that slows without levelling off holds its pace now. The two
 /// halves of such a climb, 7.5 σ in noise that wanders (φ 0.8), often grow at paces apart by
 /// more than a standard error of their difference but not surely: the pace of a straight line
@@ -2245,13 +2265,8 @@ fn straight_root_and_logarithm(size: f64, hours: f64) -> [(Shape, f64); 3] {
 /// end: 73 and 66. A straight climb's interval holds its pace as before (89 of 100, now 90).
 #[test]
 fn the_interval_of_a_leak_that_slows_holds_its_pace_now() {
-    const MIB: f64 = 1024.0 * 1024.0;
-    // How many of 100 seeds' intervals hold the pace at the end.
-    let [straight, root, logarithm] = straight_root_and_logarithm(30.0, 12.0).map(|(shape, now)| {
-        reports_in_noise(940..1040, 12 * 60, (0.8, 4.0), shape)
-            .filter(|(_, r)| r.growth.is_some_and(|g| g.low <= now * MIB && now * MIB <= g.high))
-            .count()
-    });
+    let [straight, root, logarithm] =
+        pace_now_figures((30.0, 12.0), 940..1040, 12 * 60, (0.8, 4.0)).map(|(held, _)| held);
     assert!(
         root >= 60 && logarithm >= 55 && straight >= 85,
         "root {root}, logarithm {logarithm}, straight {straight} of 100"
@@ -2266,14 +2281,7 @@ fn the_interval_of_a_leak_that_slows_holds_its_pace_now() {
 /// changed: −0.5 % and +0.9 %.
 #[test]
 fn the_pace_of_a_leak_that_slows_is_its_pace_now() {
-    const MIB: f64 = 1024.0 * 1024.0;
-    // The median of 40 seeds' errors of the pace reported, as shares of the pace at the end.
-    let [_, root, logarithm] = straight_root_and_logarithm(120.0, 12.0).map(|(shape, now)| {
-        let mut errors: Vec<f64> = reports_in_noise(1040..1080, 12 * 60, (0.6, 4.0), shape)
-            .map(|(_, r)| r.growth.map_or(f64::INFINITY, |g| (g.per_hour - now * MIB) / (now * MIB)))
-            .collect();
-        leakscope::analyze::changepoint::median_in_place(&mut errors)
-    });
+    let [_, root, logarithm] = pace_now_figures((120.0, 12.0), 1040..1080, 12 * 60, (0.6, 4.0)).map(|(_, error)| error);
     assert!(root.abs() <= 0.04 && logarithm.abs() <= 0.04, "root {root:+.3}, logarithm {logarithm:+.3}");
 }
 
@@ -2284,12 +2292,8 @@ fn the_pace_of_a_leak_that_slows_is_its_pace_now() {
 /// the later half's carry now: 80 and 77. A straight climb: 93, now 94.
 #[test]
 fn the_interval_of_a_short_climb_that_slows_holds_its_pace_now() {
-    const MIB: f64 = 1024.0 * 1024.0;
-    let [straight, root, logarithm] = straight_root_and_logarithm(20.0, 50.0 / 60.0).map(|(shape, now)| {
-        reports_in_noise(3000..3100, 50, (0.5, 1.0), shape)
-            .filter(|(_, r)| r.growth.is_some_and(|g| g.low <= now * MIB && now * MIB <= g.high))
-            .count()
-    });
+    let [straight, root, logarithm] =
+        pace_now_figures((20.0, 50.0 / 60.0), 3000..3100, 50, (0.5, 1.0)).map(|(held, _)| held);
     assert!(
         root >= 65 && logarithm >= 65 && straight >= 85,
         "root {root}, logarithm {logarithm}, straight {straight} of 100"
@@ -2304,13 +2308,8 @@ fn the_interval_of_a_short_climb_that_slows_holds_its_pace_now() {
 /// −4.0 %. A straight climb's: −0.4 %, now −0.8 %.
 #[test]
 fn the_pace_of_a_short_climb_that_slows_is_nearer_its_pace_now() {
-    const MIB: f64 = 1024.0 * 1024.0;
-    let [straight, root, logarithm] = straight_root_and_logarithm(30.0, 50.0 / 60.0).map(|(shape, now)| {
-        let mut errors: Vec<f64> = reports_in_noise(3100..3140, 50, (0.5, 1.0), shape)
-            .map(|(_, r)| r.growth.map_or(f64::INFINITY, |g| (g.per_hour - now * MIB) / (now * MIB)))
-            .collect();
-        leakscope::analyze::changepoint::median_in_place(&mut errors)
-    });
+    let [straight, root, logarithm] =
+        pace_now_figures((30.0, 50.0 / 60.0), 3100..3140, 50, (0.5, 1.0)).map(|(_, error)| error);
     assert!(
         root.abs() <= 0.1 && logarithm.abs() <= 0.1 && straight.abs() <= 0.03,
         "straight {straight:+.3}, root {root:+.3}, logarithm {logarithm:+.3}"
