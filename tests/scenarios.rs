@@ -1243,13 +1243,15 @@ fn a_short_spike_is_no_restart() {
 /// measure the pace over whole climbs, and with the slope shared the first climb's bend is
 /// where its line meets the flat level. Drops of under 4 σ are hard to tell from the wander, so
 /// 20 of the 40 series show both restarts. Of those 20, 8 onsets were off by more than 5 % of
-/// the window without the later lifetimes' pace; now 4 are.
+/// the window without the later lifetimes' pace, and 4 with it. With their level shared too
+/// (`a_restarted_leak_began_where_its_later_climbs_start_from`), 5 are: one more here, six
+/// fewer of the 240 there.
 #[test]
 fn a_restarted_leak_dates_its_first_climb_at_the_later_climbs_pace() {
     // 6 MiB/h: 15 MiB (3.75 σ) a lifetime.
     let (found, misses) = twice_restarted_onsets(720, 6.0, 0.0);
     assert!(found >= 19, "{found} of 40 read as a leak restarted twice");
-    assert!(misses.len() <= 4, "{}", misses.join("\n"));
+    assert!(misses.len() <= 5, "{}", misses.join("\n"));
 }
 
 /// Leaks from 02:00 of a 10-hour window, restarted to the baseline at 04:30 and 07:00, in AR(1)
@@ -1280,16 +1282,17 @@ fn twice_restarted_onsets(first_seed: u64, rate: f64, delay: f64) -> (usize, Vec
 /// The same kind of leak, but after each restart the process runs clean for 40 minutes before
 /// the leak comes back (it waits on a traffic pattern, a job): the later climbs start late, so
 /// they rise at the first one's pace only from there. 27 of the 40 show both restarts; 5 of
-/// those onsets are off by more than 5 % of the window (4 with the first lifetime fitted
-/// alone). Tying every climb to one starting level as well, the process's footprint at the
-/// restart (the scenario suite's restarted leaks resume at once, and there it placed 7 more
-/// onsets), placed 10 of these early: a slower shared line, pinned to the restarts.
+/// those onsets were off by more than 5 % of the window with the slope shared (4 with the first
+/// lifetime fitted alone). Tying every climb to one starting level as well, each climbing from
+/// its restart, placed 11 of these early: a slower shared line, pinned to the restarts. With
+/// one delay for all the climbs fitted too (none, for the scenario suite's restarted leaks),
+/// 3 are off.
 #[test]
 fn a_leak_that_comes_back_late_after_restarts_keeps_its_first_onset() {
     // 8 MiB/h, 20 MiB (5 σ) in the first lifetime, back 40 minutes after each restart.
     let (found, misses) = twice_restarted_onsets(820, 8.0, 40.0 / 600.0);
     assert!(found >= 26, "{found} of 40 read as a leak restarted twice");
-    assert!(misses.len() <= 5, "{}", misses.join("\n"));
+    assert!(misses.len() <= 4, "{}", misses.join("\n"));
 }
 
 /// A leak that stopped, its memory freed within 20 minutes. A continuous bend over the climb
@@ -2314,4 +2317,56 @@ fn the_pace_of_a_short_climb_that_slows_is_nearer_its_pace_now() {
         root.abs() <= 0.1 && logarithm.abs() <= 0.1 && straight.abs() <= 0.03,
         "straight {straight:+.3}, root {root:+.3}, logarithm {logarithm:+.3}"
     );
+}
+
+/// Onsets within 5 % of the window, of 40 leaks of `n` one-minute samples in AR(1) noise of
+/// 2 MiB (φ `phi`) over 500 MiB, whose growth above that level is `leak(u)` with `u` running
+/// from 0 to 1 through the window and the onset at `u0`: the misses, as "seed: error".
+fn onsets_off(n: usize, phi: f64, u0: f64, leak: &dyn Fn(f64) -> f64) -> Vec<String> {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (start, step) = (1_729_717_200_000, 60_000);
+    let window = n as i64 * step;
+    let mut off = Vec::new();
+    for seed in 0..40 {
+        let noise = ar1_noise(&mut Rng::new(3800 + seed), n, phi, 2.0 * MIB);
+        let r = analyze_series(
+            &series_of("api", start, step, &noise, |u| 500.0 * MIB + leak(u)),
+            &AnalyzeOptions::default(),
+        );
+        let truth = start + (u0 * window as f64) as i64;
+        match (r.verdict, r.onset) {
+            (Verdict::Leak, Some(o)) if (o.ms - truth).abs() as f64 <= 0.05 * window as f64 => {}
+            (_, o) => {
+                off.push(format!("{seed}: {:?} ({})", o.map(|o| (o.ms - truth) as f64 / window as f64), r.summary))
+            }
+        }
+    }
+    off
+}
+
+/// A leak that restarts and grows back from the level where it first began, at the same pace,
+/// in correlated noise (φ 0.7–0.9): 4–6 σ a lifetime, from 8–15 % of the window, restarted
+/// once to three times. The first lifetime's flat stretch is short, and its wander placed the
+/// onset. The later climbs now pin the level the first one leaves, as well as its slope.
+#[test]
+fn a_restarted_leak_began_where_its_later_climbs_start_from() {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let mut off = Vec::new();
+    for (n, phi, u0, cuts, rise) in [
+        (600, 0.85, 0.08, vec![0.38, 0.69], 12.0),
+        (300, 0.8, 0.15, vec![0.5], 8.0),
+        (400, 0.9, 0.1, vec![0.4, 0.7], 10.0),
+        (500, 0.75, 0.1, vec![0.33, 0.56, 0.79], 8.0),
+        (400, 0.7, 0.1, vec![0.5], 8.0),
+        (500, 0.85, 0.12, vec![0.4, 0.7], 12.0),
+    ] {
+        off.extend(onsets_off(n, phi, u0, &|u| {
+            let since = cuts.iter().rev().find(|&&c| u >= c).copied().unwrap_or(u0);
+            rise * MIB * ((u - since) / (cuts[0] - u0)).max(0.0)
+        }));
+    }
+    // 82 of the 240 were off by more than 5 % of the window (or missed) with the first
+    // lifetime's level alone; 76 now.
+    assert!(off.len() <= 78, "{} off:\n{}", off.len(), off.join("\n"));
 }

@@ -640,6 +640,22 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
                     onset = Some(f.hinge.onset(a, b - 1));
                 }
             }
+            // A restarted process starts again from the level where the leak first began, and
+            // grows back from it at the same pace, at once or after a while (a leak that waits
+            // on traffic or a job): every later climb, from its restart to the next, shares the
+            // first climb's level as well as its slope, with one delay for all. They pin the
+            // level the line leaves, where the first lifetime's flat stretch alone is short (the
+            // leak began soon after the window opened) and its wander shifts the knot. Kept when
+            // the level and the slope hold for every climb within chance: a restart that comes
+            // back higher (a cache refilled, a restart unseen in a gap) fits apart.
+            let joined = restarted_climbs(&lives, &leak_lives, earliest, px, py);
+            if let Some(f) =
+                trend::fit_hinge_sharing_level_after_delay(lx, ly, &joined).filter(trend::SharedLevel::holds)
+            {
+                let (i, low, high) = f.hinge.onset(a, b - 1);
+                // The window spans both fits' knots.
+                onset = Some(onset.map_or((i, low, high), |(_, l, h)| (i, low.min(l), high.max(h))));
+            }
         }
     }
     if let Some((i, lo, hi)) = onset {
@@ -1056,6 +1072,36 @@ fn analyze_lifetime(x: &[f64], y: &[f64], a: usize, b: usize, min_plateau: f64, 
         }
     }
     result
+}
+
+/// The climbs of a leak that restarted, after its first one (which starts in lifetime
+/// `earliest`): from each restart to the next, in every lifetime from `earliest` on that leaks
+/// in a straight line, each climbing from its restart's time.
+fn restarted_climbs<'a>(
+    lives: &[(usize, usize, Option<LifeResult>)],
+    leak_lives: &[usize],
+    earliest: usize,
+    px: &'a [f64],
+    py: &'a [f64],
+) -> Vec<trend::Joined<'a>> {
+    let mut climbs = Vec::new();
+    for &k in leak_lives.iter().filter(|&&k| k >= earliest) {
+        let Some(&(a, b, Some(ref life))) = lives.get(k) else { continue };
+        if life.shape != Shape::Leak {
+            continue;
+        }
+        let mut cuts = vec![a];
+        cuts.extend(life.restarts.iter().copied().filter(|&r| r > a && r < b));
+        cuts.push(b);
+        // The first climb of the first lifetime is the one the onset lies in.
+        let skip = usize::from(k == earliest);
+        for w in cuts.windows(2).skip(skip) {
+            if let (Some(x), Some(y), Some(&from)) = (px.get(w[0]..w[1]), py.get(w[0]..w[1]), px.get(w[0])) {
+                climbs.push(trend::Joined { x, y, from });
+            }
+        }
+    }
+    climbs
 }
 
 /// The mean of `y[a..b]` (0 when empty).

@@ -284,6 +284,184 @@ pub fn fit_hinge_sharing_slope(x: &[f64], y: &[f64], others: &[(&[f64], &[f64])]
     })
 }
 
+/// A stretch that shares a hinge's level ([`fit_hinge_sharing_level`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Joined<'a> {
+    /// Its times.
+    pub x: &'a [f64],
+    /// Its values.
+    pub y: &'a [f64],
+    /// It stays at the hinge's level up to this time, then climbs at the hinge's slope (a leak
+    /// that restarted and grew back from where it first began).
+    pub from: f64,
+}
+
+/// [`fit_hinge_sharing_level`]'s fit, beside the one with each joined stretch's level apart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SharedLevel {
+    /// The fit: the hinge's level and slope are the joined stretches' too.
+    pub hinge: Hinge,
+    /// Its residual sum of squares over the hinge's samples and the joined ones.
+    pub sse: f64,
+    /// The same with a level of its own for every joined stretch (the slope still shared): one
+    /// parameter more each.
+    pub apart_sse: f64,
+    /// The same with the hinge's slope apart too (the climbing stretches keep one of their own).
+    pub slope_apart_sse: f64,
+    /// How many joined stretches (the parameters the shared level saves).
+    pub joined: usize,
+    /// The long-run variance of the free hinge's residuals (as for [`SharedHinge`]).
+    pub long_run_var: f64,
+}
+
+impl SharedLevel {
+    /// Whether the shared level fits within chance of the levels apart, and the shared slope
+    /// within chance of the slopes apart: each difference in SSE under the 95 % point of χ²
+    /// with one degree of freedom per parameter saved, in units of the long-run variance.
+    pub fn holds(&self) -> bool {
+        self.sse - self.apart_sse <= chi_square_95(self.joined) * self.long_run_var
+            && self.apart_sse - self.slope_apart_sse <= chi_square_95(1) * self.long_run_var
+    }
+}
+
+/// The 95 % point of χ² with `k` degrees of freedom: the table up to 5, then Wilson and
+/// Hilferty's cube-root approximation (within 1 % from there on).
+pub fn chi_square_95(k: usize) -> f64 {
+    const TABLE: [f64; 5] = [3.841, 5.991, 7.815, 9.488, 11.070];
+    match k {
+        0 => 0.0,
+        1..=5 => TABLE[k - 1],
+        _ => {
+            let a = 2.0 / (9.0 * k as f64);
+            k as f64 * (1.0 - a + 1.645 * a.sqrt()).powi(3)
+        }
+    }
+}
+
+/// Least-squares fit of `y = level + slope · max(0, x − x[index])` over `(x, y)` whose level and
+/// slope the `joined` stretches share, each as `level + slope · max(0, x − from)`: a leak that
+/// restarted grows back from the level where it first began, at the same pace. Those stretches
+/// then pin the level, and with it where the line leaves it: the onset. Every candidate bend in
+/// O(n) with suffix sums; the fits with the levels and the slopes apart come with it, for
+/// [`SharedLevel::holds`]. `None` with fewer than four samples, no joined sample, or a fitted
+/// slope that is not positive.
+pub fn fit_hinge_sharing_level(x: &[f64], y: &[f64], joined: &[Joined]) -> Option<SharedLevel> {
+    let n = x.len().min(y.len());
+    if n < 4 {
+        return None;
+    }
+    let yc = y[..n].iter().sum::<f64>() / n as f64;
+    // The joined samples' sums, with z = x − from their regressor on the slope, and the same
+    // centred on each stretch's own means (its level apart).
+    let (mut m, mut sz, mut szz, mut szy, mut sy, mut syy) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut czz, mut czy, mut cyy) = (0.0, 0.0, 0.0);
+    let mut stretches = 0;
+    for j in joined {
+        let k = j.x.len().min(j.y.len());
+        if k == 0 {
+            continue;
+        }
+        stretches += 1;
+        let z = |i: usize| (j.x[i] - j.from).max(0.0);
+        let (mz, my) = ((0..k).map(z).sum::<f64>() / k as f64, j.y[..k].iter().sum::<f64>() / k as f64);
+        for (i, &v) in j.y[..k].iter().enumerate() {
+            let (zi, vi) = (z(i), v - yc);
+            m += 1.0;
+            sz += zi;
+            szz += zi * zi;
+            szy += zi * vi;
+            sy += vi;
+            syy += vi * vi;
+            czz += (zi - mz) * (zi - mz);
+            czy += (zi - mz) * (v - my);
+            cyy += (v - my) * (v - my);
+        }
+    }
+    if stretches == 0 {
+        return None;
+    }
+    let nn = n as f64 + m;
+    let hy: f64 = y[..n].iter().map(|v| v - yc).sum();
+    let hyy: f64 = y[..n].iter().map(|v| (v - yc) * (v - yc)).sum();
+    let xc = x[0];
+    let (mut hx, mut hxx, mut hxy, mut hy1) = (0.0, 0.0, 0.0, 0.0);
+    let mut sse = vec![f64::INFINITY; n];
+    let mut apart = vec![f64::INFINITY; n];
+    let mut fits = vec![(0.0, 0.0); n];
+    for k in (0..n).rev() {
+        let (u, v) = (x[k] - xc, y[k] - yc);
+        hx += u;
+        hxx += u * u;
+        hxy += u * v;
+        hy1 += v;
+        if k + 2 >= n {
+            continue;
+        }
+        // Over the samples from the bend on, h = x − x[k]: Σh, Σh², Σh·y.
+        let c = (n - k) as f64;
+        let sh = hx - u * c;
+        let shh = hxx - 2.0 * u * hx + u * u * c;
+        let shy = hxy - u * hy1;
+        // One level for all: regress every sample on (1, h or z).
+        let (z, zz, zy, ys, yy) = (sh + sz, shh + szz, shy + szy, hy + sy, hyy + syy);
+        let den = nn * zz - z * z;
+        if den > 0.0 {
+            let slope = (nn * zy - z * ys) / den;
+            let level = (ys - slope * z) / nn;
+            sse[k] = (yy - level * ys - slope * zy).max(0.0);
+            fits[k] = (level + yc, slope);
+        }
+        // Each joined stretch at a level of its own, the slope still shared.
+        let (hcc, hcy) = (shh - sh * sh / n as f64, shy - sh * hy / n as f64);
+        let (den, num) = (hcc + czz, hcy + czy);
+        let rest = hyy - hy * hy / n as f64 + cyy;
+        apart[k] = if den > 0.0 { (rest - num * num / den).max(0.0) } else { rest };
+    }
+    let (k, best) = best_of(&sse);
+    if !best.is_finite() || fits[k].1 <= 0.0 {
+        return None;
+    }
+    let (_, apart_sse) = best_of(&apart);
+    let free = fit_hinge(&x[..n], &y[..n]);
+    let free_sse = hinge_sse_at(x, y, 0, free.index, n);
+    let slope_apart_sse = free_sse + if czz > 0.0 { (cyy - czy * czy / czz).max(0.0) } else { cyy };
+    let long_run_var = hinge_long_run_var(&x[..n], &y[..n], &free, free_sse);
+    // Bends within a likelihood-ratio of ~2 of the best, as for the free hinge.
+    let (lo, hi) = within_limit(&sse, k, best + 4.0 * long_run_var);
+    Some(SharedLevel {
+        hinge: Hinge { index: k, level: fits[k].0, slope: fits[k].1, index_range: (lo, hi) },
+        sse: best,
+        apart_sse,
+        slope_apart_sse,
+        joined: stretches,
+        long_run_var,
+    })
+}
+
+/// [`fit_hinge_sharing_level`] with the joined climbs resuming a common delay after their
+/// `from` (a leak that waits on traffic or a job after every restart): the best of
+/// `DELAY_STEPS` + 1 delays from none to 40 % of the shortest climb. A delay too short to tell
+/// apart in the noise of one climb still tilts a line forced through the restart, and with it
+/// the shared slope and the first climb's knot.
+pub fn fit_hinge_sharing_level_after_delay(x: &[f64], y: &[f64], joined: &[Joined]) -> Option<SharedLevel> {
+    const DELAY_STEPS: usize = 24;
+    let span = |j: &Joined| j.x.last().zip(j.x.first()).map_or(0.0, |(b, a)| b - a);
+    let shortest = joined.iter().map(span).fold(f64::INFINITY, f64::min);
+    if !shortest.is_finite() {
+        return None;
+    }
+    let mut delayed = joined.to_vec();
+    (0..=DELAY_STEPS)
+        .filter_map(|k| {
+            let delay = 0.4 * shortest * k as f64 / DELAY_STEPS as f64;
+            for (d, j) in delayed.iter_mut().zip(joined) {
+                d.from = j.from + delay;
+            }
+            fit_hinge_sharing_level(x, y, &delayed)
+        })
+        .min_by(|a, b| a.sse.total_cmp(&b.sse))
+}
+
 /// The knot `t` within `lo..=hi` (times, not samples) of the least-squares continuous fit
 /// `y = level + slope · max(0, x − t)`, the level and slope refitted for every `t`: the bend
 /// between samples, where [`fit_hinge`] puts it on one. The fit's sum of squares is smooth in
@@ -1327,6 +1505,44 @@ mod tests {
         assert!(fit_hinge_sharing_slope(&x, &y, &[]).is_none());
         let falling: Vec<f64> = ox.iter().map(|&t| -0.5 * t).collect();
         assert!(fit_hinge_sharing_slope(&x, &y.iter().map(|v| -v).collect::<Vec<_>>(), &[(&ox, &falling)]).is_none());
+    }
+
+    #[test]
+    fn a_shared_level_pins_where_a_restarted_climb_began() {
+        // Flat at 0 to 12, then 0.5 a sample to 60 (a restart), under a deterministic jitter;
+        // the climbs after two restarts grow again from 0 at the same pace.
+        let wobble = |t: f64| ((t as u64 * 7919) % 13) as f64 / 6.0 - 1.0;
+        let x: Vec<f64> = (0..60).map(f64::from).collect();
+        let y: Vec<f64> = x.iter().map(|&t| 0.5 * (t - 12.0).max(0.0) + wobble(t)).collect();
+        let climb = |from: f64, level: f64| -> (Vec<f64>, Vec<f64>) {
+            let cx: Vec<f64> = (0..48).map(|i| from + f64::from(i)).collect();
+            let cy = cx.iter().map(|&t| level + 0.5 * (t - from) + wobble(t)).collect();
+            (cx, cy)
+        };
+        let ((ax, ay), (bx, by)) = (climb(60.0, 0.0), climb(108.0, 0.0));
+        let joined = [Joined { x: &ax, y: &ay, from: 60.0 }, Joined { x: &bx, y: &by, from: 108.0 }];
+        let f = fit_hinge_sharing_level(&x, &y, &joined).expect("a fit");
+        assert!((f.hinge.index as i64 - 12).abs() <= 1, "{f:?}");
+        assert!((f.hinge.slope - 0.5).abs() < 0.02 && f.hinge.level.abs() < 0.5, "{f:?}");
+        assert_eq!(f.joined, 2);
+        assert!(f.holds(), "{f:?}");
+        // A climb that comes back 20 higher (a cache refilled) holds no shared level, and one
+        // three times as fast no shared slope.
+        let (hx, hy) = climb(108.0, 20.0);
+        let higher = fit_hinge_sharing_level(&x, &y, &[joined[0], Joined { x: &hx, y: &hy, from: 108.0 }]);
+        assert!(!higher.expect("a fit").holds());
+        let fast: Vec<f64> = ax.iter().map(|&t| 1.5 * (t - 60.0) + wobble(t)).collect();
+        assert!(!fit_hinge_sharing_level(&x, &y, &[Joined { x: &ax, y: &fast, from: 60.0 }]).expect("a fit").holds());
+        // Nothing to share with: no fit.
+        assert!(fit_hinge_sharing_level(&x, &y, &[]).is_none());
+    }
+
+    #[test]
+    fn chi_square_points_follow_the_table() {
+        assert!((chi_square_95(1) - 3.841).abs() < 1e-9);
+        // 12.592 and 31.410 in the tables: within 1 %.
+        assert!((chi_square_95(6) / 12.592 - 1.0).abs() < 0.01, "{}", chi_square_95(6));
+        assert!((chi_square_95(20) / 31.410 - 1.0).abs() < 0.01, "{}", chi_square_95(20));
     }
 
     #[test]
