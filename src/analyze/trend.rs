@@ -1538,6 +1538,29 @@ mod tests {
     }
 
     #[test]
+    fn climbs_that_resume_late_after_their_restarts_share_one_delay() {
+        // As above, but each later climb stays at 0 for 12 samples after its restart.
+        let wobble = |t: f64| ((t as u64 * 7919) % 13) as f64 / 6.0 - 1.0;
+        let x: Vec<f64> = (0..60).map(f64::from).collect();
+        let y: Vec<f64> = x.iter().map(|&t| 0.5 * (t - 12.0).max(0.0) + wobble(t)).collect();
+        let climb = |from: f64| -> (Vec<f64>, Vec<f64>) {
+            let cx: Vec<f64> = (0..48).map(|i| from + f64::from(i)).collect();
+            let cy = cx.iter().map(|&t| 0.5 * (t - from - 12.0).max(0.0) + wobble(t)).collect();
+            (cx, cy)
+        };
+        let ((ax, ay), (bx, by)) = (climb(60.0), climb(108.0));
+        let joined = [Joined { x: &ax, y: &ay, from: 60.0 }, Joined { x: &bx, y: &by, from: 108.0 }];
+        // Pinned to the restarts, the shared line is slower and leaves the level early.
+        let at_once = fit_hinge_sharing_level(&x, &y, &joined).expect("a fit");
+        assert!(at_once.hinge.index < 10, "{at_once:?}");
+        let delayed = fit_hinge_sharing_level_after_delay(&x, &y, &joined).expect("a fit");
+        assert!((delayed.hinge.index as i64 - 12).abs() <= 1, "{delayed:?}");
+        assert!((delayed.hinge.slope - 0.5).abs() < 0.02, "{delayed:?}");
+        assert!(delayed.sse < at_once.sse && delayed.holds(), "{delayed:?}");
+        assert!(fit_hinge_sharing_level_after_delay(&x, &y, &[]).is_none());
+    }
+
+    #[test]
     fn chi_square_points_follow_the_table() {
         assert!((chi_square_95(1) - 3.841).abs() < 1e-9);
         // 12.592 and 31.410 in the tables: within 1 %.
