@@ -269,10 +269,8 @@ pub fn fit_hinge_sharing_slope(x: &[f64], y: &[f64], others: &[(&[f64], &[f64])]
     }
     let xk = x[k];
     let level = y[..n].iter().zip(&x[..n]).map(|(v, t)| v - slope * (t - xk).max(0.0)).sum::<f64>() / nf;
-    let free = fit_hinge(&x[..n], &y[..n]);
-    let free_sse = hinge_sse_at(x, y, 0, free.index, n);
+    let (free_sse, long_run_var) = free_hinge_noise(&x[..n], &y[..n]);
     let apart_sse = free_sse + (oyy - oxy * oxy / oxx).max(0.0);
-    let long_run_var = hinge_long_run_var(&x[..n], &y[..n], &free, free_sse);
     // Bends within a likelihood-ratio of ~2 of the best, as for the free hinge.
     let tolerance = best + 4.0 * long_run_var;
     let (lo, hi) = within_limit(&sse, k, tolerance);
@@ -346,6 +344,26 @@ pub fn chi_square_95(k: usize) -> f64 {
 /// [`SharedLevel::holds`]. `None` with fewer than four samples, no joined sample, or a fitted
 /// slope that is not positive.
 pub fn fit_hinge_sharing_level(x: &[f64], y: &[f64], joined: &[Joined]) -> Option<SharedLevel> {
+    sharing_level_beside(x, y, joined, free_hinge_noise(x, y))
+}
+
+/// The free flat-then-linear hinge's residual sum of squares over `(x, y)` and the long-run
+/// variance of its residuals: what the fits that share its level or slope are weighed against.
+fn free_hinge_noise(x: &[f64], y: &[f64]) -> (f64, f64) {
+    let n = x.len().min(y.len());
+    let free = fit_hinge(&x[..n], &y[..n]);
+    let sse = hinge_sse_at(x, y, 0, free.index, n);
+    (sse, hinge_long_run_var(&x[..n], &y[..n], &free, sse))
+}
+
+/// [`fit_hinge_sharing_level`], given the free hinge's [`free_hinge_noise`] on the same samples
+/// (the same for every delay of [`fit_hinge_sharing_level_after_delay`]).
+fn sharing_level_beside(
+    x: &[f64],
+    y: &[f64],
+    joined: &[Joined],
+    (free_sse, long_run_var): (f64, f64),
+) -> Option<SharedLevel> {
     let n = x.len().min(y.len());
     if n < 4 {
         return None;
@@ -422,10 +440,7 @@ pub fn fit_hinge_sharing_level(x: &[f64], y: &[f64], joined: &[Joined]) -> Optio
         return None;
     }
     let (_, apart_sse) = best_of(&apart);
-    let free = fit_hinge(&x[..n], &y[..n]);
-    let free_sse = hinge_sse_at(x, y, 0, free.index, n);
     let slope_apart_sse = free_sse + if czz > 0.0 { (cyy - czy * czy / czz).max(0.0) } else { cyy };
-    let long_run_var = hinge_long_run_var(&x[..n], &y[..n], &free, free_sse);
     // Bends within a likelihood-ratio of ~2 of the best, as for the free hinge.
     let (lo, hi) = within_limit(&sse, k, best + 4.0 * long_run_var);
     Some(SharedLevel {
@@ -450,6 +465,7 @@ pub fn fit_hinge_sharing_level_after_delay(x: &[f64], y: &[f64], joined: &[Joine
     if !shortest.is_finite() {
         return None;
     }
+    let free = free_hinge_noise(x, y);
     let mut delayed = joined.to_vec();
     (0..=DELAY_STEPS)
         .filter_map(|k| {
@@ -457,7 +473,7 @@ pub fn fit_hinge_sharing_level_after_delay(x: &[f64], y: &[f64], joined: &[Joine
             for (d, j) in delayed.iter_mut().zip(joined) {
                 d.from = j.from + delay;
             }
-            fit_hinge_sharing_level(x, y, &delayed)
+            sharing_level_beside(x, y, &delayed, free)
         })
         .min_by(|a, b| a.sse.total_cmp(&b.sse))
 }
