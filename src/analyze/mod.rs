@@ -864,8 +864,10 @@ fn returns_to_level(y: &[f64]) -> Option<bool> {
 
 /// Whether the climb from `a` to `b` (x in hours, under 16 h) recurs a day before or after:
 /// the level there rises by a quarter of the climb or more over the same hours of the day (a
-/// quiet Sunday before a Monday swings at a fraction of its size). Levels are medians over a
-/// tenth of the climb's duration each side.
+/// quiet Sunday before a Monday swings at a fraction of its size), and the later of the two
+/// days does not stand higher than the earlier by a quarter of the climb at both its start and
+/// its end (a leak under the wave). Levels are medians over a tenth of the climb's duration
+/// each side.
 fn daily_echo(x: &[f64], y: &[f64], a: usize, b: usize) -> bool {
     const DAY: f64 = 24.0;
     let (Some(&xa), Some(&xb)) = (x.get(a), x.get(b)) else { return false };
@@ -887,7 +889,12 @@ fn daily_echo(x: &[f64], y: &[f64], a: usize, b: usize) -> bool {
             if xa + shift - w < first || xb + shift + w > last {
                 return false;
             }
-            matches!((level(xa + shift), level(xb + shift)), (Some(p), Some(q)) if q - p >= 0.25 * climb)
+            let (Some(p), Some(q)) = (level(xa + shift), level(xb + shift)) else { return false };
+            // The later day standing higher at both ends of the climb, by a quarter of it or
+            // more, is growth under the wave, not the wave alone (a quiet day before a busy one
+            // differs at the top, not at the start).
+            let (start_rose, end_rose) = if shift < 0.0 { (from - p, to - q) } else { (p - from, q - to) };
+            q - p >= 0.25 * climb && !(start_rose >= 0.25 * climb && end_rose >= 0.25 * climb)
         })
 }
 
@@ -2215,4 +2222,45 @@ fn classify(
         _ => Shape::Step,
     };
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::daily_echo;
+
+    /// A business-hours climb (08:00 to 18:00, back by 21:00) of `size(day)` on each day of
+    /// 44 hours from 22:00, one sample every 3 minutes, over `per_day` of growth a day.
+    fn days(size: impl Fn(f64) -> f64, per_day: f64) -> (Vec<f64>, Vec<f64>) {
+        let x: Vec<f64> = (0..880).map(|i| i as f64 * 0.05).collect();
+        let y = x
+            .iter()
+            .map(|&h| {
+                let hour = 22.0 + h;
+                let t = hour.rem_euclid(24.0);
+                let wave = if (8.0..18.0).contains(&t) {
+                    (t - 8.0) / 10.0
+                } else if (18.0..21.0).contains(&t) {
+                    1.0 - (t - 18.0) / 3.0
+                } else {
+                    0.0
+                };
+                100.0 + size((hour / 24.0).floor()) * 40.0 * wave + per_day * h / 24.0
+            })
+            .collect();
+        (x, y)
+    }
+
+    #[test]
+    fn a_climb_the_day_before_repeats_is_the_wave_unless_the_whole_day_stands_higher() {
+        // The second day's climb, 08:00 to 18:00: hours 34 to 44 of the window's 44.
+        let (a, b) = (34 * 20, 879);
+        let (x, y) = days(|_| 1.0, 0.0);
+        assert!(daily_echo(&x, &y, a, b), "the wave alone");
+        let (x, y) = days(|d| if d < 2.0 { 0.35 } else { 1.0 }, 0.0);
+        assert!(daily_echo(&x, &y, a, b), "a quiet day before");
+        let (x, y) = days(|_| 1.0, 20.0);
+        assert!(!daily_echo(&x, &y, a, b), "20 a day under a wave of 40");
+        let (x, y) = days(|_| 1.0, 5.0);
+        assert!(daily_echo(&x, &y, a, b), "5 a day under a wave of 40");
+    }
 }
