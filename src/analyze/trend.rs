@@ -235,29 +235,15 @@ pub fn fit_hinge_sharing_slope(x: &[f64], y: &[f64], others: &[(&[f64], &[f64])]
     if oxx <= 0.0 {
         return None;
     }
-    // Centred, so the running sums keep their precision.
-    let xc = x[0];
     let yc = y[..n].iter().sum::<f64>() / n as f64;
     let nf = n as f64;
     let syy: f64 = y[..n].iter().map(|v| (v - yc) * (v - yc)).sum();
-    let (mut sx, mut sxx, mut sxy, mut sy) = (0.0, 0.0, 0.0, 0.0);
     let mut sse = vec![f64::INFINITY; n];
     let mut slope_at = vec![0.0; n];
-    for k in (0..n).rev() {
-        let (u, v) = (x[k] - xc, y[k] - yc);
-        sx += u;
-        sxx += u * u;
-        sxy += u * v;
-        sy += v;
-        if k + 2 >= n {
-            continue;
-        }
-        let m = (n - k) as f64;
-        // Over the samples from the bend on, h = x − x[k]: Σh, Σh², Σh·y (y centred, so the
-        // hinge's centred cross-product is Σh·y itself).
-        let sh = sx - u * m;
-        let shh = sxx - 2.0 * u * sx + u * u * m - sh * sh / nf;
-        let shy = sxy - u * sy;
+    for (k, sh, shh, shy) in hinge_suffix_sums(&x[..n], &y[..n], yc) {
+        // The hinge's regressor centred (y is centred, so its centred cross-product is Σh·y
+        // itself).
+        let shh = shh - sh * sh / nf;
         let (den, num) = (shh + oxx, shy + oxy);
         sse[k] = (syy + oyy - num * num / den).max(0.0);
         slope_at[k] = num / den;
@@ -279,6 +265,27 @@ pub fn fit_hinge_sharing_slope(x: &[f64], y: &[f64], others: &[(&[f64], &[f64])]
         sse: best,
         apart_sse,
         long_run_var,
+    })
+}
+
+/// For every candidate bend `k` of a hinge over `(x, y)`, from the last but two down to the
+/// first: `(k, Σh, Σh², Σh·(y − yc))` over the samples from `k` on, with `h = x − x[k]`. From
+/// running sums of `x − x[0]` and `y − yc` (centred, so they keep their precision), O(1) a bend.
+fn hinge_suffix_sums<'a>(x: &'a [f64], y: &'a [f64], yc: f64) -> impl Iterator<Item = (usize, f64, f64, f64)> + 'a {
+    let n = x.len().min(y.len());
+    let xc = x.first().copied().unwrap_or(0.0);
+    let (mut sx, mut sxx, mut sxy, mut sy) = (0.0, 0.0, 0.0, 0.0);
+    (0..n).rev().filter_map(move |k| {
+        let (u, v) = (x[k] - xc, y[k] - yc);
+        sx += u;
+        sxx += u * u;
+        sxy += u * v;
+        sy += v;
+        if k + 2 >= n {
+            return None;
+        }
+        let m = (n - k) as f64;
+        Some((k, sx - u * m, sxx - 2.0 * u * sx + u * u * m, sxy - u * sy))
     })
 }
 
@@ -401,25 +408,10 @@ fn sharing_level_beside(
     let nn = n as f64 + m;
     let hy: f64 = y[..n].iter().map(|v| v - yc).sum();
     let hyy: f64 = y[..n].iter().map(|v| (v - yc) * (v - yc)).sum();
-    let xc = x[0];
-    let (mut hx, mut hxx, mut hxy, mut hy1) = (0.0, 0.0, 0.0, 0.0);
     let mut sse = vec![f64::INFINITY; n];
     let mut apart = vec![f64::INFINITY; n];
     let mut fits = vec![(0.0, 0.0); n];
-    for k in (0..n).rev() {
-        let (u, v) = (x[k] - xc, y[k] - yc);
-        hx += u;
-        hxx += u * u;
-        hxy += u * v;
-        hy1 += v;
-        if k + 2 >= n {
-            continue;
-        }
-        // Over the samples from the bend on, h = x − x[k]: Σh, Σh², Σh·y.
-        let c = (n - k) as f64;
-        let sh = hx - u * c;
-        let shh = hxx - 2.0 * u * hx + u * u * c;
-        let shy = hxy - u * hy1;
+    for (k, sh, shh, shy) in hinge_suffix_sums(&x[..n], &y[..n], yc) {
         // One level for all: regress every sample on (1, h or z).
         let (z, zz, zy, ys, yy) = (sh + sz, shh + szz, shy + szy, hy + sy, hyy + syy);
         let den = nn * zz - z * z;
