@@ -69,7 +69,7 @@ fn onset_window_holds_the_true_onset() {
 }
 
 /// The onset target (≥ 0.95 of detected leaks within 5 % of the window), over ten
-/// draws of the suite (4,800 scenarios) so that no one lucky draw meets it. Not met yet: 0.938
+/// draws of the suite (4,800 scenarios) so that no one lucky draw meets it. Not met yet: 0.940
 /// (0.962 on seeds from 1, 0.90–0.94 on single fresh draws). The misses are leaks of 3–8 σ in
 /// strongly correlated noise (φ ≥ 0.85): steady, stopped and saw-tooth leaks, accelerating
 /// leaks whose gentle first stage drowns, first lifetimes of recurring leaks of 3–5 σ.
@@ -79,14 +79,14 @@ fn onset_window_holds_the_true_onset() {
 /// - steady 0.928 / 0.922: at the bound, the rest is the noise;
 /// - accelerating 0.965 / 0.910: the fit is given the bend and the factor;
 /// - saw-tooth 0.942 / 0.903: the fit is given the teeth;
-/// - seasonal 0.988 / 0.972, recurring 0.985 / 0.959, stopped 0.980 / 0.959.
+/// - seasonal 0.988 / 0.972, recurring 0.985 / 0.959, stopped 0.980 / 0.972.
 ///
 /// Given the series the engine reads instead (the saw-tooth floor, the deseasonalised values),
 /// the same fit places 0.921 of saw-tooth onsets and 0.980 of seasonal ones within 5 %.
 ///
 /// Run with `cargo test --release -- --ignored` for the figure.
 #[test]
-#[ignore = "onset target 0.95 over ten draws not met yet (0.938 measured); see the doc comment"]
+#[ignore = "onset target 0.95 over ten draws not met yet (0.940 measured); see the doc comment"]
 fn onset_accuracy_target() {
     let mut within = 0.0;
     let mut detected = 0.0;
@@ -764,6 +764,36 @@ fn a_drain_right_after_the_last_step_stops_the_leak() {
         let stop = r.stop_ms.map(|ms| (ms - start) as f64 / window as f64);
         assert!(stop.is_some_and(|u| (u - 0.55).abs() <= 0.05), "seed {seed}: stop {stop:?}: {}", r.summary);
     }
+}
+
+/// A weak leak that began soon after the window opened (inside the search's first piece), stopped
+/// and was drained back to where it began. The hinge over that piece knew the level the climb
+/// left only from the few minutes before it, and a peak read a little late tilted its line:
+/// onsets off by 5–12 % of the window on 9 of 40 seeds, 8 of them early. The level after the
+/// drain, and the drain itself, now enter the fit: 4 of 40.
+#[test]
+fn a_leak_drained_back_to_its_level_is_dated_by_both_ends() {
+    use leakscope::synth::{ar1_noise, Rng};
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (400, 30_000); // 3.3 h
+    let start = 1_726_690_000_000;
+    let window = n as i64 * step;
+    let mut dated = 0;
+    for seed in 0..40 {
+        let noise = ar1_noise(&mut Rng::new(300 + seed), n, 0.7, 1.0 * MIB);
+        let s = series_of("svc", start, step, &noise, |u| {
+            // 6 MiB (6 σ) from 0.12 to 0.55, then drained to nothing over 0.55–0.61.
+            let top = 6.0 * MIB;
+            let grown =
+                if u < 0.55 { top * ((u - 0.12) / 0.43).max(0.0) } else { top * (1.0 - ((u - 0.55) / 0.06).min(1.0)) };
+            800.0 * MIB + grown
+        });
+        let r = analyze_series(&s, &AnalyzeOptions::default());
+        assert_eq!(r.verdict, Verdict::Leak, "seed {seed}: {}", r.summary);
+        let truth = start + (0.12 * window as f64) as i64;
+        dated += usize::from(r.onset.as_ref().is_some_and(|o| (o.ms - truth).abs() < window / 20));
+    }
+    assert!(dated >= 34, "{dated} of 40 onsets within 5 % of the window");
 }
 
 /// Days of a daily wave whose size drifts over the week, then a leak under it: the

@@ -1458,6 +1458,45 @@ fn slowing_onset(x: &[f64], y: &[f64], lo: usize, onset: (usize, usize, usize), 
     (lo + f.index, (lo + f.low_index).min(onset.1), (lo + f.high_index).max(onset.2).max(lo + f.index))
 }
 
+/// The onset of a climb that began inside the lifetime's first piece, grew at `pace` and stopped
+/// at `peak` (the top of piece `top`), when memory was drained back to the level it left: the
+/// knot of [`trend::fit_rise_and_drain`] over the lifetime, the window spanning `onset`'s too.
+/// Such a climb has only the stretch before it inside its piece to show that level, and the
+/// hinge over the piece dated it by that stretch's wander. After the drain, the same level
+/// shows again, often for longer. And a peak read late (growth that stops is a corner the
+/// noise blunts) bends a line fitted up to it down into the drain: a flatter line, an earlier
+/// onset. The fit with the drain in it places the peak too. Only when the level after the
+/// drain is the one the climb left (a flat-then-linear hinge up to the peak sharing its level
+/// with the stretch after the drain, within chance of the two levels apart): a leak that
+/// stopped may keep part of what it took.
+fn drained_back_onset(
+    x: &[f64],
+    y: &[f64],
+    pieces: &[Piece],
+    (top, peak): (usize, usize),
+    pace: f64,
+    onset: (usize, usize, usize),
+) -> Option<(usize, usize, usize)> {
+    let last = pieces.len().checked_sub(1)?;
+    let falls = |j: usize| pieces[j].slope.high < 0.0;
+    // The stretch after the drain: the pieces from the first one after which none surely falls.
+    let settled = (top + 1..=last).find(|&j| !(j..=last).any(falls))?;
+    let (lo, drained, end) = (pieces[0].first, pieces[settled].first, pieces[last].end);
+    if end < drained + 8 || peak < lo + 8 || end > x.len().min(y.len()) {
+        return None;
+    }
+    // And it stays there: the top of its slope's 95 % interval under half the climb's pace (a
+    // restart the detector missed drops to a climb again).
+    if trend_test(&x[drained..end], &y[drained..end]).0.high >= 0.5 * pace {
+        return None;
+    }
+    let after = [trend::Joined { x: &x[drained..end], y: &y[drained..end], from: f64::INFINITY }];
+    trend::fit_hinge_sharing_level(&x[lo..=peak], &y[lo..=peak], &after).filter(trend::SharedLevel::holds)?;
+    let peaks = (pieces[top].first.max(lo + 8), drained.checked_sub(1)?);
+    let fit = trend::fit_rise_and_drain(x, y, (lo, drained, end), peaks)?;
+    Some((fit.index, fit.low_index.min(onset.1), fit.high_index.max(onset.2)))
+}
+
 /// How long the middle half of a climb from `from` to `to` (hours) took: from a quarter of its
 /// rise to three quarters, on the lines of the pieces that rise (`rising`). Half the climb's
 /// time when none does. A burst rises within minutes, however long the wander before it that
@@ -2138,6 +2177,11 @@ fn classify(
                     return result;
                 }
                 let onset = single_climb_onset(s, first_run, onset, peak + 1);
+                let onset = if s == 0 && first_run == 0 {
+                    drained_back_onset(x, y, pieces, (top, peak), pieces[k].slope.slope, onset).unwrap_or(onset)
+                } else {
+                    onset
+                };
                 result.shape = Shape::Stopped;
                 result.restarts = restarts;
                 result.onset = Some(onset);

@@ -656,16 +656,7 @@ fn fit_two_stage_direct(
     let n = xs.len();
     let nf = n as f64;
     let kb = bend - lo;
-    let x0 = xs[0];
-    let xsc = (xs[n - 1] - x0).abs();
-    if !(xsc > 0.0 && xsc.is_finite()) {
-        return None;
-    }
-    let y0 = ys.iter().sum::<f64>() / nf;
-    let ysc = ys.iter().map(|v| (v - y0).abs()).fold(0.0, f64::max);
-    let ysc = if ysc > 0.0 && ysc.is_finite() { ysc } else { 1.0 };
-    let u: Vec<f64> = xs.iter().map(|v| (v - x0) / xsc).collect();
-    let v: Vec<f64> = ys.iter().map(|w| (w - y0) / ysc).collect();
+    let Unit { u, v, xsc, ysc } = Unit::of(xs, ys)?;
     let SuffixSums { r1, ru, ruu, rv, ruv } = SuffixSums::new(&u, &v);
     let sv = rv[0];
     let svv: f64 = v.iter().map(|w| w * w).sum();
@@ -724,6 +715,139 @@ fn fit_two_stage_direct(
         low_index: lo + low,
         high_index: lo + high,
     })
+}
+
+/// [`fit_rise_and_drain`]'s fit: a leak that stopped and was drained back to its level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RiseAndDrain {
+    /// Where growth began (index into the full slices).
+    pub index: usize,
+    /// Earliest onset whose best fit lies within a likelihood ratio of ~2 of the best.
+    pub low_index: usize,
+    /// Latest such onset.
+    pub high_index: usize,
+}
+
+/// At most this many peaks spread over [`fit_rise_and_drain`]'s range are tried with every
+/// onset, before every peak around the best of them.
+pub const RISE_PEAKS: usize = 32;
+
+/// Least-squares fit of a leak that stopped and was drained back to where it began, over
+/// `lo..hi`: flat at a level up to the onset `x[k]`, linear growth up to the peak `x[p]`, a
+/// linear fall back to the level by `x[drain_end]`, and flat at that level from there on. The
+/// level and the pace are linear; the onset is searched over every sample before the peak and
+/// the peak over `peaks` (inclusive), O(1) per pair with suffix sums: every onset for at most
+/// [`RISE_PEAKS`] peaks spread over the range, then for every peak around the best of them.
+/// The stretch after the drain pins the level the climb left, and the drain pins the peak.
+/// Above [`BEND_DIRECT`] samples on block means. `None` with too few samples on either side or
+/// no positive pace.
+pub fn fit_rise_and_drain(
+    x: &[f64],
+    y: &[f64],
+    (lo, drain_end, hi): (usize, usize, usize),
+    peaks: (usize, usize),
+) -> Option<RiseAndDrain> {
+    let hi = hi.min(x.len()).min(y.len());
+    if !(lo + 8 <= peaks.0 && peaks.0 <= peaks.1 && peaks.1 < drain_end && drain_end < hi) {
+        return None;
+    }
+    if hi - lo > BEND_DIRECT {
+        let size = (hi - lo).div_ceil(BEND_DIRECT / 2);
+        let (bx, by) = block_means(&x[lo..hi], &y[lo..hi], (hi - lo).div_ceil(size));
+        let to_block = |i: usize| ((i - lo) / size).min(bx.len() - 1);
+        let to_raw = |k: usize| (lo + k * size + size / 2).min(hi - 1);
+        let (p0, p1) = (to_block(peaks.0), to_block(peaks.1));
+        let coarse = fit_rise_and_drain_direct(&bx, &by, (0, to_block(drain_end).max(p1 + 1), bx.len()), (p0, p1))?;
+        return Some(RiseAndDrain {
+            index: to_raw(coarse.index),
+            low_index: to_raw(coarse.low_index),
+            high_index: to_raw(coarse.high_index),
+        });
+    }
+    fit_rise_and_drain_direct(x, y, (lo, drain_end, hi), peaks)
+}
+
+fn fit_rise_and_drain_direct(
+    x: &[f64],
+    y: &[f64],
+    (lo, drain_end, hi): (usize, usize, usize),
+    (p0, p1): (usize, usize),
+) -> Option<RiseAndDrain> {
+    if !(lo + 4 <= p0 && p0 <= p1 && p1 < drain_end && drain_end < hi && hi <= x.len().min(y.len())) {
+        return None;
+    }
+    let (xs, ys) = (&x[lo..hi], &y[lo..hi]);
+    let n = xs.len();
+    let nf = n as f64;
+    let Unit { u, v, .. } = Unit::of(xs, ys)?;
+    let SuffixSums { r1, ru, ruu, rv, ruv } = SuffixSums::new(&u, &v);
+    let (sv, svv) = (rv[0], v.iter().map(|w| w * w).sum::<f64>());
+    let (d, p0, p1) = (drain_end - lo, p0 - lo, p1 - lo);
+    let ud = u[d];
+    // The regressor g: 0, then u − u_k up to the peak, then (u_p − u_k)(u_d − u)/(u_d − u_p)
+    // down to the drain's end, then 0 again. The fit's SSE, level and pace.
+    let fit = |k: usize, p: usize| -> Option<(f64, f64, f64)> {
+        let (uk, up) = (u[k], u[p]);
+        if !(up > uk && ud > up) {
+            return None;
+        }
+        let part = |r: &[f64], a: usize, b: usize| r[a] - r[b];
+        let (c1, cu, cuu) = (part(&r1, k, p), part(&ru, k, p), part(&ruu, k, p));
+        let (cv, cuv) = (part(&rv, k, p), part(&ruv, k, p));
+        let (d1, du, duu) = (part(&r1, p, d), part(&ru, p, d), part(&ruu, p, d));
+        let (dv, duv) = (part(&rv, p, d), part(&ruv, p, d));
+        let c = (up - uk) / (ud - up);
+        let sg = cu - uk * c1 + c * (ud * d1 - du);
+        let sgg = cuu - 2.0 * uk * cu + uk * uk * c1 + c * c * (ud * ud * d1 - 2.0 * ud * du + duu);
+        let sgv = cuv - uk * cv + c * (ud * dv - duv);
+        let den = nf * sgg - sg * sg;
+        if den <= 0.0 {
+            return None;
+        }
+        let pace = (nf * sgv - sg * sv) / den;
+        let level = (sv - pace * sg) / nf;
+        Some(((svv - level * sv - pace * sgv).max(0.0), level, pace))
+    };
+    // Per onset, the best SSE over the peaks tried, and at which peak.
+    let margin = (n / 50).max(2);
+    let mut profile = vec![f64::INFINITY; p1];
+    let mut peak_of = vec![0; p1];
+    let stride = (p1 - p0 + 1).div_ceil(RISE_PEAKS).max(1);
+    let mut peaks: Vec<usize> = (p0..=p1).step_by(stride).collect();
+    for pass in 0..2 {
+        for &p in &peaks {
+            for k in margin..p {
+                if let Some((sse, _, pace)) = fit(k, p) {
+                    if pace > 0.0 && sse < profile[k] {
+                        profile[k] = sse;
+                        peak_of[k] = p;
+                    }
+                }
+            }
+        }
+        if stride == 1 || pass == 1 {
+            break;
+        }
+        let coarse = peak_of[best_of(&profile).0];
+        peaks = (coarse.saturating_sub(stride - 1).max(p0)..=(coarse + stride - 1).min(p1)).collect();
+    }
+    let (best, best_sse) = best_of(&profile);
+    if !best_sse.is_finite() {
+        return None;
+    }
+    let (_, level, pace) = fit(best, peak_of[best])?;
+    let (uk, up) = (u[best], u[peak_of[best]]);
+    let g = |i: usize| match u[i] {
+        w if w <= uk || i >= d => 0.0,
+        w if w <= up => w - uk,
+        w => (up - uk) * (ud - w) / (ud - up),
+    };
+    // Onsets within a likelihood ratio of ~2, with the long-run variance of the residuals
+    // (AR(1)), as for the hinge.
+    let rho = super::changepoint::lag_one_of(n, |i| v[i] - level - pace * g(i)).clamp(0.0, 0.98);
+    let long_run_var = best_sse / (nf - 4.0).max(1.0) * (1.0 + rho) / (1.0 - rho);
+    let (low, high) = within_limit(&profile, best, best_sse + 4.0 * long_run_var);
+    Some(RiseAndDrain { index: lo + best, low_index: lo + low, high_index: lo + high })
 }
 
 /// A continuous "flat, then a first slope, then a steeper second slope" fit with both knots
@@ -1431,6 +1555,35 @@ fn solve3(a: &[[f64; 3]; 3], b: &[f64; 3]) -> Option<[f64; 3]> {
 
 /// Suffix sums of 1, u, u², v and uv (index i sums i..n), so a least-squares line over any
 /// right part of the points costs O(1).
+/// Samples scaled for running sums that keep their precision: `u = (x − x₀)/xsc` from 0 to 1,
+/// `v = (y − ȳ)/ysc` within ±1, with the two scales to take results back.
+struct Unit {
+    u: Vec<f64>,
+    v: Vec<f64>,
+    xsc: f64,
+    ysc: f64,
+}
+
+impl Unit {
+    /// `None` when the times do not span a finite, positive range.
+    fn of(xs: &[f64], ys: &[f64]) -> Option<Unit> {
+        let (&x0, &x1) = (xs.first()?, xs.last()?);
+        let xsc = (x1 - x0).abs();
+        if !(xsc > 0.0 && xsc.is_finite()) {
+            return None;
+        }
+        let y0 = ys.iter().sum::<f64>() / ys.len().max(1) as f64;
+        let ysc = ys.iter().map(|v| (v - y0).abs()).fold(0.0, f64::max);
+        let ysc = if ysc > 0.0 && ysc.is_finite() { ysc } else { 1.0 };
+        Some(Unit {
+            u: xs.iter().map(|v| (v - x0) / xsc).collect(),
+            v: ys.iter().map(|w| (w - y0) / ysc).collect(),
+            xsc,
+            ysc,
+        })
+    }
+}
+
 struct SuffixSums {
     r1: Vec<f64>,
     ru: Vec<f64>,
@@ -1635,6 +1788,31 @@ mod tests {
             assert!(t.sse < t.hinge_sse, "{n}: {t:?}");
         }
         assert!(fit_two_stage(&[0.0, 1.0], &[0.0, 1.0], (0, 1, 2), 1, 0.0).is_none());
+    }
+
+    #[test]
+    fn rise_and_drain_finds_the_onset_and_peak_together() {
+        // Flat to 100, up at 0.5 to a peak at 300, drained linearly back to the level by 330,
+        // flat to 500, under a small jitter; the peaks searched from 250 to 325 (a range
+        // reaching well into the drain). A hinge over the climb up to a late peak (320) bends
+        // into the drain and dates the onset early; the fit with the drain does not.
+        for n in [500usize, 20_000] {
+            let scale = n as f64 / 500.0;
+            let x: Vec<f64> = (0..n).map(|i| i as f64 / scale).collect();
+            let leak =
+                |v: f64| if v < 300.0 { 0.5 * (v - 100.0).max(0.0) } else { 100.0 * ((330.0 - v) / 30.0).max(0.0) };
+            let y: Vec<f64> = x.iter().map(|&v| 10.0 + leak(v) + (v * 1.7).sin() * 0.5).collect();
+            let at = |v: f64| (v * scale) as usize;
+            let f = fit_rise_and_drain(&x, &y, (0, at(330.0), n), (at(250.0), at(325.0))).expect("a fit");
+            assert!((x[f.index] - 100.0).abs() <= 2.0, "{n}: {f:?}");
+            assert!(f.low_index <= f.index && f.index <= f.high_index, "{n}: {f:?}");
+            let late = fit_hinge(&x[..at(320.0)], &y[..at(320.0)]);
+            assert!(x[late.index] < 95.0, "{n}: {late:?}");
+        }
+        // Too few samples before the peaks, or the drain's end before them.
+        let x: Vec<f64> = (0..40).map(f64::from).collect();
+        assert!(fit_rise_and_drain(&x, &x, (0, 30, 40), (4, 20)).is_none());
+        assert!(fit_rise_and_drain(&x, &x, (0, 10, 40), (12, 20)).is_none());
     }
 
     #[test]
