@@ -1790,7 +1790,8 @@ fn classify(
             // down the growth, and the first piece alone may hold too little of it to place the
             // knot: a continuous "flat, then a first slope, then the next piece's slope" fit
             // over both, the second knot at the search's bend.
-            if let Some(next) = pieces.get(1).filter(|n| moves[1].0 == 1 && !n.jump_before) {
+            let next = pieces.get(1).filter(|n| moves[1].0 == 1 && !n.jump_before);
+            if let Some(next) = next {
                 let tolerance = 3.84 * noise.search_var;
                 if let Some(t) = trend::fit_two_stage(x, y, (p.first, next.first, next.end), i, tolerance) {
                     // Kept when it beats the first piece's own hinge carried over both pieces by
@@ -1808,6 +1809,27 @@ fn classify(
             if pieces.len() == 1 {
                 if let Some(t) = trend::fit_two_knots(x, y, p.first, end).filter(|t| t.better_than_hinge) {
                     return (t.index, t.low_index, t.high_index.max(t.index));
+                }
+            }
+            // Otherwise one line: over both pieces when the climb goes on into the next one.
+            // The first piece may hold only the start of the climb (a leak that began late in
+            // it), too little to pin the line's slope, and with it where the line leaves the
+            // flat level; the next piece holds the rest. Kept when that line fits the first
+            // piece within chance of the piece's own hinge (the three parameters the piece
+            // alone fitted: χ² with three degrees of freedom at 95 %, in units of the noise's
+            // long-run variance); a climb that paused or slowed inside the next piece draws a
+            // flatter line, which misses the first piece's climb. Not when the piece's own knot
+            // is its first sample: the leak was under way when the window opened, and a longer
+            // line can only move that knot into the climb.
+            if let Some((next, hx, hy)) =
+                next.filter(|_| h.index > 0).and_then(|n| Some((n, x.get(p.first..n.end)?, y.get(p.first..n.end)?)))
+            {
+                let both = trend::fit_hinge(hx, hy);
+                let line = |k: usize| both.level + both.slope * (x[k] - hx[both.index]).max(0.0);
+                let misfit: f64 = (p.first..end).map(|k| (y[k] - line(k)).powi(2)).sum::<f64>()
+                    - trend::hinge_sse_at(x, y, p.first, i, end);
+                if misfit <= trend::chi_square_95(3) * noise.long_run_var {
+                    return both.onset(p.first, next.end - 1);
                 }
             }
             return h.onset(p.first, end - 1);
