@@ -1553,8 +1553,6 @@ fn solve3(a: &[[f64; 3]; 3], b: &[f64; 3]) -> Option<[f64; 3]> {
     out.iter().all(|v| v.is_finite()).then_some(out)
 }
 
-/// Suffix sums of 1, u, u², v and uv (index i sums i..n), so a least-squares line over any
-/// right part of the points costs O(1).
 /// Samples scaled for running sums that keep their precision: `u = (x − x₀)/xsc` from 0 to 1,
 /// `v = (y − ȳ)/ysc` within ±1, with the two scales to take results back.
 struct Unit {
@@ -1584,6 +1582,8 @@ impl Unit {
     }
 }
 
+/// Suffix sums of 1, u, u², v and uv (index i sums i..n), so a least-squares line over any
+/// right part of the points costs O(1).
 struct SuffixSums {
     r1: Vec<f64>,
     ru: Vec<f64>,
