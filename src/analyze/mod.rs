@@ -199,6 +199,10 @@ impl Piece {
     fn rise(&self) -> f64 {
         self.slope.slope * self.duration()
     }
+    /// Whether memory surely falls over the piece: its slope's 95 % interval lies below zero.
+    fn surely_falls(&self) -> bool {
+        self.slope.high < 0.0
+    }
     /// The middle of the piece's time span.
     fn middle(&self) -> f64 {
         (self.x_start + self.x_end) / 2.0
@@ -1478,9 +1482,8 @@ fn drained_back_onset(
     onset: (usize, usize, usize),
 ) -> Option<(usize, usize, usize)> {
     let last = pieces.len().checked_sub(1)?;
-    let falls = |j: usize| pieces[j].slope.high < 0.0;
     // The stretch after the drain: the pieces from the first one after which none surely falls.
-    let settled = (top + 1..=last).find(|&j| !(j..=last).any(falls))?;
+    let settled = (top + 1..=last).find(|&j| !pieces[j..=last].iter().any(Piece::surely_falls))?;
     let (lo, drained, end) = (pieces[0].first, pieces[settled].first, pieces[last].end);
     if end < drained + 8 || peak < lo + 8 || end > x.len().min(y.len()) {
         return None;
@@ -2092,7 +2095,7 @@ fn classify(
             // settle, but slowly.
             let sure_drain = p.test.p < 0.01
                 && moves[j].1 < -3.0
-                && p.slope.high < 0.0
+                && p.surely_falls()
                 && p.slope.slope < -0.5 * pieces[k].slope.slope;
             if moves[j].0 == -1 || p.rise() < -3.0 * noise.sigma || sure_drain {
                 fall -= p.rise();
@@ -2143,7 +2146,7 @@ fn classify(
         // (means, which a straight line through a warm-up's bend does not bias: its line
         // overshoots the bend, and the fall across to the plateau's line is no drain). A cache
         // levels off and keeps what it holds; a leak that stopped may give back a part.
-        let surely_falls = |j: usize| pieces[j].slope.high < 0.0;
+        let surely_falls = |j: usize| pieces[j].surely_falls();
         let drains =
             k < last_index && surely_falls(k + 1) || fall >= 0.15 * rise && (k + 1..=last_index).any(surely_falls);
         let drained = !concave && drains && fall_in_means(y, &pieces[k], &pieces[last_index]) >= 0.2 * rise;
