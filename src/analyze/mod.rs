@@ -674,7 +674,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         // misfit passes for noise, and its window spans much of the lifetime.
         // The lifetime the onset lies in, for both refinements below.
         let life_of_onset = lives.iter().find(|l| l.0 <= i && i < l.1);
-        let (lo, hi) = match life_of_onset {
+        let (i, lo, hi) = match life_of_onset {
             Some(&(a, b, Some(ref life))) => {
                 let end = life.stop.map_or(b, |s| s + 1);
                 let stretch = px.get(a..end).zip(py.get(a..end));
@@ -684,14 +684,24 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
                 };
                 // Growth that steepens or slows is no line, and a line's knot misplaces where it
                 // began. A curve's best knot lies on the side the truth does; the knots that fit
-                // the curve about as well reach the window out on that side.
+                // the curve about as well reach the window out on that side. Where the curve's
+                // knot comes first, the onset moves halfway to it. A line meets the flat level
+                // late under growth that steepens, the flatter the start the later; the curve (a
+                // pace at its knot, steepening evenly) starts early under growth that steepens in
+                // a stage, its gentle start reaching into the flat stretch before. The truth lies
+                // between, and which shape the growth has, neither fit tells. Not across a jump
+                // the segmentation read between the knots or right after the line's: growth that
+                // began with a step began there, to a sample.
                 match stretch.and_then(|(fx, fy)| trend::onset_knots_curved_on_blocks(fx, fy)) {
-                    Some((k, l, _)) if a + k < i => (lo.min(a + l), hi),
-                    Some((k, _, h)) if a + k > i => (lo, hi.max(a + h)),
-                    _ => (lo, hi),
+                    Some((k, l, _)) if a + k < i => {
+                        let jump = life.pieces.iter().any(|p| p.jump_before && a + k < p.first && p.first <= i + 1);
+                        (if jump { i } else { (a + k + i) / 2 }, lo.min(a + l), hi)
+                    }
+                    Some((k, _, h)) if a + k > i => (i, lo, hi.max(a + h)),
+                    _ => (i, lo, hi),
                 }
             }
-            _ => (lo, hi),
+            _ => (i, lo, hi),
         };
         let get = |k: usize| px.get(k).copied().unwrap_or(0.0);
         // Never narrower than the sampling: a knot at a sample stands for a bend anywhere
