@@ -799,7 +799,7 @@ fn a_leak_drained_back_to_its_level_is_dated_by_both_ends() {
 /// Growth that steepens smoothly from its onset (an exponential whose pace grows fourfold, a
 /// cache keyed by ever more users): a line through it meets the flat level late, and a curve
 /// with a pace at its knot finds it early. Placed by the line alone, 21 of 40 onsets were off by
-/// 5 % of the window or more, 16 of them late; halfway between the two knots, 11 (4 late).
+/// 5 % of the window or more, 16 of them late; halfway between the two knots, 10 (4 late).
 #[test]
 fn growth_that_steepens_smoothly_is_dated_between_a_line_and_a_curve() {
     use leakscope::synth::{ar1_noise, Rng};
