@@ -696,9 +696,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
                     Some((k, l, _)) if a + k < i => {
                         let jump = life.pieces.iter().any(|p| p.jump_before && a + k < p.first && p.first <= i + 1);
                         // Halfway in time, not in samples: across gaps and uneven scrapes the two differ.
-                        let halfway = (px[a + k] + px[i]) / 2.0;
-                        let between = px.get(a + k..i).map_or(0, |s| s.partition_point(|&t| t < halfway));
-                        (if jump { i } else { a + k + between }, lo.min(a + l), hi)
+                        (if jump { i } else { split_by_time(px, a + k, i + 1, 0.5) }, lo.min(a + l), hi)
                     }
                     Some((k, _, h)) if a + k > i => (i, lo, hi.max(a + h)),
                     _ => (i, lo, hi),
