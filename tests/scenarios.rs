@@ -1954,6 +1954,19 @@ fn a_saw_tooth_floor_places_the_onset_between_its_teeth() {
     assert!(o.low_ms <= o.ms && o.ms <= o.high_ms, "{o:?}");
 }
 
+/// A leak slowing like a root on the floor of uneven teeth (held-out `sawtooth-leak 17000024`,
+/// kept as a fixture: 23 σ over 69 h, growth like a power 0.57 of the time since, teeth of 43
+/// samples, so a floor of under 30 points, with two scrape gaps). A straight line through a
+/// climb that slows meets the flat level before it: the onset came 10.8 h early, 16 % of the
+/// window. The flat-then-slowing fit that dates such climbs asked for 32 floor points after the
+/// onset, which a floor this short does not hold.
+#[test]
+fn a_slowing_climb_on_a_short_floor_is_dated_by_a_curve() {
+    // Growth began at 2024-10-25 15:41:25.264 UTC, in a window of 68.8 h.
+    let name = "saw-tooth-leak-slowing-like-a-root.csv";
+    fixture_leak_dated(name, "sawtooth-leak", 1_729_870_885_264, 247_774_186, 17_000_024);
+}
+
 /// A slow leak under teeth too small to be taken off (held-out `sawtooth-leak 16000018`, kept
 /// as a fixture: 6.7 σ of growth over 24 h, slowing, from the window's start, teeth of seven
 /// samples, values in MiB). The teeth stay in the series, so the noise σ around its pieces is

@@ -1444,6 +1444,13 @@ fn outpaces(x: &[f64], y: &[f64], a: std::ops::Range<usize>, b: std::ops::Range<
     pace(a) > 1.2 * pace(b).max(0.0)
 }
 
+/// The fewest samples a climb needs for [`slowing_onset`] to ask whether it slowed. A floor of
+/// one point per tooth holds a climb of 16 to 40 teeth where a series of its own would hold
+/// hundreds of samples, and a root or a logarithm on it was dated by a straight line, early:
+/// with 32 (and 8 a quarter), held-out saw-tooth leaks that slow (`heldout`, seeds 1–48) were
+/// passed over as too short 38 times of the 71 the straight fit placed early in the first piece.
+const SLOWING_SAMPLES: usize = 16;
+
 /// The onset of a climb from `onset` (placed by straight fits) to `end`, with a fit from `lo`,
 /// when the growth slows without levelling off (a root, a logarithm): a straight line through
 /// such a climb meets the flat level before it, so the hinge puts the onset early. When the first
@@ -1451,13 +1458,18 @@ fn outpaces(x: &[f64], y: &[f64], a: std::ops::Range<usize>, b: std::ops::Range<
 /// a cheap look), the knot of a flat-then-slowing fit replaces it if that fit beats the straight
 /// hinge by more than chance, and the climb did not speed up again: its last quarter not surely
 /// steeper than the quarter before (a leak that paused and resumed slows, then climbs again).
+/// A climb of [`SLOWING_SAMPLES`] samples at least, a quarter of them in each of its quarters.
 fn slowing_onset(x: &[f64], y: &[f64], lo: usize, onset: (usize, usize, usize), end: usize) -> (usize, usize, usize) {
     let i = onset.0;
-    if lo > i || end > x.len().min(y.len()) || end < i + 32 {
+    if lo > i || end > x.len().min(y.len()) || end < i + SLOWING_SAMPLES {
         return onset;
     }
     let (middle, last_quarter) = (split_by_time(x, i, end, 0.5), split_by_time(x, i, end, 0.75));
-    if middle < i + 8 || last_quarter < middle + 8 || end < last_quarter + 8 || !outpaces(x, y, i..middle, middle..end)
+    let quarter = SLOWING_SAMPLES / 4;
+    if middle < i + quarter
+        || last_quarter < middle + quarter
+        || end < last_quarter + quarter
+        || !outpaces(x, y, i..middle, middle..end)
     {
         return onset;
     }
