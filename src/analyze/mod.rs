@@ -1165,6 +1165,8 @@ struct FloorClimb {
 /// cannot reach p < 0.01), or at p < 0.001 and by more than 1 σ (a small climb over a hundred
 /// teeth or more, which a dozen could not tell), and the later half of them still rising at a
 /// quarter of the earlier half's pace or more (a floor that warms up and levels off is no leak).
+/// The knot is the slowing fit's when the climb slows ([`slowing_onset`]): a line through a root
+/// or a logarithm meets the flat level early.
 fn floor_climb(x: &[f64], y: &[f64], a: usize, b: usize) -> Option<FloorClimb> {
     let (lx, ly) = (x.get(a..b)?, y.get(a..b)?);
     let sigma = trend::noise_scale(ly);
@@ -1189,7 +1191,7 @@ fn floor_climb(x: &[f64], y: &[f64], a: usize, b: usize) -> Option<FloorClimb> {
             return None;
         }
     }
-    Some(FloorClimb { onset: h.onset(a, b - 1), slope, test })
+    Some(FloorClimb { onset: slowing_onset(x, y, a, h.onset(a, b - 1), b), slope, test })
 }
 
 /// Growth in steps (a cache or pool that grows by chunks and never gives them back): three
