@@ -1447,8 +1447,8 @@ fn outpaces(x: &[f64], y: &[f64], a: std::ops::Range<usize>, b: std::ops::Range<
 }
 
 /// The fewest samples a climb needs for [`slowing_onset`] to ask whether it slowed. A floor of
-/// one point per tooth holds a climb of 16 to 40 teeth where a series of its own would hold
-/// hundreds of samples, and a root or a logarithm on it was dated by a straight line, early:
+/// one point per tooth holds a few dozen points where a series of its own would hold hundreds
+/// of samples, and a root or a logarithm on it was dated by a straight line, early:
 /// with 32 (and 8 a quarter), held-out saw-tooth leaks that slow (`heldout`, seeds 1–48) were
 /// passed over as too short 38 times of the 71 the straight fit placed early in the first piece.
 const SLOWING_SAMPLES: usize = 16;
