@@ -237,6 +237,18 @@ fn run_oracle(verbose: bool) {
     );
 }
 
+/// The onsets the oracles try, as positions in the window: its first three quarters on a grid
+/// of 1/400 (the suite's onsets lie in its first 0.6). One grid for both, so their figures
+/// compare.
+fn oracle_onsets() -> impl Iterator<Item = f64> {
+    (0..=300).map(|j| j as f64 / 400.0)
+}
+
+/// Each sample less its level, teeth and wave: the leak's growth and the noise.
+fn growth_and_noise(values: &[f64], truth: &Truth) -> Vec<f64> {
+    values.iter().zip(&truth.without_leak).map(|(v, w)| v - w).collect()
+}
+
 /// The onset (as a position in the window) of the least-squares fit of an accelerating leak's
 /// shape whose bend, ramp and final pace are fitted too, not known: `level + a·max(0, u − c) +
 /// b·R(u)`, `R` the integral of a slope that rises from 0 at `bend` to 1 at `bend + ramp` and
@@ -244,7 +256,7 @@ fn run_oracle(verbose: bool) {
 /// 1/400, bends on a grid of 1/100 after the onset and ramps of 0, 0.03, … 0.3. What an
 /// estimator that knows the family of shapes, but not its parameters, can reach.
 fn family_onset_accelerating(values: &[f64], truth: &Truth) -> f64 {
-    let z: Vec<f64> = values.iter().zip(&truth.without_leak).map(|(v, w)| v - w).collect();
+    let z = growth_and_noise(values, truth);
     let u = &truth.u[..z.len().min(truth.u.len())];
     let n = u.len();
     let mean_z = z.iter().take(n).sum::<f64>() / n.max(1) as f64;
@@ -257,12 +269,7 @@ fn family_onset_accelerating(values: &[f64], truth: &Truth) -> f64 {
     }
     let total_zz: f64 = z.iter().map(|v| v * v).sum();
     let nf = n as f64;
-    let onsets: Vec<(f64, usize)> = (0..=300)
-        .map(|j| {
-            let c = j as f64 / 400.0;
-            (c, u.partition_point(|&v| v <= c))
-        })
-        .collect();
+    let onsets: Vec<(f64, usize)> = oracle_onsets().map(|c| (c, u.partition_point(|&v| v <= c))).collect();
     // The hinge alone (b = 0) at every onset: level and a.
     let hinge_sse = |&(c, k): &(f64, usize)| -> f64 {
         let [m, su, suu, sz, suz] = suffix[k];
@@ -340,13 +347,12 @@ fn family_onset_accelerating(values: &[f64], truth: &Truth) -> f64 {
 /// The onset (as a position in the window) of the least-squares fit of `level + size × shape`
 /// to the samples less their level, teeth and wave, over onsets on a grid of 1/400.
 fn oracle_onset(values: &[f64], truth: &Truth) -> f64 {
-    let z: Vec<f64> = values.iter().zip(&truth.without_leak).map(|(v, w)| v - w).collect();
+    let z = growth_and_noise(values, truth);
     let n = z.len().min(truth.u.len()) as f64;
     let mean_z = z.iter().sum::<f64>() / n.max(1.0);
     let szz: f64 = z.iter().map(|v| (v - mean_z) * (v - mean_z)).sum();
     let mut best = (f64::INFINITY, 0.0);
-    for j in 0..=300 {
-        let c = j as f64 / 400.0;
+    for c in oracle_onsets() {
         let f: Vec<f64> = truth.u.iter().map(|&u| truth.shape.at(u, c)).collect();
         let mean_f = f.iter().sum::<f64>() / n.max(1.0);
         let (mut sff, mut szf) = (0.0, 0.0);
