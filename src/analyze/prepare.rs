@@ -279,6 +279,10 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
     }
     let mut lengths: Vec<f64> = drops.windows(2).map(|w| x[w[1].before] - x[w[0].after]).collect();
     let period = median_in_place(&mut lengths);
+    // The last tooth is unfinished: its phase is read against the typical length, which it may
+    // overrun or fall short of. See [`UNFINISHED_TOOTH`].
+    let spread = if period > 0.0 { robust_scale(&lengths) / period } else { 0.0 };
+    let unfinished_phase = if spread > 0.0 { UNFINISHED_TOOTH / spread } else { f64::INFINITY };
     let mut fx = Vec::with_capacity(x.len());
     let mut fy = Vec::with_capacity(x.len());
     // (index of the last sample before the boundary, index of the first after) in fx.
@@ -289,6 +293,14 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
         teeth.push(fx.len());
         let (end, span) = match drops.get(k + 1) {
             Some(next) => (next.before + 1, x[next.before] - x[start]),
+            // Up to the phase where the tooth's unknown length could leave more than
+            // `UNFINISHED_TOOTH` of the height behind, unless the teeth stopped: a last tooth
+            // that ran on for over one and a half typical lengths is no tooth but the floor
+            // climbing on, every sample of it kept (less the whole height past one length).
+            None if x[x.len() - 1] - x[start] <= 1.5 * period => {
+                let end = (start..x.len()).find(|&i| x[i] - x[start] > unfinished_phase * period).unwrap_or(x.len());
+                (end, period)
+            }
             None => (x.len(), period),
         };
         if k > 0 && !fx.is_empty() {
@@ -351,6 +363,18 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
 /// teeth count as of unequal heights. Noise alone spreads falls of teeth 8 σ or more tall by
 /// under a tenth.
 const IRREGULAR_TEETH: f64 = 0.1;
+
+/// The share of the teeth's height the floor of the unfinished last tooth may be off by, where it
+/// is cut. That tooth's phase is its time since the fall over the typical tooth length, yet
+/// teeth run longer or shorter than that by the lengths' robust spread (a seventh of the length
+/// in the suite, where collections come 0.8 to 1.2 periods apart): at phase `p` the floor is off
+/// by about `p × spread` of the height, up to a fifth of it at the tooth's end. Teeth 8 to 40 σ
+/// tall left a step of up to 1.5 to 8 σ in the floor's last samples, which tilted the climb's
+/// line and the onset with it. Cut where that reaches 2 % (at a seventh of the tooth in the
+/// suite): on its ten draws, 6 more saw-tooth leaks' onsets within 5 % of the window (92.3 %
+/// from 90.8 %), 2 fewer false alarms on flat floors, 1 saw-tooth leak fewer found. Teeth of
+/// one length (no spread) keep the whole tooth.
+const UNFINISHED_TOOTH: f64 = 0.02;
 
 /// One floor point per tooth: the minimum between consecutive drops, at its own time. The
 /// window usually opens part-way up a tooth, so the floor starts with the first whole tooth.
@@ -1035,6 +1059,62 @@ mod tests {
         // Uneven, so each tooth's minimum is its floor point, and those stay level.
         assert!(p.per_tooth);
         assert!(off < 20.0, "{off}");
+    }
+
+    /// Teeth of one height whose lengths differ (16, 20 and 24 samples, as collections come
+    /// sooner or later), the window closing 22 samples into a tooth 24 long: read against the
+    /// typical length, that tooth's phase ran ahead of its own, and its later samples sat up to
+    /// 15 % of the height below the floor. Only the part of it whose phase the lengths' spread
+    /// leaves within 2 % of the height is kept.
+    #[test]
+    fn an_unfinished_tooth_does_not_bend_the_floor() {
+        let lengths = [16, 20, 24];
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        let mut k = 0;
+        while x.len() < 600 {
+            let length = lengths[k % 3];
+            for j in 0..length {
+                x.push(x.len() as f64);
+                y.push(1000.0 + 100.0 * j as f64 / length as f64 + ((x.len() * 7) % 5) as f64 * 0.1);
+            }
+            k += 1;
+        }
+        // Cut 22 samples into a 24-sample tooth.
+        let last_start = x.len() - 24;
+        assert_eq!(lengths[(k - 1) % 3], 24);
+        x.truncate(last_start + 22);
+        y.truncate(last_start + 22);
+        let p = prepare(&x, &y, false);
+        assert!(p.on_floor && !p.per_tooth);
+        let off = p.y.iter().map(|v| (v - 1000.0).abs()).fold(0.0, f64::max);
+        assert!(off < 3.0, "the floor strays {off} from 1000 (teeth 100 tall)");
+        // The tooth's first samples stay, its later ones go.
+        let kept = p.x.iter().filter(|&&t| t >= last_start as f64).count();
+        assert!((1..=4).contains(&kept), "{kept} samples of the unfinished tooth kept");
+    }
+
+    /// When the teeth stop and memory climbs on (collections no longer free anything), the
+    /// stretch after the last fall is no unfinished tooth: it stays, every sample of it.
+    #[test]
+    fn a_climb_after_the_last_tooth_is_kept() {
+        let lengths = [16, 20, 24];
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for k in 0..15 {
+            let length = lengths[k % 3];
+            for j in 0..length {
+                x.push(x.len() as f64);
+                y.push(1000.0 + 100.0 * j as f64 / length as f64);
+            }
+        }
+        let teeth_end = x.len();
+        for j in 0..100 {
+            x.push(x.len() as f64);
+            y.push(1000.0 + 2.0 * f64::from(j));
+        }
+        let p = prepare(&x, &y, false);
+        assert!(p.on_floor && !p.per_tooth);
+        assert_eq!(p.x.iter().filter(|&&t| t >= teeth_end as f64).count(), 100);
+        assert!(p.y[p.y.len() - 1] > p.y[p.y.len() - 50] + 90.0);
     }
 
     #[test]
