@@ -2327,6 +2327,30 @@ fn the_onset_window_holds_for_growth_that_steepens_or_slows() {
     }
 }
 
+/// Growth under way when the window opens, slow at first: a pace rising 3- to 5-fold over the
+/// window, 25 to 50 σ in all, in correlated noise (φ 0.8). A line from a flat level fits a curve
+/// that barely rises at first with its knot a little way in, and the knots that fit about as well
+/// stopped short of the first sample: the window held the truth, the first sample, for 4 of 100.
+/// A window that ends within half its width of the lifetime's start reaches back to it: 100.
+#[test]
+fn the_onset_window_of_growth_under_way_at_the_start_reaches_back_to_it() {
+    use leakscope::synth::ar1_noise;
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (n, step) = (800, 60_000);
+    let start = 1_730_000_000_000;
+    let window = n as i64 * step;
+    let (detected, held, _) = onset_windows(53_000..53_100, start, window, |rng| {
+        let (size, k) = (rng.range(25.0, 50.0), rng.range(3.0, 5.0));
+        let noise = ar1_noise(rng, n, 0.8, 4.0 * MIB);
+        let s = series_of("api", start, step, &noise, |u| {
+            512.0 * MIB + size * 4.0 * MIB * (libm::exp(libm::log(k) * u) - 1.0) / (k - 1.0)
+        });
+        (0.0, s)
+    });
+    assert!(detected >= 98, "{detected} of 100 detected");
+    assert!(held >= 90, "the window holds the first sample for {held} of {detected}");
+}
+
 /// A burst: 100 MiB (about 17 σ) up in 12 minutes and down in 12, in a 4-hour window of
 /// strongly correlated noise (AR(1), φ 0.95). The noise's wander before the burst often rises
 /// too, and the climb's pieces reach into it, so the climb seemed to last an hour or more: a leak

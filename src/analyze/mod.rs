@@ -710,6 +710,15 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
         // earliest knot to the one after its latest.
         let lo = lo.min(i).saturating_sub(1);
         let hi = (hi.max(i) + 1).min(px.len() - 1);
+        // A window that ends within half its own width of the lifetime's first sample reaches
+        // back to it: the knots that fit were judged under a line from a flat level, and a flat
+        // stretch that short, against a window that wide, cannot tell a level from growth under
+        // way from the start, slow at first (a curve that steepens, the first of a few steps).
+        // On the held-out generator's leaks (seeds 1–48), the windows held the true onset for
+        // 0.824, and 0.897 reaching back (0.827 and 0.896 on seeds 49–96); on the suite's ten
+        // draws, 0.947 and 0.951, the median width unchanged.
+        let first = life_of_onset.map_or(0, |l| l.0);
+        let lo = if lo > first && get(lo) - get(first) < 0.5 * (get(hi) - get(lo)) { first } else { lo };
         // One floor point per tooth places the bend to a tooth: a twentieth of the window with
         // twenty teeth in it, more with fewer. The knot of a flat-then-linear fit is found
         // between the floor points on either side instead, over the lifetime up to the end of the
