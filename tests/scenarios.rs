@@ -2240,20 +2240,30 @@ fn a_climb_cut_into_pieces_by_noise_reports_its_whole_pace() {
     }
 }
 
-/// Leaks drawn by `draw` (the onset as a share of a window of `window` ms from `start`, and the
-/// series), one per seed, analysed: how many were detected, how many of their onset windows hold
-/// the true onset, and the windows' widths as shares of the window.
+/// Leaks drawn by `draw`, one per seed, and analysed: `n` samples a minute apart on a level of
+/// 512 MiB, in AR(1) noise (coefficient `phi`, σ 4 MiB), growing by `size` σ times
+/// `growth(u)`, `u` the position in the window. `draw` gives the onset (as a share of the
+/// window), `size` and `growth`; the noise is drawn after them. Returns how many leaks were
+/// detected, how many of their onset windows hold the true onset, and the windows' widths as
+/// shares of the window.
 fn onset_windows(
     seeds: std::ops::Range<u64>,
-    start: i64,
-    window: i64,
-    draw: impl Fn(&mut leakscope::synth::Rng) -> (f64, leakscope::series::Series),
+    n: usize,
+    phi: f64,
+    draw: impl Fn(&mut leakscope::synth::Rng) -> (f64, f64, Box<dyn Fn(f64) -> f64>),
 ) -> (usize, usize, Vec<f64>) {
+    const MIB: f64 = 1024.0 * 1024.0;
+    const STEP: i64 = 60_000;
+    const START: i64 = 1_730_000_000_000;
+    let window = n as i64 * STEP;
     let (mut detected, mut held, mut widths) = (0, 0, Vec::new());
     for seed in seeds {
-        let (onset, s) = draw(&mut leakscope::synth::Rng::new(seed));
+        let mut rng = leakscope::synth::Rng::new(seed);
+        let (onset, size, growth) = draw(&mut rng);
+        let noise = leakscope::synth::ar1_noise(&mut rng, n, phi, 4.0 * MIB);
+        let s = series_of("api", START, STEP, &noise, |u| 512.0 * MIB + size * 4.0 * MIB * growth(u));
         let r = analyze_series(&s, &AnalyzeOptions::default());
-        let truth = start + (onset * window as f64) as i64;
+        let truth = START + (onset * window as f64) as i64;
         if let (Verdict::Leak, Some(o)) = (r.verdict, r.onset) {
             detected += 1;
             held += usize::from(o.low_ms <= truth && truth <= o.high_ms);
@@ -2270,18 +2280,9 @@ fn onset_windows(
 /// (0.86).
 #[test]
 fn the_onset_window_holds_in_correlated_noise() {
-    use leakscope::synth::ar1_noise;
-    const MIB: f64 = 1024.0 * 1024.0;
-    let (n, step) = (600, 60_000);
-    let start = 1_730_000_000_000;
-    let window = n as i64 * step;
-    let (detected, held, _) = onset_windows(31_000..31_200, start, window, |rng| {
+    let (detected, held, _) = onset_windows(31_000..31_200, 600, 0.95, |rng| {
         let (onset, size) = (rng.range(0.2, 0.7), rng.range(6.0, 12.0));
-        let noise = ar1_noise(rng, n, 0.95, 4.0 * MIB);
-        let s = series_of("api", start, step, &noise, |u| {
-            512.0 * MIB + size * 4.0 * MIB * ((u - onset) / (1.0 - onset)).max(0.0)
-        });
-        (onset, s)
+        (onset, size, Box::new(move |u: f64| ((u - onset) / (1.0 - onset)).max(0.0)))
     });
     assert!(detected >= 180, "{detected} of 200 detected");
     assert!(held as f64 >= 0.84 * detected as f64, "the window holds the onset for {held} of {detected}");
@@ -2297,16 +2298,10 @@ fn the_onset_window_holds_in_correlated_noise() {
 /// and 194 (6.9 %).
 #[test]
 fn the_onset_window_holds_for_growth_that_steepens_or_slows() {
-    use leakscope::synth::ar1_noise;
-    const MIB: f64 = 1024.0 * 1024.0;
-    let (n, step) = (800, 60_000);
-    let start = 1_730_000_000_000;
-    let window = n as i64 * step;
     for (name, convex, floor, max_width) in [("exponential", true, 180, 0.15), ("concave", false, 180, 0.1)] {
-        let (detected, held, mut widths) = onset_windows(47_000..47_200, start, window, |rng| {
+        let (detected, held, mut widths) = onset_windows(47_000..47_200, 800, 0.8, |rng| {
             let (onset, size) = (rng.range(0.2, 0.5), rng.range(25.0, 50.0));
             let (k, p) = (rng.range(3.0, 5.0), rng.range(0.5, 0.75));
-            let noise = ar1_noise(rng, n, 0.8, 4.0 * MIB);
             let shape = move |s: f64| {
                 if convex {
                     (libm::exp(libm::log(k) * s) - 1.0) / (k - 1.0)
@@ -2314,10 +2309,7 @@ fn the_onset_window_holds_for_growth_that_steepens_or_slows() {
                     libm::pow(s, p)
                 }
             };
-            let s = series_of("api", start, step, &noise, |u| {
-                512.0 * MIB + size * 4.0 * MIB * shape(((u - onset) / (1.0 - onset)).max(0.0))
-            });
-            (onset, s)
+            (onset, size, Box::new(move |u: f64| shape(((u - onset) / (1.0 - onset)).max(0.0))))
         });
         assert!(detected >= 195, "{name}: {detected} of 200 detected");
         assert!(held >= floor, "{name}: the window holds the onset for {held} of {detected}");
@@ -2334,18 +2326,9 @@ fn the_onset_window_holds_for_growth_that_steepens_or_slows() {
 /// A window that ends within half its width of the lifetime's start reaches back to it: 100.
 #[test]
 fn the_onset_window_of_growth_under_way_at_the_start_reaches_back_to_it() {
-    use leakscope::synth::ar1_noise;
-    const MIB: f64 = 1024.0 * 1024.0;
-    let (n, step) = (800, 60_000);
-    let start = 1_730_000_000_000;
-    let window = n as i64 * step;
-    let (detected, held, _) = onset_windows(53_000..53_100, start, window, |rng| {
+    let (detected, held, _) = onset_windows(53_000..53_100, 800, 0.8, |rng| {
         let (size, k) = (rng.range(25.0, 50.0), rng.range(3.0, 5.0));
-        let noise = ar1_noise(rng, n, 0.8, 4.0 * MIB);
-        let s = series_of("api", start, step, &noise, |u| {
-            512.0 * MIB + size * 4.0 * MIB * (libm::exp(libm::log(k) * u) - 1.0) / (k - 1.0)
-        });
-        (0.0, s)
+        (0.0, size, Box::new(move |u: f64| (libm::exp(libm::log(k) * u) - 1.0) / (k - 1.0)))
     });
     assert!(detected >= 98, "{detected} of 100 detected");
     assert!(held >= 90, "the window holds the first sample for {held} of {detected}");
