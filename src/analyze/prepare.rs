@@ -295,9 +295,9 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
             Some(next) => (next.before + 1, x[next.before] - x[start]),
             // Up to the phase where the tooth's unknown length could leave more than
             // `UNFINISHED_TOOTH` of the height behind, unless the teeth stopped: a last tooth
-            // that ran on for over one and a half typical lengths is no tooth but the floor
+            // that ran on for over `LONGEST_TOOTH` typical lengths is no tooth but the floor
             // climbing on, every sample of it kept (less the whole height past one length).
-            None if x[x.len() - 1] - x[start] <= 1.5 * period => {
+            None if x[x.len() - 1] - x[start] <= LONGEST_TOOTH * period => {
                 let end = (start..x.len()).find(|&i| x[i] - x[start] > unfinished_phase * period).unwrap_or(x.len());
                 (end, period)
             }
@@ -312,7 +312,7 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
         // both: from its start before the gap, up to its end after it. Samples out of reach
         // have no phase to take off: left out.
         let gapped = |a: usize, b: usize| period > 0.0 && x[b] - x[a] > 0.5 * period;
-        let long = span > 1.5 * period;
+        let long = span > LONGEST_TOOTH * period;
         let widest = || (start + 1..end).max_by(|&a, &b| (x[a] - x[a - 1]).total_cmp(&(x[b] - x[b - 1])));
         let inner = if long { widest().filter(|&g| gapped(g - 1, g)) } else { None };
         let after_gap = gapped(d.before, d.after) && drops.get(k + 1).is_some();
@@ -363,6 +363,11 @@ fn floor_of(x: &[f64], y: &[f64], drops: &[Drop]) -> (Prepared, Vec<Drop>) {
 /// teeth count as of unequal heights. Noise alone spreads falls of teeth 8 σ or more tall by
 /// under a tenth.
 const IRREGULAR_TEETH: f64 = 0.1;
+
+/// The longest a tooth runs, in typical tooth lengths. A stretch between two falls that runs
+/// longer holds a collection unseen in a gap; one after the last fall that runs longer is no
+/// tooth, but the floor climbing on after the teeth stopped.
+const LONGEST_TOOTH: f64 = 1.5;
 
 /// The share of the teeth's height the floor of the unfinished last tooth may be off by, where it
 /// is cut. That tooth's phase is its time since the fall over the typical tooth length, yet
