@@ -270,17 +270,20 @@ fn family_onset_accelerating(values: &[f64], truth: &Truth) -> f64 {
     let total_zz: f64 = z.iter().map(|v| v * v).sum();
     let nf = n as f64;
     let onsets: Vec<(f64, usize)> = oracle_onsets().map(|c| (c, u.partition_point(|&v| v <= c))).collect();
-    // The hinge alone (b = 0) at every onset: level and a.
-    let hinge_sse = |&(c, k): &(f64, usize)| -> f64 {
+    // For the hinge `A = max(0, u − c)` from sample `k` on, the centred ΣA² and ΣA·z (z is
+    // centred, so ΣA·z needs no centring of A).
+    let hinge_sums = |c: f64, k: usize| -> (f64, f64) {
         let [m, su, suu, sz, suz] = suffix[k];
         let sa = su - c * m;
-        let saa = suu - 2.0 * c * su + c * c * m;
-        let saz = suz - c * sz;
-        let var_a = saa - sa * sa / nf;
-        if var_a <= 0.0 {
+        (suu - 2.0 * c * su + c * c * m - sa * sa / nf, suz - c * sz)
+    };
+    // The hinge alone (b = 0) at every onset: level and a.
+    let hinge_sse = |&(c, k): &(f64, usize)| -> f64 {
+        let (saa, saz) = hinge_sums(c, k);
+        if saa <= 0.0 {
             return total_zz;
         }
-        let a = saz / var_a;
+        let a = saz / saa;
         if a <= 0.0 {
             total_zz
         } else {
@@ -322,11 +325,8 @@ fn family_onset_accelerating(values: &[f64], truth: &Truth) -> f64 {
                 if c >= bend {
                     break;
                 }
-                let [m, su, suu, sz, suz] = suffix[k];
                 // A centred: the level absorbs the means.
-                let sa = su - c * m;
-                let saa = suu - 2.0 * c * su + c * c * m - sa * sa / nf;
-                let saz = suz - c * sz;
+                let (saa, saz) = hinge_sums(c, k);
                 let sar = sb[k][1] - c * sb[k][0];
                 let det = saa * rr - sar * sar;
                 if det <= 1e-12 * saa * rr {
