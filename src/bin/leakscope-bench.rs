@@ -76,7 +76,7 @@ fn run_suite(verbose: bool) {
     );
     println!("  recall            {:.3} ({}/{})", m.recall(), m.detected, m.leaks);
     println!("  false alarms      {:.3} ({}/{})", m.false_alarm_rate(), m.false_alarms, m.look_alikes);
-    println!("  onset accuracy    {:.3} (within 5 % of the window)", m.onset_accuracy());
+    println!("  onset accuracy    {:.3} ({}/{} within 5 % of the window)", m.onset_accuracy(), m.onset_ok, m.detected);
     println!("  median onset err  {:.2} % of the window", m.median_onset_error() * 100.0);
     println!(
         "  stop              {:.3} of the stopped leaks found put it within 5 % ({}/{}); median error {:+.2} %",
