@@ -2523,3 +2523,19 @@ fn a_restarted_leak_began_where_its_later_climbs_start_from() {
     // lifetime's level alone; 76 now.
     assert!(off.len() <= 78, "{} off:\n{}", off.len(), off.join("\n"));
 }
+
+/// Leaks that restarted and resumed, their first lifetime holding a jump the segmentation read
+/// before the climb (the suite's `recurring-leak 17179870199`, two jumps in a flat stretch of
+/// four days) or at its start (`17179878211`, a climb that began steeply). Either barred the
+/// later lifetimes' pace from placing the first one's onset: a jump may be a restart the
+/// detector missed, but only one inside the climb cuts it in two. Both onsets were 7–10 % of
+/// the window late.
+#[test]
+fn a_jump_before_a_restarted_leak_climbs_leaves_its_onset_to_the_shared_pace() {
+    for seed in [17_179_870_199, 17_179_878_211] {
+        let sc = scenario(Pattern::RecurringLeak, seed);
+        let r = analyze_series(&sc.series, &AnalyzeOptions::default());
+        assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "recurring-leak"), "{}", r.summary);
+        assert_onset_within_5_percent(&r, sc.onset_ms.unwrap_or_default(), sc.window_ms, seed);
+    }
+}
