@@ -2525,11 +2525,11 @@ fn a_restarted_leak_began_where_its_later_climbs_start_from() {
 }
 
 /// Leaks that restarted and resumed, their first lifetime holding a jump the segmentation read
-/// before the climb (the suite's `recurring-leak 17179870199`, two jumps in a flat stretch of
-/// four days) or at its start (`17179878211`, a climb that began steeply). Either barred the
-/// later lifetimes' pace from placing the first one's onset: a jump may be a restart the
-/// detector missed, but only one inside the climb cuts it in two. Both onsets were 7–10 % of
-/// the window late.
+/// before the climb (the suite's `recurring-leak 17179870199`, two jumps in the flat stretch
+/// of its first two and a half days) or at its start (`17179878211`, a climb that began with a
+/// jump). Either barred the later lifetimes' pace from placing the first one's onset: a jump
+/// may be a restart the detector missed, but only one inside the climb cuts it in two. Both
+/// onsets were 7–10 % of the window late.
 #[test]
 fn a_jump_before_a_restarted_leak_climbs_leaves_its_onset_to_the_shared_pace() {
     for seed in [17_179_870_199, 17_179_878_211] {
