@@ -2066,7 +2066,23 @@ fn classify(
             let (first, second) = paces_either_side(x, y, i, middle, end);
             second.slope > 1.5 * first.slope.max(0.0) && second.low > first.high
         };
-        let accelerating = bent || first_run == s && i < last.end && steepens();
+        let steepening = first_run == s && i < last.end && steepens();
+        let accelerating = bent || steepening;
+        // Growth that surely steepens (its halves' paces apart) began gently, and a line meets
+        // the flat level late under it: the knot of a fit of growth that begins at one pace and
+        // steepens later ([`trend::fit_steepening`], over the flat stretch and the climb)
+        // replaces the onset when it comes first, the window spanning both. Not when it comes
+        // later: a fit that free finds a later start in the noise. On the held-out generator's
+        // leaks (seeds 1–48), 19 more onsets within 5 % of the window (exponential, smooth and
+        // two-stage accelerations, 9666), 39 more windows holding the true onset; seeds 49–96,
+        // 2 more onsets, 39 more windows; on the suite's ten draws, 2 more onsets, the windows
+        // holding 0.960 from 0.952, their median width 4.15 % from 4.00 %. Moved later too, the
+        // suite gained 5 onsets and the held-out generator lost 30.
+        let fit = steepening.then(|| trend::fit_steepening(x, y, pieces[s.saturating_sub(1)].first, last.end));
+        let onset = match fit.flatten() {
+            Some(f) if f.index < i => (f.index, f.low_index.min(onset.1), f.high_index.max(onset.2)),
+            _ => onset,
+        };
         result.shape = if accelerating { Shape::Accelerating } else { Shape::Leak };
         result.onset = Some(onset);
         result.growth_piece = Some(last_index);
