@@ -2541,10 +2541,10 @@ fn a_jump_before_a_restarted_leak_climbs_leaves_its_onset_to_the_shared_pace() {
 }
 
 /// A leak whose pace grew fivefold, smoothly (as the square of the time since it began), from
-/// 03:00 to the end of a 10-hour window (traffic that keeps growing): 40 MiB (10 σ), a twentieth
+/// 03:00 to the end of a 10-hour window (traffic that keeps growing): 40 MiB (10 σ), a sixteenth
 /// of it in the first hour. A line through the climb meets the flat level late, where the growth
 /// has sped up; a fit of growth that begins at one pace and steepens reaches back toward its
-/// start. Hard to date all the same (the first hour rises half a σ): of these 40, 24 onsets were
+/// start. Hard to date all the same (the first hour rises 0.6 σ): of these 40, 24 onsets were
 /// off by over 5 % of the window, 18 now.
 #[test]
 fn growth_that_steepens_smoothly_is_dated_closer_to_its_start() {

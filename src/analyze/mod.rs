@@ -2072,7 +2072,7 @@ fn classify(
         // the flat level late under it: the knot of a fit of growth that begins at one pace and
         // steepens later ([`trend::fit_steepening`], over the flat stretch and the climb)
         // replaces the onset when it comes first, the window spanning both. Not when it comes
-        // later: a fit that free finds a later start in the noise. On the held-out generator's
+        // later: a fit so free finds a later start in the noise. On the held-out generator's
         // leaks (seeds 1–48), 19 more onsets within 5 % of the window (exponential, smooth and
         // two-stage accelerations, 9666), 39 more windows holding the true onset; seeds 49–96,
         // 2 more onsets, 39 more windows; on the suite's ten draws, 2 more onsets, the windows
