@@ -878,16 +878,7 @@ pub fn fit_two_knots(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<TwoKn
     let (bx, by, size, hi) = blocks_of(x, y, lo, hi, TWO_KNOT_BLOCKS)?;
     let m = bx.len();
     let to_raw = |k: usize| (lo + k * size + size / 2).min(hi - 1);
-    let x0 = bx[0];
-    let xsc = (bx[m - 1] - x0).abs();
-    if !(xsc > 0.0 && xsc.is_finite()) {
-        return None;
-    }
-    let y0 = by.iter().sum::<f64>() / m as f64;
-    let ysc = by.iter().map(|v| (v - y0).abs()).fold(0.0, f64::max);
-    let ysc = if ysc > 0.0 && ysc.is_finite() { ysc } else { 1.0 };
-    let u: Vec<f64> = bx.iter().map(|v| (v - x0) / xsc).collect();
-    let v: Vec<f64> = by.iter().map(|w| (w - y0) / ysc).collect();
+    let Unit { u, v, .. } = Unit::of(&bx, &by)?;
     let SuffixSums { r1, ru, ruu, rv, ruv } = SuffixSums::new(&u, &v);
     let nf = m as f64;
     let (sv, svv) = (rv[0], v.iter().map(|w| w * w).sum::<f64>());
@@ -996,7 +987,7 @@ const STEEPENING_RAMPS: [f64; 6] = [0.0, 0.06, 0.12, 0.18, 0.24, 0.3];
 
 /// The growth a pace adds that rises from 0 at `start` to 1 over `ramp` and stays there, at `u`:
 /// the integral of that pace from `start` to `u`.
-fn ramped(u: f64, start: f64, ramp: f64) -> f64 {
+pub fn ramped(u: f64, start: f64, ramp: f64) -> f64 {
     let d = u - start;
     if d <= 0.0 {
         0.0

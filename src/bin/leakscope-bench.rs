@@ -298,14 +298,7 @@ fn family_onset_accelerating(values: &[f64], truth: &Truth) -> f64 {
         for ramp_step in 0..=10 {
             let ramp = ramp_step as f64 * 0.03;
             for (ri, &ui) in r.iter_mut().zip(u) {
-                let d = ui - bend;
-                *ri = if d <= 0.0 {
-                    0.0
-                } else if d < ramp {
-                    d * d / (2.0 * ramp)
-                } else {
-                    d - ramp / 2.0
-                };
+                *ri = leakscope::analyze::trend::ramped(ui, bend, ramp);
             }
             let mean_r = r.iter().sum::<f64>() / nf;
             let (mut rr, mut rz) = (0.0, 0.0);
