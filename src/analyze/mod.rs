@@ -1844,10 +1844,7 @@ fn classify(
                 if let Some(t) = trend::fit_two_stage(x, y, (p.first, next.first, next.end), i, tolerance) {
                     // Kept when it beats the first piece's own hinge carried over both pieces by
                     // more than chance (the MBIC-style penalty of the two-stage onset below).
-                    let used = next.end - p.first;
-                    let n = if used > trend::BEND_DIRECT { trend::BEND_DIRECT / 2 } else { used } as f64;
-                    let penalty = 2.0 * libm::log(n) * t.long_run_var;
-                    if t.first_slope > 0.0 && t.sse + penalty < t.hinge_sse {
+                    if t.pays_for_itself(next.end - p.first) {
                         return (t.index, t.low_index, t.high_index.max(t.index));
                     }
                 }
@@ -1937,16 +1934,11 @@ fn classify(
                 let lo =
                     if s >= 2 && !prev.jump_before && moves[s - 2].0 == 0 { pieces[s - 2].first } else { prev.first };
                 if let Some(t) = trend::fit_two_stage(x, y, (lo, p.first, p.end), i, tolerance) {
-                    // Samples in the fit (long stretches are fitted on about BEND_DIRECT / 2
-                    // block means).
-                    let used = p.end - lo;
-                    let n = if used > trend::BEND_DIRECT { trend::BEND_DIRECT / 2 } else { used } as f64;
-                    let penalty = 2.0 * libm::log(n) * t.long_run_var;
                     // A first stage under a tenth of the climb's slope is no stage of growth but a
                     // flat stretch that the deseasonalised or correlated noise tilts: the hinge
                     // places that onset.
                     let gentle = t.first_slope > (0.1 * p.slope.slope).max(0.0);
-                    if t.index < i && gentle && t.sse + penalty < t.hinge_sse {
+                    if t.index < i && gentle && t.pays_for_itself(p.end - lo) {
                         return (t.index, t.low_index, t.high_index.max(t.index));
                     }
                 }

@@ -603,6 +603,18 @@ pub struct TwoStage {
     pub high_index: usize,
 }
 
+impl TwoStage {
+    /// Whether the gentle first stage pays for its parameter: the fit over `samples` samples
+    /// (from the first knot's search start to the fit's end) beats the hinge by more than
+    /// chance, an MBIC-style penalty of 2 ln n times the long-run variance of its residuals,
+    /// n the samples fitted (long stretches are fitted on about [`BEND_DIRECT`] / 2 block
+    /// means), and the first stage rises.
+    pub fn pays_for_itself(&self, samples: usize) -> bool {
+        let n = if samples > BEND_DIRECT { BEND_DIRECT / 2 } else { samples } as f64;
+        self.first_slope > 0.0 && self.sse + 2.0 * libm::log(n) * self.long_run_var < self.hinge_sse
+    }
+}
+
 /// Least-squares fit of `y = a + b₁·max(0, x − x[k]) + b₂·max(0, x − x[bend])` over `lo..hi`,
 /// the first knot `k` searched over every sample in `lo..bend` with `b₁ ≥ 0`, the second knot
 /// fixed at `bend` (a changepoint found by the segmentation). A continuous piecewise-linear fit
