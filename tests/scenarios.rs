@@ -2562,3 +2562,19 @@ fn growth_that_steepens_smoothly_is_dated_closer_to_its_start() {
     .collect();
     assert!(off.len() <= 20, "{} off:\n{}", off.len(), off.join("\n"));
 }
+
+/// A leak under a GC saw tooth whose floor dipped in its flat stretch 25 minutes before the
+/// climb began (the suite's `sawtooth-leak 8589937601`: floor flat for 46 minutes, then 31 σ of
+/// growth over two and a half hours). The segmentation bent into the climb 6 minutes late, and
+/// the piece before it, tilted up by the dip and those minutes of climb, read as a gentle first
+/// stage from the dip: the onset 25 minutes (12.5 % of the window) early. Its two-stage fit does
+/// not beat a plain flat-then-linear hinge over the stretch by more than chance, so the
+/// hinge's knot places the onset.
+#[test]
+fn a_dip_before_a_climb_under_a_saw_is_no_gentle_first_stage() {
+    let seed = 8_589_937_601;
+    let sc = scenario(Pattern::SawtoothLeak, seed);
+    let r = analyze_series(&sc.series, &AnalyzeOptions::default());
+    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "sawtooth-leak"), "{}", r.summary);
+    assert_onset_within_5_percent(&r, sc.onset_ms.unwrap_or_default(), sc.window_ms, seed);
+}
