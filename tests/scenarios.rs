@@ -2578,3 +2578,20 @@ fn a_dip_before_a_climb_under_a_saw_is_no_gentle_first_stage() {
     assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "sawtooth-leak"), "{}", r.summary);
     assert_onset_within_5_percent(&r, sc.onset_ms.unwrap_or_default(), sc.window_ms, seed);
 }
+
+/// Leaks under GC saw teeth so long that the window holds five or six of them (the suite's
+/// `sawtooth-leak 8589934614`, 15 h of teeth 2.6 h long, and `8589938627`, 3.5 h of teeth of
+/// 40 minutes): too few falls for the saw test, each fall read as a restart, and the first
+/// tooth's climb as the leak's start, 20 % and 37 % of the window early. Their falls land ever
+/// higher (a restart lands back where the process began), so they are collections: the floor
+/// under the teeth dates the leak.
+#[test]
+fn a_few_long_saw_teeth_landing_ever_higher_are_no_restarts() {
+    for seed in [8_589_934_614, 8_589_938_627] {
+        let sc = scenario(Pattern::SawtoothLeak, seed);
+        let r = analyze_series(&sc.series, &AnalyzeOptions::default());
+        assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "sawtooth-leak"), "{seed}: {}", r.summary);
+        assert!(r.restarts_ms.is_empty(), "{seed}: {}", r.summary);
+        assert_onset_within_5_percent(&r, sc.onset_ms.unwrap_or_default(), sc.window_ms, seed);
+    }
+}
