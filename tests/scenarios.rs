@@ -2533,11 +2533,18 @@ fn a_restarted_leak_began_where_its_later_climbs_start_from() {
 #[test]
 fn a_jump_before_a_restarted_leak_climbs_leaves_its_onset_to_the_shared_pace() {
     for seed in [17_179_870_199, 17_179_878_211] {
-        let sc = scenario(Pattern::RecurringLeak, seed);
-        let r = analyze_series(&sc.series, &AnalyzeOptions::default());
-        assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "recurring-leak"), "{}", r.summary);
-        assert_onset_within_5_percent(&r, sc.onset_ms.unwrap_or_default(), sc.window_ms, seed);
+        suite_leak_named_and_dated(Pattern::RecurringLeak, seed);
     }
+}
+
+/// The report on the suite's scenario of `pattern` and `seed`, a leak named after its pattern,
+/// its onset within 5 % of the window of the truth.
+fn suite_leak_named_and_dated(pattern: Pattern, seed: u64) -> leakscope::report::SeriesReport {
+    let sc = scenario(pattern, seed);
+    let r = analyze_series(&sc.series, &AnalyzeOptions::default());
+    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, pattern.name()), "{seed}: {}", r.summary);
+    assert_onset_within_5_percent(&r, sc.onset_ms.unwrap_or_default(), sc.window_ms, seed);
+    r
 }
 
 /// A leak whose pace grew fivefold, smoothly (as the square of the time since it began), from
@@ -2572,11 +2579,7 @@ fn growth_that_steepens_smoothly_is_dated_closer_to_its_start() {
 /// hinge's knot places the onset.
 #[test]
 fn a_dip_before_a_climb_under_a_saw_is_no_gentle_first_stage() {
-    let seed = 8_589_937_601;
-    let sc = scenario(Pattern::SawtoothLeak, seed);
-    let r = analyze_series(&sc.series, &AnalyzeOptions::default());
-    assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "sawtooth-leak"), "{}", r.summary);
-    assert_onset_within_5_percent(&r, sc.onset_ms.unwrap_or_default(), sc.window_ms, seed);
+    suite_leak_named_and_dated(Pattern::SawtoothLeak, 8_589_937_601);
 }
 
 /// Leaks under GC saw teeth so long that the window holds five or six of them (the suite's
@@ -2588,10 +2591,7 @@ fn a_dip_before_a_climb_under_a_saw_is_no_gentle_first_stage() {
 #[test]
 fn a_few_long_saw_teeth_landing_ever_higher_are_no_restarts() {
     for seed in [8_589_934_614, 8_589_938_627] {
-        let sc = scenario(Pattern::SawtoothLeak, seed);
-        let r = analyze_series(&sc.series, &AnalyzeOptions::default());
-        assert_eq!((r.verdict, r.pattern.as_str()), (Verdict::Leak, "sawtooth-leak"), "{seed}: {}", r.summary);
+        let r = suite_leak_named_and_dated(Pattern::SawtoothLeak, seed);
         assert!(r.restarts_ms.is_empty(), "{seed}: {}", r.summary);
-        assert_onset_within_5_percent(&r, sc.onset_ms.unwrap_or_default(), sc.window_ms, seed);
     }
 }
