@@ -633,19 +633,18 @@ pub fn fit_two_stage(
     let hi = hi.min(x.len()).min(y.len());
     if hi > lo + BEND_DIRECT && bend > lo && hinge_knot >= lo {
         let size = (hi - lo).div_ceil(BEND_DIRECT / 2);
-        let (bx, by) = block_means(&x[lo..hi], &y[lo..hi], (hi - lo).div_ceil(size));
-        let to_raw = |k: usize| (lo + k * size + size / 2).min(hi - 1);
+        let b = Blocks::new(x, y, lo, hi, size);
         let coarse = fit_two_stage_direct(
-            &bx,
-            &by,
-            (0, (bend - lo) / size, bx.len()),
+            &b.x,
+            &b.y,
+            (0, (bend - lo) / size, b.x.len()),
             (hinge_knot - lo) / size,
             tolerance / size as f64,
         )?;
         return Some(TwoStage {
-            index: to_raw(coarse.index),
-            low_index: to_raw(coarse.low_index),
-            high_index: to_raw(coarse.high_index),
+            index: b.raw(coarse.index),
+            low_index: b.raw(coarse.low_index),
+            high_index: b.raw(coarse.high_index),
             ..coarse
         });
     }
@@ -765,15 +764,14 @@ pub fn fit_rise_and_drain(
     }
     if hi - lo > BEND_DIRECT {
         let size = (hi - lo).div_ceil(BEND_DIRECT / 2);
-        let (bx, by) = block_means(&x[lo..hi], &y[lo..hi], (hi - lo).div_ceil(size));
-        let to_block = |i: usize| ((i - lo) / size).min(bx.len() - 1);
-        let to_raw = |k: usize| (lo + k * size + size / 2).min(hi - 1);
+        let b = Blocks::new(x, y, lo, hi, size);
+        let to_block = |i: usize| ((i - lo) / size).min(b.x.len() - 1);
         let (p0, p1) = (to_block(peaks.0), to_block(peaks.1));
-        let coarse = fit_rise_and_drain_direct(&bx, &by, (0, to_block(drain_end).max(p1 + 1), bx.len()), (p0, p1))?;
+        let coarse = fit_rise_and_drain_direct(&b.x, &b.y, (0, to_block(drain_end).max(p1 + 1), b.x.len()), (p0, p1))?;
         return Some(RiseAndDrain {
-            index: to_raw(coarse.index),
-            low_index: to_raw(coarse.low_index),
-            high_index: to_raw(coarse.high_index),
+            index: b.raw(coarse.index),
+            low_index: b.raw(coarse.low_index),
+            high_index: b.raw(coarse.high_index),
         });
     }
     fit_rise_and_drain_direct(x, y, (lo, drain_end, hi), peaks)
@@ -887,10 +885,9 @@ pub const TWO_KNOT_BLOCKS: usize = 96;
 /// knots, CPOP-style, Fearnhead, Maidstone & Letchford 2019), compared with the best single
 /// flat-then-linear knot on the same block means. `None` with too few samples.
 pub fn fit_two_knots(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<TwoKnots> {
-    let (bx, by, size, hi) = blocks_of(x, y, lo, hi, TWO_KNOT_BLOCKS)?;
-    let m = bx.len();
-    let to_raw = |k: usize| (lo + k * size + size / 2).min(hi - 1);
-    let Unit { u, v, .. } = Unit::of(&bx, &by)?;
+    let blocks = Blocks::at_most(x, y, lo, hi, TWO_KNOT_BLOCKS)?;
+    let m = blocks.x.len();
+    let Unit { u, v, .. } = Unit::of(&blocks.x, &blocks.y)?;
     let SuffixSums { r1, ru, ruu, rv, ruv } = SuffixSums::new(&u, &v);
     let nf = m as f64;
     let (sv, svv) = (rv[0], v.iter().map(|w| w * w).sum::<f64>());
@@ -948,30 +945,50 @@ pub fn fit_two_knots(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<TwoKn
     let limit = sse + 2.0 * libm::log(nf) * long_run_var;
     let (low, high) = within_limit(&best_by_first, j, limit);
     Some(TwoKnots {
-        index: to_raw(j),
-        low_index: to_raw(low),
-        high_index: to_raw(high),
+        index: blocks.raw(j),
+        low_index: blocks.raw(low),
+        high_index: blocks.raw(high),
         better_than_hinge: limit < hinge_sse,
     })
 }
 
-/// The block means of `lo..hi` (its end kept within the slices) that the knot searches run on: at
-/// most `max_blocks` of them, each of `size` samples. Returns the means, the size and the end;
-/// `None` under 16 samples or 12 blocks.
-fn blocks_of(
-    x: &[f64],
-    y: &[f64],
+/// The block means of `lo..hi` that a search too costly on every sample runs on, and the way
+/// back from a block to the sample it stands for.
+struct Blocks {
+    /// The blocks' mean positions.
+    x: Vec<f64>,
+    /// The blocks' mean values.
+    y: Vec<f64>,
+    /// The first sample of the first block.
     lo: usize,
+    /// Samples a block.
+    size: usize,
+    /// The end of the stretch (exclusive).
     hi: usize,
-    max_blocks: usize,
-) -> Option<(Vec<f64>, Vec<f64>, usize, usize)> {
-    let hi = hi.min(x.len()).min(y.len());
-    if hi < lo + 16 {
-        return None;
+}
+
+impl Blocks {
+    /// Blocks of `size` samples over `lo..hi`; `hi` must lie within the slices, above `lo`.
+    fn new(x: &[f64], y: &[f64], lo: usize, hi: usize, size: usize) -> Blocks {
+        let (bx, by) = block_means(&x[lo..hi], &y[lo..hi], (hi - lo).div_ceil(size));
+        Blocks { x: bx, y: by, lo, size, hi }
     }
-    let size = (hi - lo).div_ceil(max_blocks).max(1);
-    let (bx, by) = block_means(&x[lo..hi], &y[lo..hi], (hi - lo).div_ceil(size));
-    (bx.len() >= 12).then_some((bx, by, size, hi))
+
+    /// The blocks the knot searches run on: at most `max_blocks` over `lo..hi` (its end kept
+    /// within the slices); `None` under 16 samples or 12 blocks.
+    fn at_most(x: &[f64], y: &[f64], lo: usize, hi: usize, max_blocks: usize) -> Option<Blocks> {
+        let hi = hi.min(x.len()).min(y.len());
+        if hi < lo + 16 {
+            return None;
+        }
+        let blocks = Blocks::new(x, y, lo, hi, (hi - lo).div_ceil(max_blocks).max(1));
+        (blocks.x.len() >= 12).then_some(blocks)
+    }
+
+    /// The sample block `k` stands for: its middle, within the stretch.
+    fn raw(&self, k: usize) -> usize {
+        (self.lo + k * self.size + self.size / 2).min(self.hi - 1)
+    }
 }
 
 /// [`fit_steepening`]'s fit: where growth that steepens began.
@@ -1020,10 +1037,9 @@ pub fn ramped(u: f64, start: f64, ramp: f64) -> f64 {
 /// MBIC-style penalty of the best (2 ln m times the long-run variance of its residuals, AR(1)
 /// at lag one, as [`fit_two_knots`]). `None` with too few samples.
 pub fn fit_steepening(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<Steepening> {
-    let (bx, by, size, hi) = blocks_of(x, y, lo, hi, STEEPENING_BLOCKS)?;
-    let m = bx.len();
-    let to_raw = |k: usize| (lo + k * size + size / 2).min(hi - 1);
-    let Unit { u, v, .. } = Unit::of(&bx, &by)?;
+    let blocks = Blocks::at_most(x, y, lo, hi, STEEPENING_BLOCKS)?;
+    let m = blocks.x.len();
+    let Unit { u, v, .. } = Unit::of(&blocks.x, &blocks.y)?;
     let SuffixSums { r1, ru, ruu, rv, ruv } = SuffixSums::new(&u, &v);
     let nf = m as f64;
     // `v` is centred (its mean is 0), so the level drops out of the sums: each regressor is
@@ -1098,7 +1114,7 @@ pub fn fit_steepening(x: &[f64], y: &[f64], lo: usize, hi: usize) -> Option<Stee
     let phi = if lag0 > 0.0 { (lag1 / lag0).clamp(0.0, 0.95) } else { 0.0 };
     let long_run_var = sse / (nf - 5.0).max(1.0) * (1.0 + phi) / (1.0 - phi);
     let (low, high) = within_limit(&best_by_first, j, sse + 2.0 * libm::log(nf) * long_run_var);
-    Some(Steepening { index: to_raw(j), low_index: to_raw(low), high_index: to_raw(high) })
+    Some(Steepening { index: blocks.raw(j), low_index: blocks.raw(low), high_index: blocks.raw(high) })
 }
 
 /// The residual sum of squares of the flat-then-linear hinge with its knot at `knot`, over
