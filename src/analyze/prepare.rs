@@ -165,8 +165,8 @@ pub fn prepare(x: &[f64], y: &[f64], is_time: bool) -> Prepared {
     // Too few teeth for the saw test (under six drops), each read as a restart; but the teeth
     // of a saw land ever higher on a leak's rising floor, where restarts land back where the
     // process began. Judged on the floor under those teeth instead.
-    if !prepared.on_floor && lands_ever_higher(&prepared.y, &found, &restarted) {
-        let teeth: Vec<Drop> = found.iter().copied().filter(|d| restarted.contains(&d.after)).collect();
+    let teeth: Vec<Drop> = found.iter().copied().filter(|d| restarted.contains(&d.after)).collect();
+    if !prepared.on_floor && lands_ever_higher(&prepared.y, &teeth) {
         let (floor, found) = floor_of(x, &prepared.y, &with_missed_collections(&prepared.y, &teeth));
         prepared = floor;
         restarted = restarts(&prepared.y, &found, min_life(&prepared.teeth));
@@ -197,21 +197,19 @@ fn min_life(teeth: &[usize]) -> usize {
     }
 }
 
-/// Whether the falls read as restarts (`restarted`, the first sample after each) are a saw
-/// tooth's collections over a leak's rising floor: four or more, each landing higher than the
-/// one before (the median of the seven samples after it), the last above the first by a
-/// quarter of their median fall or more. A restarted process comes back to the level it began
+/// Whether the falls read as restarts (`drops`) are a saw tooth's collections over a leak's
+/// rising floor: four or more, each landing higher than the one before (the median of the
+/// seven samples after it), the last above the first by a quarter of their median fall or more. A restarted process comes back to the level it began
 /// at, however long its lifetimes; a collection frees the tooth's garbage and leaves the leak's.
 /// On the suite's ten draws, two saw-tooth leaks of five or six teeth that read as recurring
 /// leaks with onsets at the window's start (20–37 % of the window early) are dated on their
 /// floor.
-fn lands_ever_higher(y: &[f64], drops: &[Drop], restarted: &[usize]) -> bool {
-    if restarted.len() < 4 {
+fn lands_ever_higher(y: &[f64], drops: &[Drop]) -> bool {
+    if drops.len() < 4 {
         return false;
     }
-    let landings: Vec<f64> = restarted.iter().map(|&r| median_of(&y[r..(r + 7).min(y.len())])).collect();
-    let mut falls: Vec<f64> =
-        drops.iter().filter(|d| restarted.contains(&d.after)).map(|d| y[d.before] - y[d.after]).collect();
+    let landings: Vec<f64> = drops.iter().map(|d| median_of(&y[d.after..(d.after + 7).min(y.len())])).collect();
+    let mut falls: Vec<f64> = drops.iter().map(|d| y[d.before] - y[d.after]).collect();
     let fall = median_in_place(&mut falls);
     landings.windows(2).all(|w| w[1] > w[0]) && landings[landings.len() - 1] - landings[0] >= 0.25 * fall
 }
