@@ -2595,3 +2595,13 @@ fn a_few_long_saw_teeth_landing_ever_higher_are_no_restarts() {
         assert!(r.restarts_ms.is_empty(), "{seed}: {}", r.summary);
     }
 }
+
+/// A leak whose pace quadrupled two thirds of the way into a 5.3-hour window (the suite's
+/// `accelerating-leak 4294968301`, onset 0.58 h in), in noise correlated over minutes that dips
+/// in the window's first minutes. The fit of a gentle first stage before the steep climb put
+/// its knot at the first one it searched, on that dip (8.9 % of the window early): it found no
+/// flat level before the growth, and its knot dates nothing. The first piece's own hinge does.
+#[test]
+fn a_gentle_stage_from_the_window_start_is_no_onset() {
+    suite_leak_named_and_dated(Pattern::AcceleratingLeak, 4_294_968_301);
+}

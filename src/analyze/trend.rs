@@ -601,6 +601,10 @@ pub struct TwoStage {
     pub low_index: usize,
     /// See `low_index`.
     pub high_index: usize,
+    /// Whether the first knot is the first one searched (a fiftieth of the stretch in): the
+    /// fit found no flat level before growth beyond those few samples, and its best knot lies
+    /// at the search's edge or before it, so it says nothing of where growth began.
+    pub at_search_start: bool,
 }
 
 impl TwoStage {
@@ -725,6 +729,7 @@ fn fit_two_stage_direct(
         hinge_sse: hinge_sse_at(x, y, lo, hinge_knot, hi),
         low_index: lo + low,
         high_index: lo + high,
+        at_search_start: best <= margin,
     })
 }
 
