@@ -2596,7 +2596,7 @@ fn a_few_long_saw_teeth_landing_ever_higher_are_no_restarts() {
     }
 }
 
-/// A leak whose pace quadrupled two thirds of the way into a 5.3-hour window (the suite's
+/// A leak whose pace grew 4.4-fold three fifths of the way into a 5.3-hour window (the suite's
 /// `accelerating-leak 4294968301`, onset 0.58 h in), in noise correlated over minutes that dips
 /// in the window's first minutes. The fit of a gentle first stage before the steep climb put
 /// its knot at the first one it searched, on that dip (8.9 % of the window early): it found no

@@ -1882,7 +1882,7 @@ fn classify(
                     // Kept when it beats the first piece's own hinge carried over both pieces by
                     // more than chance (the MBIC-style penalty of the two-stage onset below), and
                     // when it found a flat level before its first stage: a first knot at the edge
-                    // of its search (a fiftieth in) is a gentle stage from the window's start,
+                    // of its search (a fiftieth in) is a gentle stage from the lifetime's start,
                     // the knot pinned there by the search, not placed by the data, often on a
                     // dip of the noise in the first minutes. The first piece's own fits place the
                     // onset then. On the suite's ten draws, 1 more onset within 5 % of the window

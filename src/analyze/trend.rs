@@ -601,9 +601,10 @@ pub struct TwoStage {
     pub low_index: usize,
     /// See `low_index`.
     pub high_index: usize,
-    /// Whether the first knot is the first one searched (a fiftieth of the stretch in): the
-    /// fit found no flat level before growth beyond those few samples, and its best knot lies
-    /// at the search's edge or before it, so it says nothing of where growth began.
+    /// Whether the first knot is the first one searched (a fiftieth of the stretch in, two
+    /// samples or blocks at least): the fit found no flat level before growth beyond those few
+    /// samples, and its best knot lies at the search's edge or before it, so it says nothing of
+    /// where growth began.
     pub at_search_start: bool,
 }
 
