@@ -2605,3 +2605,16 @@ fn a_few_long_saw_teeth_landing_ever_higher_are_no_restarts() {
 fn a_gentle_stage_from_the_window_start_is_no_onset() {
     suite_leak_named_and_dated(Pattern::AcceleratingLeak, 4_294_968_301);
 }
+
+/// Leaks whose pace grew three- and fivefold part-way (the suite's `accelerating-leak 4294972301`
+/// and `4294975308`), where the fit of a gentle first stage before the bend put the onset
+/// 10.2 % and 5.5 % of the window early. It beats a hinge without the bend by far, as any
+/// steepening climb does; with the bend fitted either way, its first knot fit better than the
+/// first piece's own hinge knot by 0.2 and 0.5 long-run variances, which is chance. The hinge
+/// dates them.
+#[test]
+fn a_gentle_stage_no_better_than_chance_leaves_the_onset_to_the_hinge() {
+    for seed in [4_294_972_301, 4_294_975_308] {
+        suite_leak_named_and_dated(Pattern::AcceleratingLeak, seed);
+    }
+}

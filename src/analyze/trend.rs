@@ -606,6 +606,10 @@ pub struct TwoStage {
     /// samples, and its best knot lies at the search's edge or before it, so it says nothing of
     /// where growth began.
     pub at_search_start: bool,
+    /// Residual sum of squares of this fit with its first knot at the caller's hinge knot
+    /// instead of its best one (infinite when that knot lies outside the search), in the same
+    /// units as `sse`.
+    pub sse_at_hinge_knot: f64,
 }
 
 impl TwoStage {
@@ -615,8 +619,21 @@ impl TwoStage {
     /// n the samples fitted (long stretches are fitted on about [`BEND_DIRECT`] / 2 block
     /// means), and the first stage rises.
     pub fn pays_for_itself(&self, samples: usize) -> bool {
+        self.first_slope > 0.0 && self.sse + self.chance(samples) < self.hinge_sse
+    }
+
+    /// Whether its first knot fits better than the caller's hinge knot, both in this fit (the
+    /// first stage and the bend fitted for each), by more than chance: the same penalty. The
+    /// hinge it is judged against by [`TwoStage::pays_for_itself`] has no bend, and a climb
+    /// that steepens beats that by far wherever the first knot lies.
+    pub fn moves_the_knot(&self, samples: usize) -> bool {
+        self.sse + self.chance(samples) < self.sse_at_hinge_knot
+    }
+
+    /// The MBIC-style price of a parameter in a fit over `samples` samples.
+    fn chance(&self, samples: usize) -> f64 {
         let n = if samples > BEND_DIRECT { BEND_DIRECT / 2 } else { samples } as f64;
-        self.first_slope > 0.0 && self.sse + 2.0 * libm::log(n) * self.long_run_var < self.hinge_sse
+        2.0 * libm::log(n) * self.long_run_var
     }
 }
 
@@ -731,6 +748,7 @@ fn fit_two_stage_direct(
         low_index: lo + low,
         high_index: lo + high,
         at_search_start: best <= margin,
+        sse_at_hinge_knot: sse.get(hinge_knot.saturating_sub(lo)).map_or(f64::INFINITY, |e| e * ysc * ysc),
     })
 }
 
