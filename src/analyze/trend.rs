@@ -1967,6 +1967,18 @@ mod tests {
             assert!((x[t.index] - 150.0).abs() <= 4.0, "{n}: {t:?}");
             assert!((t.first_slope - 0.2).abs() < 0.05, "{n}: {t:?}");
             assert!(t.sse < t.hinge_sse, "{n}: {t:?}");
+            assert!(t.pays_for_itself(n) && !t.at_search_start, "{n}: {t:?}");
+            // A hinge knot past the bend lies outside the search: the fit's own knot stands.
+            assert!(t.sse_at_hinge_knot.is_infinite() && t.moves_the_knot(n), "{n}: {t:?}");
+            // One at 200 fits the first stage far worse; one at 151 about as well.
+            let at = |v: f64| (v * scale) as usize;
+            assert!(fit_two_stage(&x, &y, (0, bend, n), at(200.0), 0.0).unwrap().moves_the_knot(n), "{n}");
+            let near = fit_two_stage(&x, &y, (0, bend, n), at(151.0), 0.0).unwrap();
+            assert!(near.sse_at_hinge_knot.is_finite() && !near.moves_the_knot(n), "{n}: {near:?}");
+            // Growth from the first sample: no flat level, the first knot at the search's edge.
+            let from_start: Vec<f64> = y.iter().zip(&x).map(|(v, &u)| v + 0.2 * u.min(150.0)).collect();
+            let edge = fit_two_stage(&x, &from_start, (0, bend, n), at(151.0), 0.0).unwrap();
+            assert!(edge.at_search_start, "{n}: {edge:?}");
         }
         assert!(fit_two_stage(&[0.0, 1.0], &[0.0, 1.0], (0, 1, 2), 1, 0.0).is_none());
     }
