@@ -607,8 +607,8 @@ pub struct TwoStage {
     /// where growth began.
     pub at_search_start: bool,
     /// Residual sum of squares of this fit with its first knot at the caller's hinge knot
-    /// instead of its best one (infinite when that knot lies outside the search), in the same
-    /// units as `sse`.
+    /// instead of its best one, in the same units as `sse`; infinite when that knot lies
+    /// outside the search or gives no rising first stage (no fit of this shape there).
     pub sse_at_hinge_knot: f64,
 }
 
