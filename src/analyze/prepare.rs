@@ -199,11 +199,11 @@ fn min_life(teeth: &[usize]) -> usize {
 
 /// Whether the falls read as restarts (`drops`) are a saw tooth's collections over a leak's
 /// rising floor: four or more, each landing higher than the one before (the median of the
-/// seven samples after it), the last above the first by a quarter of their median fall or more. A restarted process comes back to the level it began
-/// at, however long its lifetimes; a collection frees the tooth's garbage and leaves the leak's.
-/// On the suite's ten draws, two saw-tooth leaks of five or six teeth that read as recurring
-/// leaks with onsets at the window's start (20–37 % of the window early) are dated on their
-/// floor.
+/// seven samples after it), the last above the first by a quarter of their median fall or
+/// more. A restarted process comes back to the level it began at, however long its
+/// lifetimes; a collection frees the tooth's garbage and leaves the leak's. On the suite's ten
+/// draws, two saw-tooth leaks of five or six teeth that read as recurring leaks with onsets at
+/// the window's start (20–37 % of the window early) are dated on their floor.
 fn lands_ever_higher(y: &[f64], drops: &[Drop]) -> bool {
     if drops.len() < 4 {
         return false;
