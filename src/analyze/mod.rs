@@ -663,7 +663,7 @@ pub fn analyze_series(series: &Series, options: &AnalyzeOptions) -> SeriesReport
             {
                 let (i, low, high) = f.hinge.onset(a, b - 1);
                 // The window spans both fits' knots.
-                onset = Some(onset.map_or((i, low, high), |(_, l, h)| (i, low.min(l), high.max(h))));
+                onset = Some(onset.map_or((i, low, high), |(_, l, h)| spanning((i, low, high), (l, h))));
             }
         }
     }
@@ -1542,7 +1542,14 @@ fn drained_back_onset(
     trend::fit_hinge_sharing_level(&x[lo..=peak], &y[lo..=peak], &after).filter(trend::SharedLevel::holds)?;
     let peaks = (pieces[top].first.max(lo + 8), drained.checked_sub(1)?);
     let fit = trend::fit_rise_and_drain(x, y, (lo, drained, end), peaks)?;
-    Some((fit.index, fit.low_index.min(onset.1), fit.high_index.max(onset.2)))
+    Some(spanning((fit.index, fit.low_index, fit.high_index), (onset.1, onset.2)))
+}
+
+/// The onset `(index, low, high)` with its window reaching the knots `low..=high` of another
+/// fit too: where two fits place the onset within chance of each other, the truth may lie
+/// toward either.
+fn spanning((i, lo, hi): (usize, usize, usize), (low, high): (usize, usize)) -> (usize, usize, usize) {
+    (i, lo.min(low), hi.max(high))
 }
 
 /// A climb that begins with a gentle piece before a steeper one may have begun inside that
@@ -1910,10 +1917,7 @@ fn classify(
                     }
                 }
             }
-            let spanning = |(i, lo, hi): (usize, usize, usize)| match staged_knots {
-                Some((low, high)) => (i, lo.min(low), hi.max(high)),
-                None => (i, lo, hi),
-            };
+            let with_staged = |onset| staged_knots.map_or(onset, |knots| spanning(onset, knots));
             // A single piece may hide growth that began gently and steepened later (too little
             // evidence to split it): both knots free, kept when the second pays for itself.
             if pieces.len() == 1 {
@@ -1939,10 +1943,10 @@ fn classify(
                 let misfit: f64 = (p.first..end).map(|k| (y[k] - line(k)).powi(2)).sum::<f64>()
                     - trend::hinge_sse_at(x, y, p.first, i, end);
                 if misfit <= trend::chi_square_95(3) * noise.long_run_var {
-                    return spanning(both.onset(p.first, next.end - 1));
+                    return with_staged(both.onset(p.first, next.end - 1));
                 }
             }
-            return spanning(h.onset(p.first, end - 1));
+            return with_staged(h.onset(p.first, end - 1));
         }
         let prev = &pieces[s - 1];
         // A glitch right before the climb (a short piece, as a burst of heavy-tailed noise leaves,
@@ -2012,7 +2016,7 @@ fn classify(
                         if t.moves_the_knot(p.end - lo) {
                             return (t.index, t.low_index, t.high_index.max(t.index));
                         }
-                        return (hinge.0, hinge.1.min(t.low_index), hinge.2.max(t.high_index));
+                        return spanning(hinge, (t.low_index, t.high_index));
                     }
                 }
             }
@@ -2150,8 +2154,8 @@ fn classify(
         // suite, 0.963 from 0.961, median width 4.22 % from 4.15 %).
         let fit = steepening.then(|| trend::fit_steepening(x, y, pieces[s.saturating_sub(1)].first, last.end));
         let onset = match fit.flatten() {
-            Some(f) if f.index < i => (f.index, f.low_index.min(onset.1), f.high_index.max(onset.2)),
-            Some(f) => (i, onset.1.min(f.low_index), onset.2.max(f.high_index)),
+            Some(f) if f.index < i => spanning((f.index, f.low_index, f.high_index), (onset.1, onset.2)),
+            Some(f) => spanning(onset, (f.low_index, f.high_index)),
             None => onset,
         };
         result.shape = if accelerating { Shape::Accelerating } else { Shape::Leak };
