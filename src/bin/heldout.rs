@@ -37,6 +37,17 @@ use std::f64::consts::TAU;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// `println!` that ends the program quietly once the reader of its output has gone
+/// (`... | head`), where `println!` panics.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 const KIB: f64 = 1024.0;
 const MIB: f64 = 1024.0 * KIB;
 const GIB: f64 = 1024.0 * MIB;
@@ -95,7 +106,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 return Ok(());
             }
             "-h" | "--help" => {
-                println!("{USAGE}");
+                say!("{USAGE}");
                 return Ok(());
             }
             other => return Err(format!("unknown argument \"{other}\"")),
@@ -1035,31 +1046,28 @@ fn print_figures(
         n => (onset_errors[n / 2 - 1] + onset_errors[n / 2]) / 2.0,
     };
 
-    println!(
+    say!(
         "heldout: {} scenarios ({per_pattern} per pattern a draw, {draw}): generated in {generated_s:.2} s, \
          analyzed in {analyzed_s:.2} s",
         scenarios.len()
     );
-    println!("  recall              {:.3} ({detected}/{leaks})", detected as f64 / leaks.max(1) as f64);
-    println!(
-        "  false alarms        {:.3} ({false_alarms}/{look_alikes})",
-        false_alarms as f64 / look_alikes.max(1) as f64
-    );
-    println!(
+    say!("  recall              {:.3} ({detected}/{leaks})", detected as f64 / leaks.max(1) as f64);
+    say!("  false alarms        {:.3} ({false_alarms}/{look_alikes})", false_alarms as f64 / look_alikes.max(1) as f64);
+    say!(
         "  onset accuracy      {:.3} ({onset_ok}/{detected} detected leaks within 5 % of the window)",
         onset_ok as f64 / detected.max(1) as f64
     );
-    println!("  median onset error  {:.2} % of the window", median_onset_error * 100.0);
+    say!("  median onset error  {:.2} % of the window", median_onset_error * 100.0);
     let windows: Vec<bool> = outcomes.iter().filter_map(|o| o.onset_covered).collect();
     let covered = windows.iter().filter(|&&c| c).count();
-    println!(
+    say!(
         "  onset window        holds the true onset for {:.3} ({covered}/{})",
         covered as f64 / windows.len().max(1) as f64,
         windows.len()
     );
     let stops: Vec<f64> = outcomes.iter().filter_map(|o| o.stop_error).collect();
     let stops_ok = stops.iter().filter(|&&e| e <= ONSET_TOLERANCE).count();
-    println!(
+    say!(
         "  stop accuracy       {:.3} ({stops_ok}/{} stopped leaks found, stop within 5 % of the window)",
         stops_ok as f64 / stops.len().max(1) as f64,
         stops.len()
@@ -1067,16 +1075,23 @@ fn print_figures(
     let mut growth_errors: Vec<f64> = outcomes.iter().filter_map(|o| o.growth.map(|g| g.0.abs())).collect();
     let held = outcomes.iter().filter(|o| o.growth.is_some_and(|g| g.1)).count();
     let mut growth_widths: Vec<f64> = outcomes.iter().filter_map(|o| o.growth.map(|g| g.2)).collect();
-    println!(
+    say!(
         "  growth              interval holds the true pace for {:.3} ({held}/{}), median width {:.1} % of it; median error {:.1} %",
         held as f64 / growth_errors.len().max(1) as f64,
         growth_errors.len(),
         leakscope::analyze::changepoint::median_in_place(&mut growth_widths) * 100.0,
         leakscope::analyze::changepoint::median_in_place(&mut growth_errors) * 100.0
     );
-    println!(
+    say!(
         "  {:<18} {:>4} {:>11} {:>9} {:>5} {:>8} {:>7} {:>8}",
-        "pattern", "n", "verdict ok", "onset ok", "leak", "no-leak", "inconc.", "named"
+        "pattern",
+        "n",
+        "verdict ok",
+        "onset ok",
+        "leak",
+        "no-leak",
+        "inconc.",
+        "named"
     );
     for pattern in Pattern::ALL {
         let of_pattern: Vec<&Outcome> = pairs().filter(|(s, _)| s.pattern == pattern).map(|(_, o)| o).collect();
@@ -1090,7 +1105,7 @@ fn print_figures(
         } else {
             "-".into()
         };
-        println!(
+        say!(
             "  {:<18} {:>4} {:>9.1} % {:>9} {:>5} {:>8} {:>7} {:>6.1} %",
             pattern.name(),
             n,
@@ -1102,8 +1117,8 @@ fn print_figures(
             percent(named, n)
         );
     }
-    println!("  (onset ok: of the detected leaks; verdict ok for a look-alike: no-leak, so inconclusive is a miss;");
-    println!("  named: the report's pattern is the scenario's)");
+    say!("  (onset ok: of the detected leaks; verdict ok for a look-alike: no-leak, so inconclusive is a miss;");
+    say!("  named: the report's pattern is the scenario's)");
     print_shapes(scenarios, outcomes);
     if verbose {
         for (s, o) in pairs() {
@@ -1113,7 +1128,7 @@ fn print_figures(
             }
             let onset = o.onset_error.map(|e| format!(" onset off by {:+.1} %", e * 100.0)).unwrap_or_default();
             let reason = if o.reason.is_empty() { String::new() } else { format!(" ({})", o.reason) };
-            println!(
+            say!(
                 "  miss: {} seed={} n={} growth={:.1}σ phi={:.2} [{}] → {} {}{onset}{reason}",
                 s.pattern.name(),
                 s.seed,
@@ -1169,9 +1184,16 @@ fn print_shapes(scenarios: &[Scenario], outcomes: &[Outcome]) {
             tally.pace_widths.push(width);
         }
     }
-    println!(
+    say!(
         "  {:<24} {:>5} {:>9} {:>14} {:>13} {:>11} {:>11} {:>11}",
-        "leak shape", "found", "onset ok", "window holds", "median width", "pace holds", "pace error", "its width"
+        "leak shape",
+        "found",
+        "onset ok",
+        "window holds",
+        "median width",
+        "pace holds",
+        "pace error",
+        "its width"
     );
     for (shape, tally) in &mut shapes {
         let width = leakscope::analyze::changepoint::median_in_place(&mut tally.widths);
@@ -1187,7 +1209,7 @@ fn print_shapes(scenarios: &[Scenario], outcomes: &[Outcome]) {
                 width * 100.0
             )
         };
-        println!(
+        say!(
             "  {shape:<24} {:>5} {:>7.1} % {:>12.1} % {:>11.2} % {pace}",
             tally.found,
             percent(tally.onset_ok, tally.found),
@@ -1195,9 +1217,9 @@ fn print_shapes(scenarios: &[Scenario], outcomes: &[Outcome]) {
             width * 100.0
         );
     }
-    println!("  (median width: of the onset window, % of the scenario's window; pace: of leaks still");
-    println!("  growing at the end, how often the growth interval holds the true pace, the pace's median");
-    println!("  signed error and the interval's median width, % of the true pace)");
+    say!("  (median width: of the onset window, % of the scenario's window; pace: of leaks still");
+    say!("  growing at the end, how often the growth interval holds the true pace, the pace's median");
+    say!("  signed error and the interval's median width, % of the true pace)");
 }
 
 /// Prints one scenario as CSV (epoch ms, bytes) for `leakscope analyze`, its truth on stderr.
@@ -1217,8 +1239,8 @@ fn dump(scenario: &Scenario) {
         scenario.phi,
         scenario.notes.join(", ")
     );
-    println!("time_ms,memory_bytes");
+    say!("time_ms,memory_bytes");
     for (t, v) in scenario.series.times_ms.iter().zip(&scenario.series.values) {
-        println!("{t},{v}");
+        say!("{t},{v}");
     }
 }

@@ -16,6 +16,17 @@ use leakscope::series::{Series, Unit};
 use leakscope::synth::{ar1_noise, Rng};
 use std::time::Instant;
 
+/// `println!` that ends the program quietly once the reader of its output has gone
+/// (`... | head`), where `println!` panics.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 fn main() {
     let what = std::env::args().nth(1).unwrap_or_default();
     let verbose = std::env::args().any(|a| a == "-v");
@@ -38,13 +49,13 @@ fn main() {
         for s in &many {
             std::hint::black_box(analyze_series(s, &AnalyzeOptions::default()));
         }
-        println!("10,000 x 1,000: {:.2} s", t.elapsed().as_secs_f64());
+        say!("10,000 x 1,000: {:.2} s", t.elapsed().as_secs_f64());
         return;
     }
     if what.is_empty() || what == "speed" {
         run_speed();
     }
-    println!("peak memory (VmHWM): {}", peak_memory());
+    say!("peak memory (VmHWM): {}", peak_memory());
 }
 
 /// The number after `name` on the command line, if any.
@@ -68,24 +79,24 @@ fn run_suite(verbose: bool) {
     } else {
         format!("seeds from {base_seed}")
     };
-    println!(
+    say!(
         "suite: {} scenarios ({} per pattern a draw, {seeds}) analyzed in {:.2} s",
         scenarios.len(),
         per_pattern,
         started.elapsed().as_secs_f64()
     );
-    println!("  recall            {:.3} ({}/{})", m.recall(), m.detected, m.leaks);
-    println!("  false alarms      {:.3} ({}/{})", m.false_alarm_rate(), m.false_alarms, m.look_alikes);
-    println!("  onset accuracy    {:.3} ({}/{} within 5 % of the window)", m.onset_accuracy(), m.onset_ok, m.detected);
-    println!("  median onset err  {:.2} % of the window", m.median_onset_error() * 100.0);
-    println!(
+    say!("  recall            {:.3} ({}/{})", m.recall(), m.detected, m.leaks);
+    say!("  false alarms      {:.3} ({}/{})", m.false_alarm_rate(), m.false_alarms, m.look_alikes);
+    say!("  onset accuracy    {:.3} ({}/{} within 5 % of the window)", m.onset_accuracy(), m.onset_ok, m.detected);
+    say!("  median onset err  {:.2} % of the window", m.median_onset_error() * 100.0);
+    say!(
         "  stop              {:.3} of the stopped leaks found put it within 5 % ({}/{}); median error {:+.2} %",
         m.stops.1 as f64 / m.stops.0.max(1) as f64,
         m.stops.1,
         m.stops.0,
         m.median_stop_error() * 100.0
     );
-    println!(
+    say!(
         "  onset window      holds the true onset for {:.3}; median width {:.2} % of the window",
         m.onset_coverage(),
         m.median_onset_width() * 100.0
@@ -94,7 +105,7 @@ fn run_suite(verbose: bool) {
     let abs = |v: &[f64]| v.iter().map(|e| e.abs()).collect::<Vec<_>>();
     let all: Vec<f64> = m.growth_per_pattern.iter().flat_map(|g| g.3.iter().copied()).collect();
     let (with, held) = m.growth_per_pattern.iter().fold((0, 0), |(a, b), g| (a + g.1, b + g.2));
-    println!(
+    say!(
         "  growth            interval holds the true pace for {:.3} ({held}/{with}), median width {:.1} % of it; median error {:.1} % ({:+.1} % signed)",
         held as f64 / with.max(1) as f64,
         median(&m.growth_widths) * 100.0,
@@ -102,14 +113,20 @@ fn run_suite(verbose: bool) {
         median(&all) * 100.0
     );
     let (e_with, e_held, e_err) = &m.exhaustion;
-    println!(
+    say!(
         "  exhaustion        interval holds the true time for {:.3} ({e_held}/{e_with}); median error {:.1} % of the time left",
         *e_held as f64 / (*e_with).max(1) as f64,
         median(&abs(e_err)) * 100.0
     );
-    println!(
+    say!(
         "  {:<18} {:>5} {:>9} {:>9} {:>9} {:>8} {:>8}",
-        "pattern", "n", "verdict", "pattern", "onset", "growth", "holds"
+        "pattern",
+        "n",
+        "verdict",
+        "pattern",
+        "onset",
+        "growth",
+        "holds"
     );
     for (p, n, ok, named) in &m.per_pattern {
         let onset = m.onset_per_pattern.iter().find(|e| e.0 == *p).map_or("-".to_string(), |&(_, with, within)| {
@@ -118,7 +135,7 @@ fn run_suite(verbose: bool) {
         let (growth, holds) = m.growth_per_pattern.iter().find(|g| g.0 == *p).map_or(("-".into(), "-".into()), |g| {
             (format!("{:.1}%", 100.0 * median(&abs(&g.3))), format!("{:.1}%", 100.0 * g.2 as f64 / g.1.max(1) as f64))
         });
-        println!(
+        say!(
             "  {:<18} {:>5} {:>8.1}% {:>8.1}% {:>9} {:>8} {:>8}",
             p.name(),
             n,
@@ -129,13 +146,13 @@ fn run_suite(verbose: bool) {
             holds
         );
     }
-    println!(
+    say!(
         "  (onset: of the detected leaks, within 5 % of the window; growth: median error of the pace \
          reported; holds: its 95 % interval holds the true pace)"
     );
     if verbose {
         for f in &m.failures {
-            println!("  miss: {f}");
+            say!("  miss: {f}");
         }
     }
 }
@@ -181,7 +198,7 @@ fn run_oracle(verbose: bool) {
                     c[3] += usize::from(error.abs() <= 0.05);
                     c[4] += usize::from(oracle_ok);
                     if verbose && oracle_ok && error.abs() > 0.05 {
-                        println!(
+                        say!(
                             "  engine off, oracle on: {} {} onset {:+.1} % of the window, {:.1} σ, φ {:.2}, {:?}",
                             pattern.name(),
                             sc.seed,
@@ -195,19 +212,24 @@ fn run_oracle(verbose: bool) {
             }
         }
     }
-    println!(
+    say!(
         "onset within 5 % of the window: a fit knowing all but the onset, and the engine ({} draws of the suite's leaks, {:.1} s)",
         draws.max(1),
         started.elapsed().as_secs_f64()
     );
-    println!(
+    say!(
         "  {:<18} {:>5} {:>8} {:>9} {:>8} {:>17}",
-        "pattern", "leaks", "oracle", "detected", "engine", "oracle, detected"
+        "pattern",
+        "leaks",
+        "oracle",
+        "detected",
+        "engine",
+        "oracle, detected"
     );
     let share = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
     let mut total = [0; 5];
     for (p, c) in &rows {
-        println!(
+        say!(
             "  {:<18} {:>5} {:>7.1}% {:>9} {:>7.1}% {:>16.1}%",
             p.name(),
             c[0],
@@ -220,7 +242,7 @@ fn run_oracle(verbose: bool) {
             *t += v;
         }
     }
-    println!(
+    say!(
         "  {:<18} {:>5} {:>7.1}% {:>9} {:>7.1}% {:>16.1}%",
         "all",
         total[0],
@@ -229,7 +251,7 @@ fn run_oracle(verbose: bool) {
         share(total[3], total[2]),
         share(total[4], total[2])
     );
-    println!(
+    say!(
         "  accelerating leaks, the fit knowing their family of shapes but fitting its bend, ramp and final pace too: {:.1}% ({}/{})",
         share(family.1, family.0),
         family.1,
@@ -386,9 +408,9 @@ fn time_it(s: &Series, repeats: usize) -> f64 {
 }
 
 fn run_speed() {
-    println!("speed (best of several runs, one thread):");
+    say!("speed (best of several runs, one thread):");
     let one_million = leak_series(1_000_000, 7);
-    println!("  1,000,000 points: {:.1} ms", time_it(&one_million, 5) * 1000.0);
+    say!("  1,000,000 points: {:.1} ms", time_it(&one_million, 5) * 1000.0);
     drop(one_million);
     let many: Vec<Series> = (0..10_000).map(|k| leak_series(1000, 100 + k)).collect();
     let options = AnalyzeOptions::default();
@@ -399,22 +421,22 @@ fn run_speed() {
             leaks += 1;
         }
     }
-    println!("  10,000 series x 1,000 points, one thread: {:.2} s ({leaks} leaks)", t.elapsed().as_secs_f64());
+    say!("  10,000 series x 1,000 points, one thread: {:.2} s ({leaks} leaks)", t.elapsed().as_secs_f64());
     let t = Instant::now();
     let reports = leakscope::analyze::analyze_all(&many, &options);
-    println!(
+    say!(
         "  10,000 series x 1,000 points, analyze_all on {} threads: {:.2} s",
         std::thread::available_parallelism().map_or(1, |n| n.get()),
         t.elapsed().as_secs_f64()
     );
     drop(reports);
     drop(many);
-    println!("  {:>10} {:>10} {:>12}", "n", "ms", "ns/point");
+    say!("  {:>10} {:>10} {:>12}", "n", "ms", "ns/point");
     for exp in 3..=7 {
         let n = 10usize.pow(exp);
         let s = leak_series(n, 11);
         let secs = time_it(&s, if n <= 100_000 { 5 } else { 2 });
-        println!("  {:>10} {:>10.2} {:>12.1}", n, secs * 1000.0, secs * 1e9 / n as f64);
+        say!("  {:>10} {:>10.2} {:>12.1}", n, secs * 1000.0, secs * 1e9 / n as f64);
     }
 }
 
@@ -430,23 +452,28 @@ fn peak_memory() -> String {
 /// `leakscope-bench show PATTERN SEED`: one scenario's truth and report, for reading failures.
 pub fn show(pattern: &str, seed: u64) {
     let Some(p) = leakscope::scenarios::Pattern::ALL.into_iter().find(|p| p.name() == pattern) else {
-        println!("unknown pattern {pattern}");
+        say!("unknown pattern {pattern}");
         return;
     };
     let sc = leakscope::scenarios::scenario(p, seed);
-    println!(
+    say!(
         "truth: onset {:?} stop {:?} restarts {:?} window {} ms, growth {:.1}σ phi {:.2}",
-        sc.onset_ms, sc.stop_ms, sc.restarts_ms, sc.window_ms, sc.growth_sigmas, sc.phi
+        sc.onset_ms,
+        sc.stop_ms,
+        sc.restarts_ms,
+        sc.window_ms,
+        sc.growth_sigmas,
+        sc.phi
     );
     let x: Vec<f64> = sc.series.times_ms.iter().map(|&t| (t - sc.series.times_ms[0]) as f64 / 3.6e6).collect();
     let b = leakscope::analyze::changepoint::buckets_by_x(&x, &sc.series.values, 160);
     let pre = leakscope::analyze::changepoint::Prefix::new(&b);
     let seg = leakscope::analyze::changepoint::segment_linear(&b, &pre, 2);
-    println!("seg: {seg:?} sigma^2 {}", (sc.growth_sigmas).powi(0));
+    say!("seg: {seg:?} sigma^2 {}", (sc.growth_sigmas).powi(0));
     let r = analyze_series(&sc.series, &AnalyzeOptions::default());
     let mut r2 = r.clone();
     r2.labels.clear();
-    println!("{}", serde_json::to_string(&r2).unwrap_or_default());
+    say!("{}", serde_json::to_string(&r2).unwrap_or_default());
     let csv: String = sc.series.times_ms.iter().zip(&sc.series.values).map(|(t, v)| format!("{t},{v}\n")).collect();
     let _ = std::fs::write("/tmp/leakscope-show.csv", csv);
     // What the analysis looked at (floor, deseasonalised values), in hours since the start.
@@ -454,7 +481,7 @@ pub fn show(pattern: &str, seed: u64) {
     let csv: String = prepared.x.iter().zip(&prepared.y).map(|(h, v)| format!("{h},{v}\n")).collect();
     let _ = std::fs::write("/tmp/leakscope-show-prepared.csv", csv);
     let hours = |ms: i64| (ms - sc.series.times_ms[0]) as f64 / 3.6e6;
-    println!(
+    say!(
         "prepared: {} points, floor {}, seasonal {}, restarts at {:?} h; truth onset {:?} h, reported {:?} h",
         prepared.x.len(),
         prepared.on_floor,
