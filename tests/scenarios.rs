@@ -28,9 +28,9 @@ fn suite_meets_the_targets() {
     let (m, summary) = suite_metrics();
     assert!(m.recall() >= 0.97, "{summary}");
     assert!(m.false_alarm_rate() <= 0.03, "{summary}");
-    // Measured 0.962 on this draw (recall 0.988, false alarms 0.008). This draw alone is a
-    // lucky one: over ten draws the onset is 0.935 (`onset_accuracy_target`, not met yet), so
-    // this is a regression floor, a scenario or two under the figure.
+    // Measured 0.975 on this draw (recall 0.988, false alarms 0.008). This draw alone is a
+    // lucky one: over ten draws the onset is 0.949 (`onset_accuracy_target`, not met yet), so
+    // this is a regression floor, a few scenarios under the figure.
     assert!(m.onset_accuracy() >= 0.955, "{summary}");
     // Stopped leaks found whose stop is within 5 % of the window: 37 of 38 on this draw, 0.985
     // over ten draws (0.798 when a continuous bend placed the peak, 0.969 before a jump down
@@ -39,9 +39,9 @@ fn suite_meets_the_targets() {
 }
 
 /// A draw the engine was not tuned on. Regression floors at the measured figures less a
-/// scenario or two (recall 0.992, false alarms 0.000, onset 0.937 on seeds from 1000). On other
-/// fresh draws (77777, 424242, 2026, 123456, 5000000, 9999999, 31337) recall is 0.975–0.992,
-/// false alarms 0.004–0.017 and onset 0.897–0.936. An independent generator
+/// scenario or two (recall 0.996, false alarms 0.000, onset 0.954 on seeds from 1000). On other
+/// fresh draws (77777, 424242, 2026, 123456, 5000000, 9999999, 31337) recall is 0.979–0.996,
+/// false alarms 0.000–0.017 and onset 0.911–0.941. An independent generator
 /// (`cargo run --profile bench --bin heldout`) finds more to improve.
 #[test]
 fn held_out_draw_does_not_regress() {
@@ -69,24 +69,26 @@ fn onset_window_holds_the_true_onset() {
 }
 
 /// The onset target (≥ 0.95 of detected leaks within 5 % of the window), over ten
-/// draws of the suite (4,800 scenarios) so that no one lucky draw meets it. Not met yet: 0.946
-/// (0.970 on seeds from 1, 0.90–0.95 on single fresh draws). The misses are leaks of 3–8 σ in
-/// strongly correlated noise (φ ≥ 0.85): steady, stopped and saw-tooth leaks, accelerating
-/// leaks whose gentle first stage drowns, first lifetimes of recurring leaks of 3–5 σ.
+/// draws of the suite (4,800 scenarios) so that no one lucky draw meets it. Not met yet: 0.949
+/// (2250 of 2372; 0.975 on seeds from 1, 0.91–0.95 on single fresh draws). The misses are
+/// leaks of 3–8 σ in strongly correlated noise (φ ≥ 0.85): steady, stopped and saw-tooth
+/// leaks, accelerating leaks whose gentle first stage drowns, first lifetimes of recurring
+/// leaks of 3–5 σ.
 /// `leakscope-bench oracle --draws 10` fits each leak knowing everything but its onset (the
 /// level, teeth and wave taken off, the shape given up to its size). Of the onsets the engine
 /// detects, that fit places 0.967 within 5 %. Per pattern, fit against engine:
-/// - steady 0.928 / 0.925: at the bound, the rest is the noise;
-/// - accelerating 0.965 / 0.915: the fit is given the bend and the factor;
-/// - saw-tooth 0.942 / 0.931: the fit is given the teeth;
-/// - seasonal 0.988 / 0.972, recurring 0.985 / 0.964, stopped 0.980 / 0.972.
+/// - steady 0.927 / 0.925: at the bound, the rest is the noise;
+/// - accelerating 0.965 / 0.920: the fit is given the bend and the factor; fitting them too,
+///   it places 0.920, as the engine does;
+/// - saw-tooth 0.946 / 0.931: the fit is given the teeth;
+/// - seasonal 0.988 / 0.972, recurring 0.990 / 0.972, stopped 0.985 / 0.972.
 ///
 /// Given the series the engine reads instead (the saw-tooth floor, the deseasonalised values),
 /// the same fit places 0.927 of saw-tooth onsets and 0.980 of seasonal ones within 5 %.
 ///
 /// Run with `cargo test --release -- --ignored` for the figure.
 #[test]
-#[ignore = "onset target 0.95 over ten draws not met yet (0.946 measured); see the doc comment"]
+#[ignore = "onset target 0.95 over ten draws not met yet (0.949 measured); see the doc comment"]
 fn onset_accuracy_target() {
     let mut within = 0.0;
     let mut detected = 0.0;
@@ -2533,6 +2535,19 @@ fn a_restarted_leak_began_where_its_later_climbs_start_from() {
 #[test]
 fn a_jump_before_a_restarted_leak_climbs_leaves_its_onset_to_the_shared_pace() {
     for seed in [17_179_870_199, 17_179_878_211] {
+        suite_leak_named_and_dated(Pattern::RecurringLeak, seed);
+    }
+}
+
+/// Leaks that restarted and grew back from where they first began, at the same pace (the
+/// suite's `recurring-leak 17179870192`, `17179875223` and `17179878191`: 5–9 σ, φ 0.55–0.89),
+/// whose first lifetime's wander put the onset 6.5–10.4 % of the window early. The fit that
+/// shares the first climb's level and slope with the climbs after the restarts dates them; its
+/// levels apart fit better by 3.8–10.3 long-run variances, beyond the 95 % point of χ² but not
+/// the 99.9 % one, which is chance for a premise that holds.
+#[test]
+fn restarted_climbs_keep_their_shared_level_unless_the_data_rule_it_out() {
+    for seed in [17_179_870_192, 17_179_875_223, 17_179_878_191] {
         suite_leak_named_and_dated(Pattern::RecurringLeak, seed);
     }
 }

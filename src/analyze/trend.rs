@@ -324,21 +324,42 @@ impl SharedLevel {
     /// within chance of the slopes apart: each difference in SSE under the 95 % point of χ²
     /// with one degree of freedom per parameter saved, in units of the long-run variance.
     pub fn holds(&self) -> bool {
-        self.sse - self.apart_sse <= chi_square_95(self.joined) * self.long_run_var
-            && self.apart_sse - self.slope_apart_sse <= chi_square_95(1) * self.long_run_var
+        self.holds_under(chi_square_95)
+    }
+
+    /// Whether the data leave the shared level and slope standing: the same differences under
+    /// the 99.9 % points of χ² instead. For a caller whose premise the shared fit is, which it
+    /// drops only where the data clearly contradict it.
+    pub fn not_ruled_out(&self) -> bool {
+        self.holds_under(chi_square_999)
+    }
+
+    fn holds_under(&self, point: fn(usize) -> f64) -> bool {
+        self.sse - self.apart_sse <= point(self.joined) * self.long_run_var
+            && self.apart_sse - self.slope_apart_sse <= point(1) * self.long_run_var
     }
 }
 
 /// The 95 % point of χ² with `k` degrees of freedom: the table up to 5, then Wilson and
 /// Hilferty's cube-root approximation (within 1 % from there on).
 pub fn chi_square_95(k: usize) -> f64 {
-    const TABLE: [f64; 5] = [3.841, 5.991, 7.815, 9.488, 11.070];
+    chi_square_point(k, [3.841, 5.991, 7.815, 9.488, 11.070], 1.645)
+}
+
+/// The 99.9 % point of χ² with `k` degrees of freedom, as [`chi_square_95`].
+pub fn chi_square_999(k: usize) -> f64 {
+    chi_square_point(k, [10.828, 13.816, 16.266, 18.467, 20.515], 3.090)
+}
+
+/// A point of χ² with `k` degrees of freedom: `table` up to 5, then Wilson and Hilferty's
+/// cube-root approximation at the standard normal's point `z`.
+fn chi_square_point(k: usize, table: [f64; 5], z: f64) -> f64 {
     match k {
         0 => 0.0,
-        1..=5 => TABLE[k - 1],
+        1..=5 => table[k - 1],
         _ => {
             let a = 2.0 / (9.0 * k as f64);
-            k as f64 * (1.0 - a + 1.645 * a.sqrt()).powi(3)
+            k as f64 * (1.0 - a + z * a.sqrt()).powi(3)
         }
     }
 }
@@ -1872,9 +1893,17 @@ mod tests {
         // three times as fast no shared slope.
         let (hx, hy) = climb(108.0, 20.0);
         let higher = fit_hinge_sharing_level(&x, &y, &[joined[0], Joined { x: &hx, y: &hy, from: 108.0 }]);
-        assert!(!higher.expect("a fit").holds());
+        let higher = higher.expect("a fit");
+        assert!(!higher.holds() && !higher.not_ruled_out(), "{higher:?}");
+        // One that comes back 0.3 higher (the jitter spans ±1) fails the 95 % test, not the
+        // 99.9 % one.
+        let (sx, sy) = climb(108.0, 0.3);
+        let slightly = fit_hinge_sharing_level(&x, &y, &[joined[0], Joined { x: &sx, y: &sy, from: 108.0 }]);
+        let slightly = slightly.expect("a fit");
+        assert!(!slightly.holds() && slightly.not_ruled_out(), "{slightly:?}");
         let fast: Vec<f64> = ax.iter().map(|&t| 1.5 * (t - 60.0) + wobble(t)).collect();
-        assert!(!fit_hinge_sharing_level(&x, &y, &[Joined { x: &ax, y: &fast, from: 60.0 }]).expect("a fit").holds());
+        let fast = fit_hinge_sharing_level(&x, &y, &[Joined { x: &ax, y: &fast, from: 60.0 }]).expect("a fit");
+        assert!(!fast.holds() && !fast.not_ruled_out(), "{fast:?}");
         // Nothing to share with: no fit.
         assert!(fit_hinge_sharing_level(&x, &y, &[]).is_none());
     }
@@ -1908,6 +1937,11 @@ mod tests {
         // 12.592 and 31.410 in the tables: within 1 %.
         assert!((chi_square_95(6) / 12.592 - 1.0).abs() < 0.01, "{}", chi_square_95(6));
         assert!((chi_square_95(20) / 31.410 - 1.0).abs() < 0.01, "{}", chi_square_95(20));
+        assert!((chi_square_999(1) - 10.828).abs() < 1e-9);
+        // 22.458 and 45.315 in the tables: within 2 %.
+        assert!((chi_square_999(6) / 22.458 - 1.0).abs() < 0.02, "{}", chi_square_999(6));
+        assert!((chi_square_999(20) / 45.315 - 1.0).abs() < 0.02, "{}", chi_square_999(20));
+        assert_eq!((chi_square_95(0), chi_square_999(0)), (0.0, 0.0));
     }
 
     #[test]
