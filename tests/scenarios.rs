@@ -1209,9 +1209,10 @@ fn a_climb_on_a_short_floor_of_uneven_teeth_is_a_leak() {
     assert!(misses.len() <= 2, "{}", misses.join("\n"));
 }
 
-/// An [`UnevenSaw`] over two days of 30-second scrapes: some 150 teeth, one floor point each. A climb from the window's middle of
-/// `rise` MiB, in AR(1) noise of 2 MiB (φ 0.5), on floors that are flat otherwise. Returns the
-/// misses (leaks not read as leaks) and the false alarms (flat floors read as leaks) of 12 seeds.
+/// An [`UnevenSaw`] over two days of 30-second scrapes: some 150 teeth, one floor point each. A
+/// climb from the window's middle of `rise` MiB, in AR(1) noise of 2 MiB (φ 0.5), on floors that
+/// are flat otherwise. Returns the misses (leaks not read as leaks) and the false alarms (flat
+/// floors read as leaks) of 12 seeds.
 fn climbs_on_a_long_floor_of_uneven_teeth(rise: f64) -> (Vec<String>, Vec<String>) {
     const MIB: f64 = 1024.0 * 1024.0;
     let (n, step) = (5760, 30_000); // 48 h
