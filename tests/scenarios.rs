@@ -2553,6 +2553,21 @@ fn restarted_climbs_keep_their_shared_level_unless_the_data_rule_it_out() {
     }
 }
 
+/// Leaks that restarted three times and twice (the suite's `recurring-leak 17179879196` and
+/// `17179872214`: 4.1 and 3.2 σ, φ 0.58 and 0.53), each restart a fall too small for the drop
+/// detector, where the search cut one lifetime's climb into pieces each too gentle to show it
+/// (at a jump up, or where the noise wandered). The walk back over the restarts stopped there,
+/// and the onset went to the start of the climb after it, 58 and 33 % of the window late (one
+/// read as a steady leak). The lifetime climbed: every piece of it rises, and all of them
+/// together surely do.
+#[test]
+fn a_lifetime_cut_into_gentle_pieces_still_climbed_before_its_restart() {
+    for seed in [17_179_879_196, 17_179_872_214] {
+        let r = suite_leak_named_and_dated(Pattern::RecurringLeak, seed);
+        assert!(!r.restarts_ms.is_empty(), "{seed}: {}", r.summary);
+    }
+}
+
 /// The report on the suite's scenario of `pattern` and `seed`, a leak named after its pattern,
 /// its onset within 5 % of the window of the truth.
 fn suite_leak_named_and_dated(pattern: Pattern, seed: u64) -> leakscope::report::SeriesReport {

@@ -1677,6 +1677,14 @@ fn movement(p: &Piece, noise: &Noise, at_end: bool) -> (i8, f64) {
 
 /// Reads a lifetime's pieces from the end: ongoing growth (leak), growth then a drain (stopped
 /// leak), growth then a plateau (warm-up), a short rise (step), a short rise that returns (spike).
+/// The pieces `run` taken as one: from the first one's start to the last one's end, its slope
+/// and rank test over those samples (the line stays the first piece's).
+fn joined(x: &[f64], y: &[f64], run: &[Piece]) -> Option<Piece> {
+    let (a, b) = (run.first()?, run.last()?);
+    let (slope, test) = trend_test(x.get(a.first..b.end)?, y.get(a.first..b.end)?);
+    Some(Piece { end: b.end, x_end: b.x_end, slope, test, buckets: run.iter().map(|p| p.buckets).sum(), ..*a })
+}
+
 fn classify(
     x: &[f64],
     y: &[f64],
@@ -1712,17 +1720,7 @@ fn classify(
         if !alike || a.buckets < 3 || b.buckets < 3 || moves[k - 1].0 != 0 || moves[k].0 != 0 || b.jump_before {
             continue;
         }
-        let (Some(ux), Some(uy)) = (x.get(a.first..b.end), y.get(a.first..b.end)) else { continue };
-        let (slope, test) = trend_test(ux, uy);
-        let union = Piece {
-            end: b.end,
-            x_end: b.x_end,
-            slope,
-            test,
-            jump_before: a.jump_before,
-            buckets: a.buckets + b.buckets,
-            ..*a
-        };
+        let Some(union) = joined(x, y, &pieces[k - 1..=k]) else { continue };
         let joint = movement(&union, noise, k == last_index);
         if joint.0 == 1 {
             moves[k - 1] = joint;
@@ -1824,6 +1822,15 @@ fn classify(
     // A drop back after an earlier climb is a restart too small for the drop detector: the leak
     // began with the earliest climb. From the climb that starts with piece `s`, walks back over
     // such drops: the first climb's piece and the restarts passed, oldest first.
+    //
+    // A lifetime between two drops whose pieces each rose too little to show it (the search
+    // cut the climb where the noise wandered, or at a jump) climbed when every piece of it
+    // rises and all of them together surely do: where it began, if so.
+    let lifetime_climbed = |end: usize| -> Option<usize> {
+        let start = (1..end.checked_sub(1)?).rev().find(|&k| drop_before(k)).unwrap_or(0);
+        let run = pieces.get(start..end).filter(|run| run.len() >= 2 && run.iter().all(|p| p.slope.slope > 0.0))?;
+        (movement(&joined(x, y, run)?, noise, false).0 == 1).then_some(start)
+    };
     let walk_back = |s: usize| -> (usize, Vec<usize>) {
         let mut first_run = s;
         let mut restarts = Vec::new();
@@ -1838,6 +1845,11 @@ fn classify(
                 if first_run > 1 && pause(first_run - 1) && moves[first_run - 2].0 == 1 {
                     restarts.push(pieces[first_run].first);
                     first_run = run_start(first_run - 2);
+                    continue;
+                }
+                if let Some(start) = lifetime_climbed(first_run) {
+                    restarts.push(pieces[first_run].first);
+                    first_run = start;
                     continue;
                 }
             }
