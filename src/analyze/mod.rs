@@ -1823,7 +1823,14 @@ fn classify(
     // began with the earliest climb. From the climb that starts with piece `s`, walks back over
     // such drops: the first climb's piece and the restarts passed, oldest first.
     //
-    // A lifetime between two drops whose pieces each rose too little to show it (the search
+    // Before such a drop the question is only whether the process leaked in that lifetime too:
+    // the climbs after it already say it leaks. So the piece before it counts as a climb on a
+    // rise beyond the noise that the rank test finds at 5 % rather than 1 %.
+    let rose_before_drop = |k: usize| {
+        let p = &pieces[k];
+        moves[k].0 == 1 || (p.test.p < 0.05 && p.test.s > 0.0 && p.rise() > 2.0 * noise.sigma && moves[k].1 > 3.0)
+    };
+    // And a lifetime between two drops whose pieces each rose too little to show it (the search
     // cut the climb where the noise wandered, or at a jump) climbed when every piece of it
     // rises and all of them together surely do: where it began, if so.
     let lifetime_climbed = |end: usize| -> Option<usize> {
@@ -1836,7 +1843,7 @@ fn classify(
         let mut restarts = Vec::new();
         loop {
             if first_run > 0 && drop_before(first_run) {
-                if moves[first_run - 1].0 == 1 {
+                if rose_before_drop(first_run - 1) {
                     restarts.push(pieces[first_run].first);
                     first_run = run_start(first_run - 1);
                     continue;
