@@ -1675,8 +1675,6 @@ fn movement(p: &Piece, noise: &Noise, at_end: bool) -> (i8, f64) {
     (dir, z)
 }
 
-/// Reads a lifetime's pieces from the end: ongoing growth (leak), growth then a drain (stopped
-/// leak), growth then a plateau (warm-up), a short rise (step), a short rise that returns (spike).
 /// The pieces `run` taken as one: from the first one's start to the last one's end, its slope
 /// and rank test over those samples (the line stays the first piece's).
 fn joined(x: &[f64], y: &[f64], run: &[Piece]) -> Option<Piece> {
@@ -1685,6 +1683,8 @@ fn joined(x: &[f64], y: &[f64], run: &[Piece]) -> Option<Piece> {
     Some(Piece { end: b.end, x_end: b.x_end, slope, test, buckets: run.iter().map(|p| p.buckets).sum(), ..*a })
 }
 
+/// Reads a lifetime's pieces from the end: ongoing growth (leak), growth then a drain (stopped
+/// leak), growth then a plateau (warm-up), a short rise (step), a short rise that returns (spike).
 fn classify(
     x: &[f64],
     y: &[f64],
