@@ -1643,6 +1643,11 @@ const SURE_Z: f64 = 10.0;
 
 /// How a piece moves, judged against the noise; `at_end` for the lifetime's last piece.
 fn movement(p: &Piece, noise: &Noise, at_end: bool) -> (i8, f64) {
+    movement_at(p, noise, at_end, 0.01)
+}
+
+/// [`movement`] with the rank test at `level` instead of 1 %.
+fn movement_at(p: &Piece, noise: &Noise, at_end: bool, level: f64) -> (i8, f64) {
     let m = (p.end - p.first) as f64;
     let se_rise = (noise.long_run_var * 12.0 / m.max(1.0)).sqrt();
     let rise = p.rise();
@@ -1657,7 +1662,7 @@ fn movement(p: &Piece, noise: &Noise, at_end: bool) -> (i8, f64) {
     // of a series is often that short (the last few teeth of a saw-tooth floor, one point per
     // tooth), and it alone says whether growth goes on: there a rise far beyond the noise
     // (z > 5) in the direction of Kendall's S stands in for the test.
-    let ranked = p.test.p < 0.01 || (at_end && p.buckets < 6 && z.abs() > 5.0 && p.test.s * rise > 0.0);
+    let ranked = p.test.p < level || (at_end && p.buckets < 6 && z.abs() > 5.0 && p.test.s * rise > 0.0);
     // A move is a rise beyond 2 σ, or beyond 1 σ when it is far beyond doubt (z > 10): a long
     // series measures a slow climb precisely, and σ, the spread around the pieces, takes in
     // whatever preparation left behind (teeth too small to find, a day's uneven wave).
@@ -1825,11 +1830,8 @@ fn classify(
     //
     // Before such a drop the question is only whether the process leaked in that lifetime too:
     // the climbs after it already say it leaks. So the piece before it counts as a climb on a
-    // rise beyond the noise that the rank test finds at 5 % rather than 1 %.
-    let rose_before_drop = |k: usize| {
-        let p = &pieces[k];
-        moves[k].0 == 1 || (p.test.p < 0.05 && p.test.s > 0.0 && p.rise() > 2.0 * noise.sigma && moves[k].1 > 3.0)
-    };
+    // move up that the rank test finds at 5 % rather than 1 %.
+    let rose_before_drop = |k: usize| moves[k].0 == 1 || movement_at(&pieces[k], noise, false, 0.05).0 == 1;
     // And a lifetime between two drops whose pieces each rose too little to show it (the search
     // cut the climb where the noise wandered, or at a jump) climbed when every piece of it
     // rises and all of them together surely do: where it began, if so.
